@@ -1,0 +1,319 @@
+/* cmd_build.c — `kgraph build`: documents → facts → resolved entities →
+ * igraph network with centralities → Turtle, GraphML and JSON files.
+ *
+ * Documents are streamed: each is extracted and handed to the resolver, then
+ * dropped, so memory follows the size of the graph, not of the corpus. */
+#include "kg_cmd.h"
+#include "kg_export.h"
+#include "kg_extract.h"
+#include "kg_graph.h"
+#include "kg_resolve.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+typedef struct build_options {
+    const char *output;
+    unsigned formats;
+    const char *base_iri;
+    const char *lang; /* NULL: auto */
+    int quiet;
+} build_options;
+
+static void build_usage(FILE *out) {
+    fprintf(out,
+            "usage: kgraph build [options] INPUT...\n"
+            "\n"
+            "Reads news articles, extracts organisations, people, agreements, events and\n"
+            "places with the relations between them, merges them across documents, ranks\n"
+            "them by centrality and writes the knowledge graph.\n"
+            "\n"
+            "INPUT is a file, a directory (searched recursively for *.txt, *.md, *.jsonl)\n"
+            "or - for standard input.  JSON Lines: one {\"id\", \"text\", \"title\"?, \"date\"?,\n"
+            "\"lang\"?, \"url\"?} object per line.\n"
+            "\n"
+            "options:\n"
+            "  -o, --output DIR     output directory (default ./kgraph-out)\n"
+            "  -f, --format LIST    comma list of ttl,graphml,json (default: all three)\n"
+            "      --base-iri IRI   base for minted IRIs (default %s)\n"
+            "      --lang auto|en|ru  language of plain-text inputs (default auto, per document)\n"
+            "  -q, --quiet          no summary\n"
+            "  -h, --help           this help\n"
+            "  -V, --version        print the version\n"
+            "\n"
+            "exit status: 0 success, 1 runtime or input error, 2 usage error\n",
+            KG_DEFAULT_BASE_IRI);
+}
+
+static int parse_options(int argc, char **argv, build_options *opt, int *first_input) {
+    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"base-iri", required_argument, NULL, 'b'},
+                                             {"lang", required_argument, NULL, 'l'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"version", no_argument, NULL, 'V'},
+                                             {NULL, 0, NULL, 0}};
+    opt->output = "kgraph-out";
+    opt->formats = KG_FORMAT_ALL;
+    opt->base_iri = KG_DEFAULT_BASE_IRI;
+    opt->lang = NULL;
+    opt->quiet = 0;
+    optind = 1;
+    opterr = 0;
+    int c;
+    kg_error err;
+    while ((c = getopt_long(argc, argv, ":o:f:qhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            opt->output = optarg;
+            break;
+        case 'f':
+            kg_error_clear(&err);
+            if (kg_format_parse_list(optarg, &opt->formats, &err) != KG_OK) {
+                kg_cmd_report("error", &err);
+                return KG_EXIT_USAGE;
+            }
+            break;
+        case 'b':
+            opt->base_iri = optarg;
+            break;
+        case 'l':
+            if (strcmp(optarg, "auto") == 0)
+                opt->lang = NULL;
+            else if (strcmp(optarg, "en") == 0 || strcmp(optarg, "ru") == 0)
+                opt->lang = optarg;
+            else {
+                fprintf(stderr, "kgraph: error: --lang must be auto, en or ru, not '%s'\n",
+                        optarg);
+                return KG_EXIT_USAGE;
+            }
+            break;
+        case 'q':
+            opt->quiet = 1;
+            break;
+        case 'h':
+            build_usage(stdout);
+            return -1;
+        case 'V':
+            printf("kgraph %s\n", KG_VERSION);
+            return -1;
+        case ':':
+            fprintf(stderr, "kgraph: error: option '%s' needs a value\n", argv[optind - 1]);
+            return KG_EXIT_USAGE;
+        default:
+            fprintf(stderr, "kgraph: error: unknown option '%s'\n", argv[optind - 1]);
+            build_usage(stderr);
+            return KG_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "kgraph: error: no INPUT given\n");
+        build_usage(stderr);
+        return KG_EXIT_USAGE;
+    }
+    size_t blen = strlen(opt->base_iri);
+    if (blen == 0 || strchr(opt->base_iri, ':') == NULL ||
+        (opt->base_iri[blen - 1] != '/' && opt->base_iri[blen - 1] != '#')) {
+        fprintf(stderr,
+                "kgraph: error: --base-iri must be an absolute IRI ending in '/' or '#', "
+                "not '%s'\n",
+                opt->base_iri);
+        return KG_EXIT_USAGE;
+    }
+    *first_input = optind;
+    return KG_EXIT_OK;
+}
+
+/* mkdir -p */
+static kg_status make_dirs(const char *path, kg_error *err) {
+    char *p = strdup(path);
+    if (p == NULL)
+        return KG_ERR_NOMEM;
+    kg_status st = KG_OK;
+    for (char *s = p + 1;; s++) {
+        if (*s == '/' || *s == '\0') {
+            char save = *s;
+            *s = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                st = kg_error_set(err, KG_ERR_IO, p, 0, 0, "cannot create directory: %s",
+                                  strerror(errno));
+                break;
+            }
+            *s = save;
+            if (save == '\0')
+                break;
+        }
+    }
+    struct stat sb;
+    if (st == KG_OK && (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+        st = kg_error_set(err, KG_ERR_IO, path, 0, 0, "not a directory");
+    free(p);
+    return st;
+}
+
+static void print_summary(const kg_graph *g, size_t n_docs, size_t bytes, double seconds,
+                          const char *const *written, size_t n_written) {
+    const kg_resolved *d = g->data;
+    size_t by_type[KG_ENT_TYPE_COUNT] = {0}, by_rel[KG_REL_TYPE_COUNT] = {0};
+    for (size_t i = 0; i < d->n_entities; i++)
+        by_type[d->entities[i].type]++;
+    for (size_t i = 0; i < d->n_relations; i++)
+        by_rel[d->relations[i].type]++;
+    printf("kgraph: read %zu document%s (%.1f KB) in %.2f s\n", n_docs, n_docs == 1 ? "" : "s",
+           (double)bytes / 1024.0, seconds);
+    printf("entities: %zu", d->n_entities);
+    for (int t = 0; t < KG_ENT_TYPE_COUNT; t++)
+        printf("%s%s %zu", t == 0 ? " (" : ", ", kg_entity_type_name((kg_entity_type)t),
+               by_type[t]);
+    printf(")\nrelations: %zu", d->n_relations);
+    int first = 1;
+    for (int t = 0; t < KG_REL_TYPE_COUNT; t++) {
+        if (by_rel[t] == 0)
+            continue;
+        printf("%s%s %zu", first ? " (" : ", ", kg_relation_type_name((kg_relation_type)t),
+               by_rel[t]);
+        first = 0;
+    }
+    printf("%s\n", first ? "" : ")");
+    size_t top[5];
+    size_t n = kg_graph_top_pagerank(g, top, 5);
+    if (n > 0)
+        printf("top entities by PageRank:\n");
+    for (size_t i = 0; i < n; i++) {
+        const kg_entity *e = &d->entities[top[i]];
+        printf("  %zu. %s (%s) %.4f\n", i + 1, e->label, kg_entity_type_name(e->type),
+               g->centrality[top[i]].pagerank);
+    }
+    printf("wrote:\n");
+    for (size_t i = 0; i < n_written; i++)
+        printf("  %s\n", written[i]);
+}
+
+int kg_cmd_build(int argc, char **argv) {
+    build_options opt;
+    int first = 0;
+    int rc = parse_options(argc, argv, &opt, &first);
+    if (rc != KG_EXIT_OK)
+        return rc < 0 ? KG_EXIT_OK : rc;
+
+    kg_error err;
+    kg_error_clear(&err);
+    kg_status st = KG_OK;
+    kg_strpool *pool = NULL;
+    kg_reader *reader = NULL;
+    kg_extractor *extractor = NULL;
+    kg_resolver *resolver = NULL;
+    kg_graph *graph = NULL;
+    kg_resolved data = {0};
+    kg_doc_facts facts;
+    kg_doc_facts_init(&facts);
+    char *paths[3] = {NULL, NULL, NULL};
+    size_t n_paths = 0, n_docs = 0, bytes = 0;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+
+    /* Every input must exist before anything is read or written. */
+    for (int i = first; i < argc; i++) {
+        struct stat sb;
+        if (strcmp(argv[i], "-") != 0 && stat(argv[i], &sb) != 0) {
+            kg_error_set(&err, KG_ERR_INPUT, argv[i], 0, 0, "%s", strerror(errno));
+            kg_cmd_report("error", &err);
+            return KG_EXIT_FAILURE;
+        }
+    }
+
+    pool = kg_strpool_new();
+    if (pool == NULL) {
+        st = KG_ERR_NOMEM;
+        goto cleanup;
+    }
+    if ((st = kg_reader_new(&reader, pool, (const char *const *)argv + first,
+                            (size_t)(argc - first))) != KG_OK ||
+        (st = kg_extractor_new(&extractor, pool, &err)) != KG_OK ||
+        (st = kg_resolver_new(&resolver, pool)) != KG_OK)
+        goto cleanup;
+    const char *forced_lang = opt.lang != NULL ? kg_strpool_cstr(pool, opt.lang) : NULL;
+
+    for (;;) {
+        kg_document doc;
+        kg_error_clear(&err);
+        st = kg_reader_next(reader, &doc, &err);
+        if (st == KG_FAILURE) {
+            st = KG_OK;
+            break;
+        }
+        if (st == KG_ERR_INPUT) {
+            /* one unusable input (empty, binary, ...): say so and go on */
+            kg_cmd_report("warning", &err);
+            st = KG_OK;
+            continue;
+        }
+        if (st != KG_OK)
+            goto cleanup;
+        if (doc.n_invalid > 0)
+            fprintf(stderr,
+                    "kgraph: warning: %s: %zu invalid UTF-8 sequence%s replaced by U+FFFD\n",
+                    doc.source != NULL ? doc.source : doc.id, doc.n_invalid,
+                    doc.n_invalid == 1 ? "" : "s");
+        if (doc.lang == NULL && forced_lang != NULL)
+            doc.lang = forced_lang;
+        if ((st = kg_extract_document(extractor, &doc, &facts)) != KG_OK ||
+            (st = kg_resolver_add(resolver, &facts)) != KG_OK)
+            goto cleanup;
+        n_docs++;
+        bytes += doc.len;
+    }
+    if (n_docs == 0) {
+        st = kg_error_set(&err, KG_ERR_INPUT, NULL, 0, 0, "no documents to read in the input");
+        goto cleanup;
+    }
+    if ((st = kg_resolver_finish(resolver, &data, &err)) != KG_OK ||
+        (st = kg_graph_build(&graph, &data, opt.base_iri, &err)) != KG_OK ||
+        (st = make_dirs(opt.output, &err)) != KG_OK)
+        goto cleanup;
+
+    static const kg_format order[] = {KG_FORMAT_TTL, KG_FORMAT_GRAPHML, KG_FORMAT_JSON};
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+        if (!(opt.formats & order[i]))
+            continue;
+        const char *file = kg_format_filename(order[i]);
+        size_t n = strlen(opt.output) + strlen(file) + 2;
+        char *path = malloc(n);
+        if (path == NULL) {
+            st = KG_ERR_NOMEM;
+            goto cleanup;
+        }
+        snprintf(path, n, "%s/%s", opt.output, file);
+        paths[n_paths++] = path;
+        if ((st = kg_export_file(graph, order[i], path, &err)) != KG_OK)
+            goto cleanup;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (!opt.quiet)
+        print_summary(graph, n_docs, bytes,
+                      (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+                      (const char *const *)paths, n_paths);
+
+cleanup:
+    if (st != KG_OK) {
+        if (err.status == KG_OK)
+            kg_error_set(&err, st, NULL, 0, 0, "%s", kg_strerror(st));
+        kg_cmd_report("error", &err);
+    }
+    for (size_t i = 0; i < n_paths; i++)
+        free(paths[i]);
+    kg_graph_free(graph);
+    kg_resolved_clear(&data);
+    kg_doc_facts_clear(&facts);
+    kg_resolver_free(resolver);
+    kg_extractor_free(extractor);
+    kg_reader_free(reader);
+    kg_strpool_free(pool);
+    return kg_cmd_exit_code(st);
+}

@@ -1,0 +1,27 @@
+/* kg_cmd.h — what the subcommands share: the table entry type, exit codes
+ * and message helpers.  The CLI uses only the library's public headers. */
+#ifndef KG_CMD_H
+#define KG_CMD_H
+
+#include "kg_model.h"
+
+/* Exit codes of every subcommand. */
+enum { KG_EXIT_OK = 0, KG_EXIT_FAILURE = 1, KG_EXIT_USAGE = 2 };
+
+typedef int (*kg_cmd_fn)(int argc, char **argv);
+
+typedef struct kg_cmd {
+    const char *name;
+    kg_cmd_fn run;
+    const char *summary;
+} kg_cmd;
+
+int kg_cmd_build(int argc, char **argv);
+
+/* "kgraph: error: <formatted err>" on stderr. */
+void kg_cmd_report(const char *level, const kg_error *err);
+
+/* Maps a library status to an exit code. */
+int kg_cmd_exit_code(kg_status status);
+
+#endif

@@ -1,0 +1,59 @@
+/* main.c — the kgraph command line: dispatches to one cmd_<verb>.c per
+ * subcommand. */
+#include "kg_cmd.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+static const kg_cmd commands[] = {
+    {"build", kg_cmd_build, "extract, resolve, analyse and export a knowledge graph"},
+};
+
+static void usage(FILE *out) {
+    fprintf(out, "usage: kgraph <command> [options] [args]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'kgraph <command> --help' describes a command.\n");
+}
+
+void kg_cmd_report(const char *level, const kg_error *err) {
+    char buf[1200];
+    fprintf(stderr, "kgraph: %s: %s\n", level, kg_error_format(err, buf, sizeof buf));
+}
+
+int kg_cmd_exit_code(kg_status status) {
+    switch (status) {
+    case KG_OK:
+        return KG_EXIT_OK;
+    case KG_ERR_USAGE:
+        return KG_EXIT_USAGE;
+    default:
+        return KG_EXIT_FAILURE;
+    }
+}
+
+int main(int argc, char **argv) {
+    /* Numbers are written by the library in the C locale whatever the
+     * environment says; messages may use the user's. */
+    setlocale(LC_CTYPE, "");
+    if (argc < 2) {
+        usage(stderr);
+        return KG_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return KG_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("kgraph %s\n", KG_VERSION);
+        return KG_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "kgraph: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return KG_EXIT_USAGE;
+}

@@ -1,0 +1,1777 @@
+/* kg_extract.c — the rule-based extractor: one document in, kg_doc_facts out.
+ *
+ * Per sentence, recognisers find mentions in a fixed order (known bodies and
+ * organisations built on head nouns, acronyms, agreements, events, places,
+ * then people), each claiming its tokens; relation rules then read the
+ * mentions and the lexicon's cue words.  Per document, mentions are grouped
+ * into entities (same normalised name, an acronym defined in parentheses or
+ * matching a long form's initials, a surname standing for a full name) and
+ * written out with their relations and evidence.
+ *
+ * Every word list is data (the JSON files in extract/data); the patterns here are the
+ * first version of the rule set and name their rule ids in the evidence. */
+#include "kg_extract_internal.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Mentions per document beyond which extra ones are ignored, so one huge
+ * document cannot take the run down. */
+#define KX_MAX_MENTIONS 20000
+
+typedef struct mention {
+    kg_entity_type type;
+    size_t t0, t1; /* token range [t0, t1) */
+    size_t sent;
+    const char *surface; /* as written, spaces squeezed */
+    const char *name;    /* normalised (nominative, canonical) */
+    const char *acronym; /* defined in parentheses next to it */
+    char gram_case;      /* Russian person names: case read from context */
+    bool bare;           /* agreement/event named only by its head noun */
+    bool is_acronym;
+    size_t group; /* in-document entity */
+} mention;
+
+typedef struct rel {
+    kg_relation_type type;
+    size_t subj, obj; /* mention indices */
+    const char *role, *role_text;
+    size_t sent, start, end; /* evidence span in bytes */
+    const char *rule;
+    double confidence;
+} rel;
+
+typedef struct doc_state {
+    kg_extractor *ex;
+    const kg_document *doc;
+    const char *text;
+    size_t len;
+    kx_token *toks;
+    size_t n_toks;
+    kg_span *sents;
+    size_t n_sents;
+    long *owner; /* token → mention index or -1 */
+    mention *ms;
+    size_t n_ms, cap_ms;
+    rel *rels;
+    size_t n_rels, cap_rels;
+    bool caps; /* current sentence is written in capitals */
+    const char *lang;
+} doc_state;
+
+/* ---- small helpers ------------------------------------------------------------ */
+
+static bool has(const kx_token *t, uint64_t cls) {
+    return (t->word_cls & cls) != 0;
+}
+
+static bool phrase(const kx_token *t, uint64_t cls) {
+    return (t->lx_cls & cls) != 0;
+}
+
+static bool is_word(const kx_token *t) {
+    return t->kind == TK_WORD;
+}
+
+static bool is_punct(const kx_token *t, int32_t cp) {
+    return t->kind == TK_PUNCT && t->cp == cp;
+}
+
+static bool is_open_quote(int32_t cp) {
+    return cp == 0x00AB || cp == 0x201C || cp == 0x201E || cp == '"';
+}
+
+static bool is_close_quote(int32_t cp) {
+    return cp == 0x00BB || cp == 0x201D || cp == '"' || cp == 0x201C;
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+static size_t cp_count(const char *s, size_t len) {
+    size_t n = 0, pos = 0;
+    while (pos < len) {
+        kg_utf8_next(s, len, &pos);
+        n++;
+    }
+    return n;
+}
+
+static bool in_list(const kx_lexicon *lex, const char *list, const char *word) {
+    size_t n = 0;
+    const char *const *items = kx_lexicon_list(lex, list, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(items[i], word) == 0)
+            return true;
+    return false;
+}
+
+static const char *intern_span(doc_state *ds, size_t start, size_t end) {
+    char *sq = kg_text_squeeze(ds->text + start, end - start);
+    if (sq == NULL)
+        return NULL;
+    const char *p = kg_strpool_cstr(ds->ex->pool, sq);
+    free(sq);
+    return p;
+}
+
+/* Capitalised in a way that tells a proper noun: in a sentence written in
+ * capitals every word is upper case, so that tells nothing there. */
+static bool proper(const doc_state *ds, const kx_token *t) {
+    if (!is_word(t))
+        return false;
+    if (ds->caps)
+        return t->cap;
+    return t->cap && (!t->upper || cp_count(ds->text + t->start, t->end - t->start) <= 3);
+}
+
+/* A capitalised word that no word list claims: the stuff of personal names. */
+static bool name_word(const doc_state *ds, const kx_token *t) {
+    if (!is_word(t) || !t->cap)
+        return false;
+    if (t->upper && !ds->caps)
+        return false;
+    if (has(t, LX_NON_NAME | LX_ORG_MODIFIER | LX_AGREEMENT_MODIFIER | LX_SIGN | LX_MEET |
+                   LX_VISIT | LX_PARTICIPATE | LX_ORGANIZE | LX_HELD | LX_MEMBER | LX_AUX))
+        return false;
+    if (phrase(t, LX_TITLE | LX_ORG_HEAD | LX_PLACE | LX_KNOWN_ORG | LX_AGREEMENT | LX_EVENT))
+        return false;
+    return true;
+}
+
+static bool surname_like(const doc_state *ds, const kx_token *t) {
+    if (!name_word(ds, t))
+        return false;
+    size_t n = 0;
+    const char *const *suf = kx_lexicon_list(ds->ex->lex, "surname_suffixes", &n);
+    size_t wl = cp_count(t->lower, strlen(t->lower));
+    for (size_t i = 0; i < n; i++) {
+        size_t sl = cp_count(suf[i], strlen(suf[i]));
+        if (wl >= sl + 2 && ends_with(t->lower, suf[i]))
+            return true;
+    }
+    return false;
+}
+
+/* "K." or "К." directly followed by a word: an initial. */
+static bool initial_at(const doc_state *ds, size_t i, size_t end) {
+    const kx_token *t = &ds->toks[i];
+    return i + 2 < end + 1 && i + 1 < end && is_word(t) && t->cap &&
+           cp_count(ds->text + t->start, t->end - t->start) == 1 &&
+           is_punct(&ds->toks[i + 1], '.') && i + 2 < end && name_word(ds, &ds->toks[i + 2]);
+}
+
+static kg_status add_mention(doc_state *ds, kg_entity_type type, size_t t0, size_t t1,
+                             size_t sent, const char *name, mention **out) {
+    if (ds->n_ms >= KX_MAX_MENTIONS) {
+        *out = NULL;
+        return KG_OK;
+    }
+    if (ds->n_ms == ds->cap_ms) {
+        size_t cap = ds->cap_ms ? ds->cap_ms * 2 : 64;
+        mention *grown = realloc(ds->ms, cap * sizeof *grown);
+        if (grown == NULL)
+            return KG_ERR_NOMEM;
+        ds->ms = grown;
+        ds->cap_ms = cap;
+    }
+    mention *m = &ds->ms[ds->n_ms];
+    memset(m, 0, sizeof *m);
+    m->type = type;
+    m->t0 = t0;
+    m->t1 = t1;
+    m->sent = sent;
+    m->surface = intern_span(ds, ds->toks[t0].start, ds->toks[t1 - 1].end);
+    m->name = name != NULL ? name : m->surface;
+    if (m->surface == NULL || m->name == NULL)
+        return KG_ERR_NOMEM;
+    for (size_t i = t0; i < t1; i++)
+        ds->owner[i] = (long)ds->n_ms;
+    ds->n_ms++;
+    *out = m;
+    return KG_OK;
+}
+
+static bool free_range(const doc_state *ds, size_t t0, size_t t1) {
+    for (size_t i = t0; i < t1; i++)
+        if (ds->owner[i] >= 0)
+            return false;
+    return true;
+}
+
+/* ---- Russian morphology (rules from ru_morph.json) ----------------------------- */
+
+static bool is_vowel_ru(int32_t cp) {
+    static const int32_t v[] = {0x430, 0x435, 0x438, 0x43E, 0x443, 0x44B, 0x44D,
+                                0x44E, 0x44F, 0x451, 0x439};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        if (cp == v[i])
+            return true;
+    return false;
+}
+
+/* Last code point before byte offset end. */
+static int32_t cp_before(const char *s, size_t end) {
+    size_t p = end;
+    while (p > 0 && ((unsigned char)s[p - 1] & 0xC0) == 0x80)
+        p--;
+    if (p == 0)
+        return -1;
+    p--;
+    while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80)
+        p--;
+    size_t q = p;
+    return kg_utf8_next(s, end, &q);
+}
+
+/* Re-cases lower-case word w like model: all capitals, first capital, or as is. */
+static char *recase(const char *w, bool upper, bool cap) {
+    size_t len = strlen(w), pos = 0, n = 0;
+    char *out = malloc(len * 2 + 8);
+    if (out == NULL)
+        return NULL;
+    bool first = true;
+    while (pos < len) {
+        int32_t cp = kg_utf8_next(w, len, &pos);
+        if (cp < 0)
+            continue;
+        if (upper || (cap && first))
+            cp = kg_cp_toupper(cp);
+        else if (cap)
+            cp = kg_cp_tolower(cp);
+        first = false;
+        n += kg_utf8_encode(cp, out + n);
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* Applies the first matching rule of kind to lower-case word; returns a new
+ * string or NULL when no rule applies.  gram_case 0 applies only rules whose
+ * ending is long enough to be unambiguous. */
+static char *apply_rules(const kx_lexicon *lex, const char *kind, const char *lower,
+                         char gram_case, char *matched_case) {
+    size_t n = 0;
+    const kx_morph_rule *rules = kx_lexicon_rules(lex, kind, &n);
+    size_t len = strlen(lower);
+    const kx_morph_rule *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; i < n; i++) {
+        const kx_morph_rule *r = &rules[i];
+        size_t fl = strlen(r->from);
+        if (fl >= len || memcmp(lower + len - fl, r->from, fl) != 0 || fl <= best_len)
+            continue;
+        size_t fcp = cp_count(r->from, fl);
+        bool ok = r->gram_case == 'a' || (gram_case != 0 && r->gram_case == gram_case) ||
+                  (gram_case == 0 && fcp >= 4);
+        if (!ok)
+            continue;
+        if (r->after_vowel && !is_vowel_ru(cp_before(lower, len - fl)))
+            continue;
+        best = r;
+        best_len = fl;
+    }
+    if (best == NULL)
+        return NULL;
+    if (matched_case != NULL)
+        *matched_case = best->gram_case;
+    size_t tl = strlen(best->to);
+    char *out = malloc(len - best_len + tl + 1);
+    if (out == NULL)
+        return NULL;
+    memcpy(out, lower, len - best_len);
+    memcpy(out + len - best_len, best->to, tl + 1);
+    return out;
+}
+
+/* Appends s to a growing buffer. */
+static bool buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
+    if (*len + n + 2 > *cap) {
+        size_t ncap = (*cap + n + 2) * 2;
+        char *grown = realloc(*buf, ncap);
+        if (grown == NULL)
+            return false;
+        *buf = grown;
+        *cap = ncap;
+    }
+    memcpy(*buf + *len, s, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return true;
+}
+
+/* Grammatical gender of a Russian noun from its dictionary form. */
+static char ru_gender(const kx_entry *e) {
+    if (e != NULL && e->gender != 0)
+        return e->gender;
+    if (e == NULL || e->lemma == NULL)
+        return 'm';
+    const char *l = e->lemma;
+    if (ends_with(l, "ие") || ends_with(l, "ое") || ends_with(l, "о") || ends_with(l, "е"))
+        return 'n';
+    if (ends_with(l, "а") || ends_with(l, "я"))
+        return 'f';
+    return 'm';
+}
+
+static bool adjective_like(const char *lower) {
+    static const char *const endings[] = {"ая", "яя", "ой", "ей", "ую", "юю", "ое", "ее", "ого",
+                                          "его", "ому", "ему", "ым", "им", "ый", "ий", "ые",
+                                          "ие", "ых", "их", "ыми", "ими", "ом", "ем"};
+    for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
+        if (ends_with(lower, endings[i]) && cp_count(lower, strlen(lower)) > 3)
+            return true;
+    return false;
+}
+
+/* Words that end a Russian genitive chain: prepositions and conjunctions. */
+static bool chain_stop_ru(const kx_token *t) {
+    return has(t, LX_FUNCTION | LX_AND | LX_BETWEEN | LX_WITH | LX_TITLE | LX_AUX | LX_SPEECH |
+                      LX_SIGN | LX_MEET | LX_MONTH);
+}
+
+static bool genitive_like(const char *lower) {
+    static const char *const endings[] = {"ов", "ев", "ей", "ых", "их", "ой", "ого", "его", "а",
+                                          "я",  "ы",  "и",  "ий", "ии", "ия", "ам", "ям"};
+    for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
+        if (ends_with(lower, endings[i]))
+            return true;
+    return false;
+}
+
+/* Russian organisation/agreement/event name in the nominative: preceding
+ * adjectives agree with the head, the head takes its dictionary form, the
+ * genitive tail stays.  In a sentence in capitals, words are lower-cased
+ * except the first, places and short acronyms. */
+static const char *ru_nominative(doc_state *ds, size_t t0, size_t head, size_t head_len,
+                                 const kx_entry *entry, size_t t1) {
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    char gender = ru_gender(entry);
+    const char *adj_kind = gender == 'f' ? "adj_f" : gender == 'n' ? "adj_n" : "adj_m";
+    const char *result = NULL;
+    for (size_t i = t0; i < t1; i++) {
+        const kx_token *t = &ds->toks[i];
+        if (i > t0 && t->space_before && !buf_add(&buf, &len, &cap, " ", 1))
+            goto cleanup;
+        char *word = NULL;
+        bool upper_src = t->upper && !ds->caps;
+        bool cap_out = t->cap && (i == t0 || !ds->caps || phrase(t, LX_PLACE) ||
+                                  (i > t0 && phrase(&ds->toks[i - 1], LX_PLACE)));
+        if (ds->caps && t->upper && cp_count(t->lower, strlen(t->lower)) <= 3)
+            upper_src = true;
+        if (i == head && entry != NULL && entry->lemma != NULL && head_len == 1) {
+            word = recase(entry->lemma, upper_src, cap_out);
+        } else if (i < head && t->script == SC_CYRILLIC && adjective_like(t->lower)) {
+            char *nom = apply_rules(ds->ex->lex, adj_kind, t->lower, 'a', NULL);
+            if (nom != NULL && gender == 'm') {
+                /* -ый after a velar or sibilant is spelt -ий. */
+                size_t nl = strlen(nom);
+                if (nl >= 4 && ends_with(nom, "ый")) {
+                    int32_t before = cp_before(nom, nl - 4);
+                    char enc[5] = {0};
+                    kg_utf8_encode(before, enc);
+                    if (in_list(ds->ex->lex, "soft_stems", enc))
+                        memcpy(nom + nl - 4, "ий", 4);
+                }
+            }
+            word = recase(nom != NULL ? nom : t->lower, upper_src, cap_out);
+            free(nom);
+        } else if (t->kind == TK_WORD) {
+            word = recase(t->lower, upper_src, cap_out);
+        } else {
+            word = strndup(ds->text + t->start, t->end - t->start);
+        }
+        if (word == NULL)
+            goto cleanup;
+        bool ok = buf_add(&buf, &len, &cap, word, strlen(word));
+        free(word);
+        if (!ok)
+            goto cleanup;
+    }
+    if (buf != NULL)
+        result = kg_strpool_intern(ds->ex->pool, buf, len);
+cleanup:
+    free(buf);
+    return result;
+}
+
+/* A name written in capitals throughout: keep it only when the sentence is
+ * not all capitals; otherwise title-case each word. */
+static const char *title_case_span(doc_state *ds, size_t t0, size_t t1) {
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    const char *result = NULL;
+    for (size_t i = t0; i < t1; i++) {
+        const kx_token *t = &ds->toks[i];
+        if (i > t0 && t->space_before && !buf_add(&buf, &len, &cap, " ", 1))
+            goto cleanup;
+        char *w = t->kind == TK_WORD ? recase(t->lower, false, t->cap)
+                                     : strndup(ds->text + t->start, t->end - t->start);
+        if (w == NULL)
+            goto cleanup;
+        bool ok = buf_add(&buf, &len, &cap, w, strlen(w));
+        free(w);
+        if (!ok)
+            goto cleanup;
+    }
+    if (buf != NULL)
+        result = kg_strpool_intern(ds->ex->pool, buf, len);
+cleanup:
+    free(buf);
+    return result;
+}
+
+/* ---- organisations ------------------------------------------------------------------ */
+
+/* English complement after "of"/"for": capitalised words, organisation
+ * words, places, with "and" and commas inside when the name goes on.
+ * Returns the end of the chunk (== j when there is none). */
+static size_t en_chunk(const doc_state *ds, size_t j, size_t end) {
+    size_t k = j, last = j;
+    bool place_end = false;
+    while (k < end) {
+        const kx_token *t = &ds->toks[k];
+        if (ds->owner[k] >= 0 || !is_word(t))
+            break;
+        if (phrase(t, LX_TITLE) || has(t, LX_ARTICLE | LX_CONNECTOR_OF | LX_AUX | LX_SIGN))
+            break;
+        if (has(t, LX_AND) || is_punct(t, ',')) {
+            /* "Education and Science Workers": go on when a capitalised or
+             * organisation word follows and it is not a new name. */
+            if (k + 1 >= end)
+                break;
+            const kx_token *n = &ds->toks[k + 1];
+            if (!is_word(n) || has(n, LX_ARTICLE) || ds->owner[k + 1] >= 0)
+                break;
+            if (phrase(n, LX_ORG_HEAD) && n->cap && !has(n, LX_ORG_MODIFIER))
+                break;
+            if (phrase(n, LX_PLACE) && place_end)
+                break;
+            if (is_punct(t, ',') && !(has(n, LX_ORG_MODIFIER) && n->cap))
+                break;
+            if (!(proper(ds, n) || has(n, LX_ORG_MODIFIER)))
+                break;
+            k++;
+            continue;
+        }
+        if (phrase(t, LX_PLACE) && t->cap) {
+            k += t->lx_len;
+            last = k;
+            place_end = true;
+            /* a place ends the chunk unless an organisation word follows */
+            if (k < end && is_word(&ds->toks[k]) &&
+                (has(&ds->toks[k], LX_ORG_MODIFIER) || phrase(&ds->toks[k], LX_ORG_HEAD)))
+                continue;
+            break;
+        }
+        if (proper(ds, t) || has(t, LX_ORG_MODIFIER) || phrase(t, LX_ORG_HEAD)) {
+            if (place_end && name_word(ds, t))
+                break;
+            if (surname_like(ds, t) && k + 1 < end && name_word(ds, &ds->toks[k + 1]))
+                break;
+            k++;
+            last = k;
+            place_end = false;
+            continue;
+        }
+        break;
+    }
+    return last;
+}
+
+/* Russian genitive tail after a head: lower-case genitive words,
+ * capitalised words (places, names of the body), acronyms. */
+static size_t ru_chain(const doc_state *ds, size_t j, size_t end) {
+    size_t k = j;
+    bool place_end = false;
+    while (k < end) {
+        const kx_token *t = &ds->toks[k];
+        if (ds->owner[k] >= 0 || !is_word(t) || t->script == SC_LATIN)
+            break;
+        if (chain_stop_ru(t) || phrase(t, LX_TITLE))
+            break;
+        if (phrase(t, LX_PLACE) && t->cap) {
+            k += t->lx_len;
+            place_end = true;
+            continue;
+        }
+        if (t->upper && !ds->caps) {
+            k++;
+            continue;
+        }
+        if (t->cap && !ds->caps) {
+            if (place_end || surname_like(ds, t))
+                break;
+            if (k + 1 < end && name_word(ds, t) && name_word(ds, &ds->toks[k + 1]) &&
+                !phrase(&ds->toks[k + 1], LX_PLACE))
+                break;
+            k++;
+            continue;
+        }
+        if (place_end && !phrase(t, LX_ORG_HEAD))
+            break;
+        if (genitive_like(t->lower) || adjective_like(t->lower) || phrase(t, LX_ORG_HEAD)) {
+            k++;
+            continue;
+        }
+        break;
+    }
+    return k;
+}
+
+static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, size_t s1) {
+    for (size_t h = s0; h < s1; h++) {
+        const kx_token *t = &ds->toks[h];
+        if (!phrase(t, LX_ORG_HEAD) || ds->owner[h] >= 0 || t->lx_head == NULL)
+            continue;
+        size_t head_len = t->lx_len;
+        bool ru = t->script == SC_CYRILLIC;
+        size_t l = h;
+        /* left modifiers */
+        while (l > s0) {
+            const kx_token *p = &ds->toks[l - 1];
+            if (ds->owner[l - 1] >= 0 || !is_word(p) || phrase(p, LX_TITLE) ||
+                has(p, LX_FUNCTION | LX_ARTICLE | LX_AND | LX_SPEECH | LX_AUX))
+                break;
+            if (ru) {
+                if (p->script != SC_CYRILLIC || !adjective_like(p->lower))
+                    break;
+            } else {
+                if (p->upper && !ds->caps)
+                    break;
+                if (!(proper(ds, p) || has(p, LX_ORG_MODIFIER)))
+                    break;
+                if (name_word(ds, p) && l - 1 > s0 && name_word(ds, &ds->toks[l - 2]))
+                    break; /* "Nurlan Abdiev Federation": a name, not a modifier */
+            }
+            l--;
+        }
+        size_t r = h + head_len;
+        if (ru) {
+            /* «Name» after the head belongs to it: профсоюз «Кыргызэнерго» */
+            if (r + 1 < s1 && is_open_quote(ds->toks[r].cp) && ds->toks[r].kind == TK_PUNCT) {
+                size_t q = r + 1;
+                while (q < s1 && !(ds->toks[q].kind == TK_PUNCT && is_close_quote(ds->toks[q].cp)))
+                    q++;
+                if (q < s1 && q - r <= 8)
+                    r = q + 1;
+            } else {
+                r = ru_chain(ds, r, s1);
+            }
+        } else {
+            while (r < s1 && is_word(&ds->toks[r]) && ds->owner[r] < 0 &&
+                   (phrase(&ds->toks[r], LX_ORG_HEAD) ||
+                    (has(&ds->toks[r], LX_ORG_MODIFIER) && ds->toks[r].cap)))
+                r++;
+            while (r + 1 < s1 && has(&ds->toks[r], LX_CONNECTOR_OF) && !ds->toks[r].cap) {
+                size_t j = r + 1;
+                if (has(&ds->toks[j], LX_ARTICLE))
+                    j++;
+                size_t c = en_chunk(ds, j, s1);
+                if (c == j)
+                    break;
+                r = c;
+            }
+        }
+        /* a capitalised word somewhere, or a title governing it */
+        bool capital = false;
+        for (size_t i = l; i < r; i++)
+            if (proper(ds, &ds->toks[i]) || (ds->caps && ds->toks[i].cap))
+                capital = true;
+        bool governed = l > s0 && phrase(&ds->toks[l - 1], LX_TITLE);
+        if (!governed && l > s0 + 1 && has(&ds->toks[l - 1], LX_ARTICLE | LX_CONNECTOR_OF))
+            governed = phrase(&ds->toks[l - 2], LX_TITLE) ||
+                       (l > s0 + 2 && phrase(&ds->toks[l - 3], LX_TITLE));
+        if (!capital && !(governed && (r - l > head_len || ru)))
+            continue;
+        if (!capital && ru && r - l == head_len)
+            continue; /* "председатель союза": too generic to name a body */
+        if (r - l == head_len && !capital)
+            continue;
+        /* An English head alone ("the Federation") refers back; no new body. */
+        if (!ru && r - l == 1 && l == h)
+            continue;
+        const char *name = NULL;
+        if (ru)
+            name = ru_nominative(ds, l, h, head_len, t->lx_head, r);
+        else if (ds->caps)
+            name = title_case_span(ds, l, r);
+        mention *m;
+        kg_status st = add_mention(ds, KG_ENT_ORGANIZATION, l, r, sent, name, &m);
+        if (st != KG_OK)
+            return st;
+        h = r - 1;
+    }
+    return KG_OK;
+}
+
+/* «Федерация Тверских профсоюзов», "Kyrgyzaltyn" in quotes after a head is
+ * handled above; a whole quoted name that contains a head noun is one body. */
+static kg_status find_quoted_orgs(doc_state *ds, size_t sent, size_t s0, size_t s1) {
+    for (size_t i = s0; i + 2 < s1; i++) {
+        if (ds->toks[i].kind != TK_PUNCT || !is_open_quote(ds->toks[i].cp))
+            continue;
+        size_t q = i + 1;
+        bool head = false;
+        while (q < s1 && !(ds->toks[q].kind == TK_PUNCT && is_close_quote(ds->toks[q].cp))) {
+            head |= phrase(&ds->toks[q], LX_ORG_HEAD);
+            q++;
+        }
+        if (q >= s1 || q - i > 10 || !head || !ds->toks[i + 1].cap || !free_range(ds, i + 1, q))
+            continue;
+        mention *m;
+        kg_status st = add_mention(ds, KG_ENT_ORGANIZATION, i + 1, q, sent, NULL, &m);
+        if (st != KG_OK)
+            return st;
+        i = q;
+    }
+    return KG_OK;
+}
+
+static kg_status find_known(doc_state *ds, size_t sent, size_t s0, size_t s1) {
+    for (size_t i = s0; i < s1; i++) {
+        const kx_token *t = &ds->toks[i];
+        if (t->lx_known == NULL || !phrase(t, LX_KNOWN_ORG) || i + t->lx_len > s1 ||
+            !free_range(ds, i, i + t->lx_len))
+            continue;
+        const kx_entry *e = t->lx_known;
+        const char *name = t->script == SC_CYRILLIC && e->name_ru != NULL ? e->name_ru : e->name;
+        mention *m;
+        kg_status st = add_mention(ds, KG_ENT_ORGANIZATION, i, i + t->lx_len, sent, name, &m);
+        if (st != KG_OK)
+            return st;
+        if (m != NULL)
+            m->is_acronym = t->lx_len == 1 && t->upper;
+        i += t->lx_len - 1;
+    }
+    return KG_OK;
+}
+
+/* Acronyms: upper-case words of 2–10 letters that no list explains. */
+static bool acronym_token(const doc_state *ds, const kx_token *t) {
+    if (!is_word(t) || !t->upper || ds->caps)
+        return false;
+    size_t n = cp_count(ds->text + t->start, t->end - t->start);
+    if (n < 2 || n > 10)
+        return false;
+    if (phrase(t, LX_PLACE | LX_TITLE | LX_MONTH) || has(t, LX_FUNCTION | LX_MONTH))
+        return false;
+    /* Roman numerals are not names of bodies. */
+    bool roman = true;
+    for (size_t p = t->start; p < t->end; p++)
+        if (strchr("IVXLCDM", ds->text[p]) == NULL)
+            roman = false;
+    return !roman;
+}
+
+static kg_status find_acronyms(doc_state *ds, size_t sent, size_t s0, size_t s1) {
+    for (size_t i = s0; i < s1; i++) {
+        const kx_token *t = &ds->toks[i];
+        bool paren = i > s0 && is_punct(&ds->toks[i - 1], '(') && i + 1 < s1 &&
+                     is_punct(&ds->toks[i + 1], ')');
+        if (paren && ds->owner[i] < 0 && i >= 2 && ds->owner[i - 2] >= 0 && t->upper) {
+            /* "Federation of Trade Unions of Kyrgyzstan (FTUK)" */
+            mention *m = &ds->ms[ds->owner[i - 2]];
+            if (m->type == KG_ENT_ORGANIZATION && m->t1 == i - 1) {
+                m->acronym = kg_strpool_intern(ds->ex->pool, ds->text + t->start,
+                                               t->end - t->start);
+                if (m->acronym == NULL)
+                    return KG_ERR_NOMEM;
+                ds->owner[i] = (long)(m - ds->ms);
+                continue;
+            }
+        }
+        if (ds->owner[i] >= 0 || !acronym_token(ds, t))
+            continue;
+        mention *m;
+        kg_status st = add_mention(ds, KG_ENT_ORGANIZATION, i, i + 1, sent, NULL, &m);
+        if (st != KG_OK)
+            return st;
+        if (m == NULL)
+            continue;
+        m->is_acronym = true;
+        /* "FTUK (Federation of Trade Unions of Kyrgyzstan)" */
+        if (i + 2 < s1 && is_punct(&ds->toks[i + 1], '(') && ds->owner[i + 2] >= 0) {
+            mention *longer = &ds->ms[ds->owner[i + 2]];
+            if (longer->type == KG_ENT_ORGANIZATION && longer != m && longer->acronym == NULL)
+                longer->acronym = m->surface;
+        }
+    }
+    return KG_OK;
+}
+
+/* ---- agreements and events --------------------------------------------------------------- */
+
+static bool sentence_has(const doc_state *ds, size_t s0, size_t s1, uint64_t cls) {
+    for (size_t i = s0; i < s1; i++)
+        if (has(&ds->toks[i], cls) || phrase(&ds->toks[i], cls))
+            return true;
+    return false;
+}
+
+static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, size_t s1) {
+    bool signing = sentence_has(ds, s0, s1, LX_SIGN);
+    bool happening = sentence_has(ds, s0, s1, LX_PARTICIPATE | LX_ORGANIZE | LX_HELD);
+    for (size_t a = s0; a < s1; a++) {
+        const kx_token *t = &ds->toks[a];
+        bool agreement = phrase(t, LX_AGREEMENT);
+        bool event = !agreement && phrase(t, LX_EVENT);
+        if ((!agreement && !event) || ds->owner[a] >= 0)
+            continue;
+        bool ru = t->script == SC_CYRILLIC;
+        size_t head_len = t->lx_len, l = a, r = a + head_len;
+        /* left modifiers: ordinals, capitalised words, agreement adjectives */
+        while (l > s0) {
+            const kx_token *p = &ds->toks[l - 1];
+            if (ds->owner[l - 1] >= 0)
+                break;
+            bool ok;
+            if (ru)
+                ok = is_word(p) && p->script == SC_CYRILLIC && adjective_like(p->lower) &&
+                     !has(p, LX_FUNCTION | LX_AUX);
+            else
+                ok = (is_word(p) && (proper(ds, p) || has(p, LX_AGREEMENT_MODIFIER)) &&
+                      !has(p, LX_FUNCTION | LX_ARTICLE) && !phrase(p, LX_TITLE)) ||
+                     (p->kind == TK_NUM && event);
+            if (!ok)
+                break;
+            l--;
+        }
+        /* right: "on cooperation", "of the X", "о сотрудничестве" */
+        if (r + 1 < s1 && (has(&ds->toks[r], LX_CONNECTOR_OF) ||
+                           strcmp(ds->toks[r].lower, "о") == 0 ||
+                           strcmp(ds->toks[r].lower, "об") == 0)) {
+            size_t j = r + 1;
+            if (j < s1 && has(&ds->toks[j], LX_ARTICLE))
+                j++;
+            if (j < s1 && ds->owner[j] >= 0 && event) {
+                /* "anniversary of the Confederation ...": the body's name is
+                 * part of the event's */
+                size_t k = j;
+                while (k < s1 && ds->owner[k] == ds->owner[j])
+                    k++;
+                r = k;
+            } else {
+                size_t k = j, words = 0;
+                while (k < s1 && words < 4 && is_word(&ds->toks[k]) && ds->owner[k] < 0 &&
+                       !has(&ds->toks[k], LX_AUX | LX_BETWEEN | LX_WITH | LX_BY | LX_SIGN |
+                                              LX_ARTICLE) &&
+                       !phrase(&ds->toks[k], LX_TITLE | LX_PLACE)) {
+                    if (has(&ds->toks[k], LX_AND) &&
+                        (k + 1 >= s1 || !is_word(&ds->toks[k + 1]) ||
+                         has(&ds->toks[k + 1], LX_AUX | LX_ARTICLE)))
+                        break;
+                    if (has(&ds->toks[k], LX_CONNECTOR_OF | LX_FUNCTION) && !has(&ds->toks[k], LX_AND))
+                        break;
+                    k++;
+                    words++;
+                }
+                if (k > j)
+                    r = k;
+            }
+        }
+        bool bare = r - l == head_len;
+        bool capital = false;
+        for (size_t i = l; i < r; i++)
+            capital |= proper(ds, &ds->toks[i]) && i != s0;
+        if (agreement && !signing && !capital && !sentence_has(ds, s0, s1, LX_BETWEEN))
+            continue;
+        if (event && bare && !happening && !capital)
+            continue;
+        if (event && !capital && bare)
+            continue; /* "the event" alone: nothing to name */
+        const char *name = NULL;
+        if (ru) {
+            /* head in its dictionary form */
+            size_t n = 0;
+            const kx_entry *const *es = kx_lexicon_lookup(ds->ex->lex, t->stem, strlen(t->stem), &n);
+            const kx_entry *e = NULL;
+            for (size_t k = 0; k < n; k++)
+                if (es[k]->cls & (LX_AGREEMENT | LX_EVENT))
+                    e = es[k];
+            name = ru_nominative(ds, l, a, head_len, e, r);
+        }
+        mention *m;
+        kg_status st = add_mention(ds, agreement ? KG_ENT_AGREEMENT : KG_ENT_EVENT, l, r, sent,
+                                   name, &m);
+        if (st != KG_OK)
+            return st;
+        if (m != NULL)
+            m->bare = bare;
+        a = r - 1;
+    }
+    return KG_OK;
+}
+
+/* ---- places ------------------------------------------------------------------------------- */
+
+static kg_status find_places(doc_state *ds, size_t sent, size_t s0, size_t s1) {
+    for (size_t i = s0; i < s1; i++) {
+        const kx_token *t = &ds->toks[i];
+        if (t->lx_place == NULL || !phrase(t, LX_PLACE) || !t->cap || i + t->lx_len > s1 ||
+            !free_range(ds, i, i + t->lx_len))
+            continue;
+        const kx_entry *e = t->lx_place;
+        const char *name = t->script == SC_CYRILLIC && e->name_ru != NULL ? e->name_ru : e->name;
+        mention *m;
+        kg_status st = add_mention(ds, KG_ENT_PLACE, i, i + t->lx_len, sent, name, &m);
+        if (st != KG_OK)
+            return st;
+        i += t->lx_len - 1;
+    }
+    return KG_OK;
+}
+
+/* ---- people ------------------------------------------------------------------------------- */
+
+/* Case of a Russian name from what stands before it: a preposition, or a
+ * title (possibly followed by the body it heads) in the same case. */
+static char ru_context_case(const doc_state *ds, size_t p0, size_t s0) {
+    size_t i = p0;
+    while (i > s0 && is_punct(&ds->toks[i - 1], ','))
+        i--;
+    /* skip back over an organisation or place the person is "of" */
+    while (i > s0 && ds->owner[i - 1] >= 0 &&
+           (ds->ms[ds->owner[i - 1]].type == KG_ENT_ORGANIZATION ||
+            ds->ms[ds->owner[i - 1]].type == KG_ENT_PLACE))
+        i = ds->ms[ds->owner[i - 1]].t0;
+    if (i == s0)
+        return 0;
+    const kx_token *t = &ds->toks[i - 1];
+    static const char *const cues[] = {"cue_ins", "cue_gen", "cue_dat", "cue_pre"};
+    static const char cases[] = {'i', 'g', 'd', 'p'};
+    for (int c = 0; c < 4; c++)
+        if (in_list(ds->ex->lex, cues[c], t->lower))
+            return cases[c];
+    /* the title token itself may close a multi-word title */
+    size_t ti = i - 1;
+    while (ti > s0 && !phrase(&ds->toks[ti], LX_TITLE) && i - 1 - ti < 3)
+        ti--;
+    if (phrase(&ds->toks[ti], LX_TITLE)) {
+        const kx_token *tt = &ds->toks[ti];
+        static const char *const ends[] = {"title_ins", "title_gen", "title_dat"};
+        static const char tc[] = {'i', 'g', 'd'};
+        for (int c = 0; c < 3; c++) {
+            size_t n = 0;
+            const char *const *e = kx_lexicon_list(ds->ex->lex, ends[c], &n);
+            for (size_t k = 0; k < n; k++)
+                if (ends_with(tt->lower, e[k]) && strcmp(tt->lower, tt->lx_title->lemma) != 0)
+                    return tc[c];
+        }
+    }
+    return 0;
+}
+
+/* Nominative of a Russian personal name of words [p0, p1). */
+static const char *ru_person_name(doc_state *ds, size_t p0, size_t p1, char gram_case) {
+    size_t words[8], nw = 0;
+    for (size_t i = p0; i < p1 && nw < 8; i++)
+        if (is_word(&ds->toks[i]) && !(i + 1 < p1 && is_punct(&ds->toks[i + 1], '.')))
+            words[nw++] = i;
+    /* surname: the word that a surname rule changes (usually the last) */
+    char *fixed[8] = {0};
+    char found_case = 0;
+    bool feminine = false, masculine = false;
+    for (size_t k = nw; k-- > 0;) {
+        const kx_token *t = &ds->toks[words[k]];
+        char c = 0;
+        char *nom = apply_rules(ds->ex->lex, "surname", t->lower, gram_case, &c);
+        if (nom != NULL) {
+            fixed[k] = nom;
+            found_case = c == 'a' ? gram_case : c;
+            feminine = ends_with(nom, "а") || ends_with(nom, "ая");
+            masculine = !feminine;
+            break;
+        }
+    }
+    if (found_case == 0)
+        found_case = gram_case;
+    /* first names follow the surname's case; only rules for its gender */
+    for (size_t k = 0; k < nw; k++) {
+        if (fixed[k] != NULL || found_case == 0 || (!masculine && !feminine))
+            continue;
+        const kx_token *t = &ds->toks[words[k]];
+        if (surname_like(ds, t))
+            continue;
+        char c = 0;
+        char *nom = apply_rules(ds->ex->lex, "first_name", t->lower, found_case, &c);
+        if (nom != NULL) {
+            bool fem_rule = ends_with(nom, "а") || ends_with(nom, "я");
+            if (fem_rule != feminine) {
+                free(nom);
+                nom = NULL;
+            }
+        }
+        fixed[k] = nom;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0, k = 0;
+    const char *result = NULL;
+    for (size_t i = p0; i < p1; i++) {
+        const kx_token *t = &ds->toks[i];
+        if (i > p0 && t->space_before && !buf_add(&buf, &len, &cap, " ", 1))
+            goto cleanup;
+        char *w;
+        if (k < nw && words[k] == i) {
+            const char *base = fixed[k] != NULL ? fixed[k] : t->lower;
+            w = recase(base, t->upper && !ds->caps, true);
+            k++;
+        } else if (is_word(t)) {
+            w = recase(t->lower, false, true);
+        } else {
+            w = strndup(ds->text + t->start, t->end - t->start);
+        }
+        if (w == NULL)
+            goto cleanup;
+        bool ok = buf_add(&buf, &len, &cap, w, strlen(w));
+        free(w);
+        if (!ok)
+            goto cleanup;
+    }
+    if (buf != NULL)
+        result = kg_strpool_intern(ds->ex->pool, buf, len);
+cleanup:
+    for (size_t i = 0; i < 8; i++)
+        free(fixed[i]);
+    free(buf);
+    return result;
+}
+
+static kg_status find_people(doc_state *ds, size_t sent, size_t s0, size_t s1) {
+    for (size_t i = s0; i < s1; i++) {
+        if (ds->owner[i] >= 0)
+            continue;
+        size_t p0 = i, k = i, words = 0;
+        bool initials = false;
+        while (k < s1 && ds->owner[k] < 0) {
+            if (initial_at(ds, k, s1)) {
+                k += 2;
+                initials = true;
+                continue;
+            }
+            const kx_token *t = &ds->toks[k];
+            if (name_word(ds, t) && !(t->upper && !ds->caps)) {
+                k++;
+                words++;
+                continue;
+            }
+            if (ds->caps && is_word(t) && t->upper && words == 0 && initials) {
+                k++;
+                words++;
+                continue;
+            }
+            /* particles inside a name: "Ould", "El", "bin" */
+            if (words > 0 && is_word(t) && has(t, LX_PARTICLE) && k + 1 < s1 &&
+                name_word(ds, &ds->toks[k + 1]))
+            {
+                k++;
+                continue;
+            }
+            break;
+        }
+        if (words == 0) {
+            continue;
+        }
+        size_t p1 = k;
+        while (p1 > p0 && !is_word(&ds->toks[p1 - 1]))
+            p1--;
+        bool honorific = p0 > s0 && (has(&ds->toks[p0 - 1], LX_HONORIFIC) ||
+                                     (p0 > s0 + 1 && is_punct(&ds->toks[p0 - 1], '.') &&
+                                      has(&ds->toks[p0 - 2], LX_HONORIFIC)));
+        bool ok = words >= 2 || initials || honorific;
+        if (words == 1 && !initials && !honorific) {
+            /* a lone capitalised word: a person only when it repeats a known
+             * surname (resolved later) or is surname-shaped after a title */
+            ok = surname_like(ds, &ds->toks[p0]) && p0 > s0 &&
+                 (phrase(&ds->toks[p0 - 1], LX_TITLE) || has(&ds->toks[p0 - 1], LX_SPEECH));
+        }
+        if (words > 5)
+            ok = false;
+        /* the first word of a sentence alone is too weak a signal */
+        if (ok && words >= 2 && p0 == s0 && !initials && !surname_like(ds, &ds->toks[p0]) &&
+            !surname_like(ds, &ds->toks[p1 - 1]) && !(p1 < s1 && has(&ds->toks[p1], LX_SPEECH)) &&
+            !(p1 < s1 && is_punct(&ds->toks[p1], ',')))
+            ok = false;
+        if (!ok) {
+            i = k > i ? k - 1 : i;
+            continue;
+        }
+        const char *name = NULL;
+        bool cyr = ds->toks[p0].script == SC_CYRILLIC || ds->toks[p1 - 1].script == SC_CYRILLIC;
+        char gc = 0;
+        if (cyr) {
+            gc = ru_context_case(ds, p0, s0);
+            name = ru_person_name(ds, p0, p1, gc);
+        } else if (ds->caps) {
+            name = title_case_span(ds, p0, p1);
+        }
+        mention *m;
+        kg_status st = add_mention(ds, KG_ENT_PERSON, p0, p1, sent, name, &m);
+        if (st != KG_OK)
+            return st;
+        if (m != NULL)
+            m->gram_case = gc;
+        i = p1 - 1;
+    }
+    return KG_OK;
+}
+
+/* News-agency attributions: "Trend reports", "reported to BelTA". */
+static kg_status find_sources(doc_state *ds, size_t sent, size_t s0, size_t s1) {
+    for (size_t i = s0; i < s1; i++) {
+        const kx_token *t = &ds->toks[i];
+        if (ds->owner[i] >= 0 || !is_word(t) || !t->cap || has(t, LX_NON_NAME) ||
+            phrase(t, LX_NON_NAME))
+            continue;
+        bool before_report = i + 1 < s1 && has(&ds->toks[i + 1], LX_REPORT) &&
+                             (i == s0 || !is_word(&ds->toks[i - 1]) || is_punct(&ds->toks[i - 1], ','));
+        bool after_to = i >= 2 && has(&ds->toks[i - 2], LX_REPORT) &&
+                        strcmp(ds->toks[i - 1].lower, "to") == 0;
+        if (!before_report && !after_to)
+            continue;
+        mention *m;
+        kg_status st = add_mention(ds, KG_ENT_ORGANIZATION, i, i + 1, sent, NULL, &m);
+        if (st != KG_OK)
+            return st;
+    }
+    return KG_OK;
+}
+
+/* ---- relations ------------------------------------------------------------------------------ */
+
+static kg_status add_rel(doc_state *ds, kg_relation_type type, size_t subj, size_t obj,
+                         const char *role, const char *role_text, const char *rule,
+                         double confidence) {
+    if (subj == obj)
+        return KG_OK;
+    if (ds->n_rels == ds->cap_rels) {
+        size_t cap = ds->cap_rels ? ds->cap_rels * 2 : 32;
+        rel *grown = realloc(ds->rels, cap * sizeof *grown);
+        if (grown == NULL)
+            return KG_ERR_NOMEM;
+        ds->rels = grown;
+        ds->cap_rels = cap;
+    }
+    const mention *a = &ds->ms[subj], *b = &ds->ms[obj];
+    rel *r = &ds->rels[ds->n_rels++];
+    r->type = type;
+    r->subj = subj;
+    r->obj = obj;
+    r->role = role;
+    r->role_text = role_text;
+    r->sent = a->sent > b->sent ? a->sent : b->sent;
+    size_t t0 = a->t0 < b->t0 ? a->t0 : b->t0, t1 = a->t1 > b->t1 ? a->t1 : b->t1;
+    r->start = ds->toks[t0].start;
+    r->end = ds->toks[t1 - 1].end;
+    r->rule = kg_strpool_cstr(ds->ex->pool, rule);
+    r->confidence = confidence;
+    return r->rule == NULL ? KG_ERR_NOMEM : KG_OK;
+}
+
+static long mention_at(const doc_state *ds, size_t i, size_t s1, kg_entity_type type) {
+    if (i >= s1 || ds->owner[i] < 0)
+        return -1;
+    const mention *m = &ds->ms[ds->owner[i]];
+    return m->type == type && m->t0 == i ? ds->owner[i] : -1;
+}
+
+/* The written role: Russian titles in their dictionary form. */
+static const char *role_text(doc_state *ds, size_t ti) {
+    const kx_token *t = &ds->toks[ti];
+    if (t->script == SC_CYRILLIC && t->lx_len == 1 && t->lx_title != NULL) {
+        char *w = recase(t->lx_title->lemma, false, true);
+        const char *p = w != NULL ? kg_strpool_cstr(ds->ex->pool, w) : NULL;
+        free(w);
+        return p;
+    }
+    if (ds->caps)
+        return title_case_span(ds, ti, ti + t->lx_len);
+    return intern_span(ds, t->start, ds->toks[ti + t->lx_len - 1].end);
+}
+
+/* Skips "(ACR)" and one comma and an honorific after position i. */
+static size_t skip_apposition(const doc_state *ds, size_t i, size_t s1) {
+    if (i < s1 && is_punct(&ds->toks[i], ','))
+        i++;
+    if (i < s1 && has(&ds->toks[i], LX_HONORIFIC)) {
+        i++;
+        if (i < s1 && is_punct(&ds->toks[i], '.'))
+            i++;
+    }
+    return i;
+}
+
+static kg_status rules_holds_post(doc_state *ds, size_t s0, size_t s1) {
+    kg_status st = KG_OK;
+    for (size_t ti = s0; ti < s1; ti++) {
+        const kx_token *t = &ds->toks[ti];
+        if (!phrase(t, LX_TITLE) || t->lx_title == NULL || ds->owner[ti] >= 0)
+            continue;
+        const char *role = t->lx_title->role;
+        size_t after = ti + t->lx_len;
+        const char *rt = NULL;
+        /* A: Chairman of the ORG PERSON / Председатель ORG PERSON */
+        size_t j = after;
+        if (j < s1 && has(&ds->toks[j], LX_CONNECTOR_OF))
+            j++;
+        if (j < s1 && has(&ds->toks[j], LX_ARTICLE))
+            j++;
+        long org = mention_at(ds, j, s1, KG_ENT_ORGANIZATION);
+        if (org >= 0) {
+            size_t p = ds->ms[org].t1;
+            if (p < s1 && is_punct(&ds->toks[p], '(')) { /* "(FTUK)" */
+                while (p < s1 && !is_punct(&ds->toks[p], ')'))
+                    p++;
+                p++;
+            }
+            p = skip_apposition(ds, p, s1);
+            long person = mention_at(ds, p, s1, KG_ENT_PERSON);
+            if (person >= 0) {
+                rt = role_text(ds, ti);
+                if ((st = add_rel(ds, KG_REL_HOLDS_POST, (size_t)person, (size_t)org, role, rt,
+                                  "holds_post.title_org_person", 0.9)) != KG_OK)
+                    return st;
+                continue;
+            }
+        }
+        /* B: PERSON, (the) Chairman of (the) ORG */
+        size_t b = ti;
+        if (b > s0 && has(&ds->toks[b - 1], LX_ARTICLE))
+            b--;
+        if (org >= 0 && b > s0 + 1 && is_punct(&ds->toks[b - 1], ',') &&
+            ds->owner[b - 2] >= 0 && ds->ms[ds->owner[b - 2]].type == KG_ENT_PERSON) {
+            rt = role_text(ds, ti);
+            if ((st = add_rel(ds, KG_REL_HOLDS_POST, (size_t)ds->owner[b - 2], (size_t)org, role,
+                              rt, "holds_post.person_comma_title_org", 0.85)) != KG_OK)
+                return st;
+            continue;
+        }
+        /* C: ORG Chairman PERSON ("FNPR Chairman Ivan Petrov") */
+        long person = mention_at(ds, skip_apposition(ds, after, s1), s1, KG_ENT_PERSON);
+        if (person >= 0 && ti > s0 && ds->owner[ti - 1] >= 0 &&
+            ds->ms[ds->owner[ti - 1]].type == KG_ENT_ORGANIZATION) {
+            rt = role_text(ds, ti);
+            if ((st = add_rel(ds, KG_REL_HOLDS_POST, (size_t)person, (size_t)ds->owner[ti - 1],
+                              role, rt, "holds_post.org_title_person", 0.8)) != KG_OK)
+                return st;
+        }
+    }
+    return KG_OK;
+}
+
+/* Indices of mentions of a type within [s0, s1), in order. */
+static size_t mentions_in(const doc_state *ds, size_t s0, size_t s1, kg_entity_type type,
+                          size_t *out, size_t max) {
+    size_t n = 0;
+    for (size_t i = s0; i < s1 && n < max; i++) {
+        long m = ds->owner[i];
+        if (m >= 0 && ds->ms[m].type == type && ds->ms[m].t0 == i)
+            out[n++] = (size_t)m;
+    }
+    return n;
+}
+
+static long first_token(const doc_state *ds, size_t s0, size_t s1, uint64_t cls) {
+    for (size_t i = s0; i < s1; i++)
+        if (has(&ds->toks[i], cls) || phrase(&ds->toks[i], cls))
+            return (long)i;
+    return -1;
+}
+
+/* The agreement (or event) a sentence is about: one named in it, else the
+ * last one named before in the document when the sentence uses its noun. */
+static long topic(const doc_state *ds, size_t s0, size_t s1, kg_entity_type type) {
+    size_t found[4];
+    if (mentions_in(ds, s0, s1, type, found, 1) == 1)
+        return (long)found[0];
+    uint64_t noun = type == KG_ENT_AGREEMENT ? LX_AGREEMENT : LX_EVENT;
+    if (first_token(ds, s0, s1, noun) < 0)
+        return -1;
+    for (size_t m = ds->n_ms; m-- > 0;)
+        if (ds->ms[m].type == type && ds->toks[ds->ms[m].t0].start < ds->toks[s0].start)
+            return (long)m;
+    return -1;
+}
+
+#define MAXM 64
+
+static kg_status rules_agreements(doc_state *ds, size_t s0, size_t s1) {
+    kg_status st = KG_OK;
+    long sign = first_token(ds, s0, s1, LX_SIGN);
+    if (sign < 0 || first_token(ds, s0, s1, LX_NOT_DONE) >= 0)
+        return KG_OK;
+    long agr = topic(ds, s0, s1, KG_ENT_AGREEMENT);
+    if (agr < 0)
+        return KG_OK;
+    size_t people[MAXM], orgs[MAXM];
+    size_t np = mentions_in(ds, s0, s1, KG_ENT_PERSON, people, MAXM);
+    size_t no = mentions_in(ds, s0, s1, KG_ENT_ORGANIZATION, orgs, MAXM);
+    for (size_t i = 0; i < np; i++)
+        if ((st = add_rel(ds, KG_REL_SIGNED, people[i], (size_t)agr, NULL, NULL,
+                          "signed.sign_verb_person", 0.8)) != KG_OK)
+            return st;
+    long between = first_token(ds, s0, s1, LX_BETWEEN);
+    for (size_t i = 0; i < no; i++) {
+        const mention *o = &ds->ms[orgs[i]];
+        /* "at the headquarters of X", "reported to X": not a party */
+        bool place_like = false;
+        for (size_t k = o->t0 > s0 + 3 ? o->t0 - 3 : s0; k < o->t0; k++)
+            place_like |= has(&ds->toks[k], LX_HEADQUARTERS | LX_REPORT);
+        if (place_like)
+            continue;
+        bool holder = false; /* the body of someone's post in this sentence */
+        for (size_t r = 0; r < ds->n_rels; r++)
+            if (ds->rels[r].type == KG_REL_HOLDS_POST && ds->rels[r].obj == orgs[i] &&
+                ds->ms[ds->rels[r].subj].sent == o->sent)
+                holder = true;
+        const char *rule = between >= 0 && o->t0 > (size_t)between ? "party_to.between"
+                           : holder                                 ? "party_to.signatory_body"
+                                                                    : "party_to.sign_sentence";
+        double conf = between >= 0 && o->t0 > (size_t)between ? 0.85 : holder ? 0.75 : 0.65;
+        if ((st = add_rel(ds, KG_REL_PARTY_TO, orgs[i], (size_t)agr, NULL, NULL, rule, conf)) !=
+            KG_OK)
+            return st;
+    }
+    return KG_OK;
+}
+
+static kg_status rules_meetings(doc_state *ds, size_t s0, size_t s1) {
+    long cue = first_token(ds, s0, s1, LX_MEET);
+    if (cue < 0 || first_token(ds, s0, s1, LX_NOT_DONE) >= 0)
+        return KG_OK;
+    size_t people[MAXM];
+    size_t np = mentions_in(ds, s0, s1, KG_ENT_PERSON, people, MAXM);
+    kg_entity_type type = KG_ENT_PERSON;
+    if (np < 2) {
+        np = mentions_in(ds, s0, s1, KG_ENT_ORGANIZATION, people, MAXM);
+        type = KG_ENT_ORGANIZATION;
+        if (np != 2)
+            return KG_OK;
+    }
+    (void)type;
+    /* split at the first "with"/"с" after the first participant */
+    size_t split = s1;
+    for (size_t i = ds->ms[people[0]].t1; i < s1; i++)
+        if (has(&ds->toks[i], LX_WITH) && ds->owner[i] < 0) {
+            split = i;
+            break;
+        }
+    long between = first_token(ds, s0, s1, LX_BETWEEN);
+    for (size_t a = 0; a < np; a++)
+        for (size_t b = a + 1; b < np; b++) {
+            const mention *x = &ds->ms[people[a]], *y = &ds->ms[people[b]];
+            bool across = split < s1 && x->t1 <= split && y->t0 > split;
+            bool both_between = between >= 0 && x->t0 > (size_t)between;
+            if (!across && !both_between)
+                continue;
+            kg_status st = add_rel(ds, KG_REL_MET_WITH, people[a], people[b], NULL, NULL,
+                                   across ? "met_with.meet_with" : "met_with.between", 0.75);
+            if (st != KG_OK)
+                return st;
+        }
+    return KG_OK;
+}
+
+static kg_status rules_events_places(doc_state *ds, size_t s0, size_t s1) {
+    kg_status st = KG_OK;
+    bool not_done = first_token(ds, s0, s1, LX_NOT_DONE) >= 0;
+    size_t people[MAXM], orgs[MAXM], places[MAXM];
+    size_t np = mentions_in(ds, s0, s1, KG_ENT_PERSON, people, MAXM);
+    size_t no = mentions_in(ds, s0, s1, KG_ENT_ORGANIZATION, orgs, MAXM);
+    size_t nl = mentions_in(ds, s0, s1, KG_ENT_PLACE, places, MAXM);
+    long ev = topic(ds, s0, s1, KG_ENT_EVENT);
+    /* participated_in */
+    long part = first_token(ds, s0, s1, LX_PARTICIPATE);
+    if (part >= 0 && ev >= 0 && !not_done) {
+        for (size_t i = 0; i < np; i++)
+            if ((st = add_rel(ds, KG_REL_PARTICIPATED_IN, people[i], (size_t)ev, NULL, NULL,
+                              "participated_in.cue", 0.7)) != KG_OK)
+                return st;
+        for (size_t i = 0; i < no; i++)
+            if ((st = add_rel(ds, KG_REL_PARTICIPATED_IN, orgs[i], (size_t)ev, NULL, NULL,
+                              "participated_in.cue", 0.65)) != KG_OK)
+                return st;
+    }
+    /* organized: "organized by X", "X hosted the forum" */
+    long org_cue = first_token(ds, s0, s1, LX_ORGANIZE);
+    if (org_cue >= 0 && ev >= 0 && !not_done) {
+        for (size_t i = 0; i < no; i++) {
+            if ((st = add_rel(ds, KG_REL_ORGANIZED, orgs[i], (size_t)ev, NULL, NULL,
+                              "organized.cue", 0.7)) != KG_OK)
+                return st;
+        }
+    }
+    /* located_in: EVENT (held) in PLACE; headquarters of ORG in PLACE */
+    for (size_t p = 0; p < nl; p++) {
+        const mention *pl = &ds->ms[places[p]];
+        size_t i = pl->t0;
+        /* "Azerbaijan’s Baku": the last of a possessive chain */
+        if (pl->t1 + 1 < s1 && ds->toks[pl->t1].kind == TK_PUNCT &&
+            strcmp(ds->toks[pl->t1 + 1].lower, "s") == 0 &&
+            mention_at(ds, pl->t1 + 2, s1, KG_ENT_PLACE) >= 0)
+            continue;
+        while (i > s0 && ds->owner[i - 1] >= 0 && ds->ms[ds->owner[i - 1]].type == KG_ENT_PLACE)
+            i = ds->ms[ds->owner[i - 1]].t0;
+        if (i >= s0 + 3 && ds->toks[i - 1].kind == TK_WORD && strcmp(ds->toks[i - 1].lower, "s") == 0)
+            i -= 2;
+        while (i > s0 && ds->owner[i - 1] >= 0 && ds->ms[ds->owner[i - 1]].type == KG_ENT_PLACE)
+            i = ds->ms[ds->owner[i - 1]].t0;
+        if (i == s0 || !has(&ds->toks[i - 1], LX_IN))
+            continue;
+        size_t k = i - 1;
+        if (k > s0 && has(&ds->toks[k - 1], LX_HELD))
+            k--;
+        if (k > s0 && is_punct(&ds->toks[k - 1], ','))
+            k--;
+        if (k == s0 || ds->owner[k - 1] < 0)
+            continue;
+        size_t host = (size_t)ds->owner[k - 1];
+        kg_entity_type ht = ds->ms[host].type;
+        bool hq = false;
+        for (size_t q = ds->ms[host].t0 > s0 + 3 ? ds->ms[host].t0 - 3 : s0; q < ds->ms[host].t0;
+             q++)
+            hq |= has(&ds->toks[q], LX_HEADQUARTERS);
+        if (ht == KG_ENT_EVENT || (ht == KG_ENT_ORGANIZATION && hq)) {
+            if ((st = add_rel(ds, KG_REL_LOCATED_IN, host, places[p], NULL, NULL,
+                              ht == KG_ENT_EVENT ? "located_in.event_in_place"
+                                                 : "located_in.headquarters_in_place",
+                              0.7)) != KG_OK)
+                return st;
+        }
+    }
+    /* visited: PERSON/ORG ... visit ... PLACE */
+    long visit = first_token(ds, s0, s1, LX_VISIT);
+    if (visit >= 0 && !not_done) {
+        size_t *who = np > 0 ? people : orgs;
+        size_t nw = np > 0 ? np : no;
+        for (size_t p = 0; p < nl; p++) {
+            if (ds->ms[places[p]].t0 < (size_t)visit)
+                continue;
+            for (size_t i = 0; i < nw; i++)
+                if ((st = add_rel(ds, KG_REL_VISITED, who[i], places[p], NULL, NULL,
+                                  "visited.cue", 0.7)) != KG_OK)
+                    return st;
+            break;
+        }
+    }
+    /* member_of: ORG ... member ... ORG */
+    long member = first_token(ds, s0, s1, LX_MEMBER);
+    if (member >= 0 && no >= 2) {
+        for (size_t a = 0; a < no; a++) {
+            if (ds->ms[orgs[a]].t1 > (size_t)member)
+                continue;
+            for (size_t b = 0; b < no; b++) {
+                if (ds->ms[orgs[b]].t0 <= (size_t)member)
+                    continue;
+                if ((st = add_rel(ds, KG_REL_MEMBER_OF, orgs[a], orgs[b], NULL, NULL,
+                                  "member_of.cue", 0.7)) != KG_OK)
+                    return st;
+                break;
+            }
+        }
+    }
+    return KG_OK;
+}
+
+/* ---- in-document coreference ------------------------------------------------------------------ */
+
+typedef struct group {
+    kg_entity_type type;
+    const char *key; /* pooled kg_text_key of the name */
+    size_t first;    /* first mention */
+} group;
+
+static bool initials_match(doc_state *ds, const char *acronym, const char *name) {
+    /* initials of the words of name that are not function words */
+    char *acr_key = kg_text_key(acronym, strlen(acronym));
+    char *name_key = kg_text_key(name, strlen(name));
+    bool ok = false;
+    if (acr_key == NULL || name_key == NULL)
+        goto cleanup;
+    char ini[64];
+    size_t n = 0, pos = 0, len = strlen(name_key);
+    bool word_start = true;
+    while (pos < len && n + 4 < sizeof ini) {
+        size_t at = pos;
+        int32_t cp = kg_utf8_next(name_key, len, &pos);
+        if (cp == ' ') {
+            word_start = true;
+            continue;
+        }
+        if (!word_start)
+            continue;
+        word_start = false;
+        size_t we = at;
+        while (we < len && name_key[we] != ' ')
+            we++;
+        const char *stem = NULL, *lower = NULL;
+        if (kx_word_forms(ds->ex, name_key + at, we - at, &lower, &stem) != KG_OK)
+            goto cleanup;
+        size_t ne = 0;
+        const kx_entry *const *es = kx_lexicon_lookup(ds->ex->lex, stem, strlen(stem), &ne);
+        bool function = false;
+        for (size_t k = 0; k < ne; k++)
+            function |= (es[k]->cls & (LX_FUNCTION | LX_ARTICLE | LX_AND)) != 0;
+        if (function)
+            continue;
+        n += kg_utf8_encode(cp, ini + n);
+    }
+    ini[n] = '\0';
+    ok = n > 1 && strcmp(ini, acr_key) == 0;
+cleanup:
+    free(acr_key);
+    free(name_key);
+    return ok;
+}
+
+/* Last word of a person's name, as a key. */
+static char *surname_key(const char *name) {
+    const char *sp = strrchr(name, ' ');
+    const char *dot = strrchr(name, '.');
+    const char *last = sp != NULL ? sp + 1 : name;
+    if (dot != NULL && dot + 1 > last)
+        last = dot + 1;
+    return kg_text_key(last, strlen(last));
+}
+
+static kg_status group_mentions(doc_state *ds, group **out_groups, size_t *out_n) {
+    group *groups = calloc(ds->n_ms + 1, sizeof *groups);
+    if (groups == NULL)
+        return KG_ERR_NOMEM;
+    size_t ng = 0;
+    kg_status st = KG_OK;
+    for (size_t i = 0; i < ds->n_ms; i++) {
+        mention *m = &ds->ms[i];
+        char *k = kg_text_key(m->name, strlen(m->name));
+        if (k == NULL) {
+            st = KG_ERR_NOMEM;
+            goto done;
+        }
+        const char *key = kg_strpool_cstr(ds->ex->pool, k);
+        free(k);
+        if (key == NULL) {
+            st = KG_ERR_NOMEM;
+            goto done;
+        }
+        size_t g = ng;
+        for (size_t j = 0; j < ng; j++)
+            if (groups[j].type == m->type && groups[j].key == key) {
+                g = j;
+                break;
+            }
+        /* acronyms: defined next to a long form, or the long form's initials */
+        if (g == ng && m->type == KG_ENT_ORGANIZATION && m->is_acronym) {
+            for (size_t j = 0; j < i && g == ng; j++) {
+                const mention *o = &ds->ms[j];
+                if (o->type != KG_ENT_ORGANIZATION || o->is_acronym)
+                    continue;
+                if ((o->acronym != NULL && strcmp(o->acronym, m->surface) == 0) ||
+                    initials_match(ds, m->surface, o->name))
+                    g = o->group;
+            }
+        }
+        /* agreements and events named by their noun alone: the last one */
+        if (g == ng && m->bare) {
+            for (size_t j = i; j-- > 0;)
+                if (ds->ms[j].type == m->type) {
+                    g = ds->ms[j].group;
+                    break;
+                }
+        }
+        /* people: "Ospanov", "K. Ospanov" → the full name seen before */
+        if (g == ng && m->type == KG_ENT_PERSON) {
+            char *sk = surname_key(m->name);
+            size_t hits = 0, hit = 0;
+            for (size_t j = 0; j < i && sk != NULL; j++) {
+                if (ds->ms[j].type != KG_ENT_PERSON)
+                    continue;
+                char *ok = surname_key(ds->ms[j].name);
+                if (ok != NULL && strcmp(ok, sk) == 0 && ds->ms[j].group != hit) {
+                    hit = ds->ms[j].group;
+                    hits++;
+                }
+                free(ok);
+            }
+            free(sk);
+            if (hits == 1)
+                g = hit;
+        }
+        if (g == ng) {
+            groups[ng].type = m->type;
+            groups[ng].key = key;
+            groups[ng].first = i;
+            ng++;
+        }
+        m->group = g;
+    }
+    /* an acronym defined in parentheses after a later long form */
+    for (size_t i = 0; i < ds->n_ms; i++) {
+        mention *m = &ds->ms[i];
+        if (m->acronym == NULL)
+            continue;
+        for (size_t j = 0; j < ds->n_ms; j++) {
+            mention *a = &ds->ms[j];
+            if (a->is_acronym && a->type == KG_ENT_ORGANIZATION && a->group != m->group &&
+                strcmp(a->surface, m->acronym) == 0) {
+                size_t from = a->group;
+                for (size_t k = 0; k < ds->n_ms; k++)
+                    if (ds->ms[k].group == from)
+                        ds->ms[k].group = m->group;
+            }
+        }
+    }
+done:
+    if (st != KG_OK) {
+        free(groups);
+        return st;
+    }
+    *out_groups = groups;
+    *out_n = ng;
+    return KG_OK;
+}
+
+/* The name a group is known by: the most frequent normalised name, then the
+ * longest, then the first seen; acronyms only when nothing else. */
+static const char *group_name(const doc_state *ds, size_t g) {
+    const char *best = NULL;
+    size_t best_count = 0, best_len = 0;
+    bool best_acr = true;
+    for (size_t i = 0; i < ds->n_ms; i++) {
+        const mention *m = &ds->ms[i];
+        if (m->group != g)
+            continue;
+        size_t count = 0;
+        for (size_t j = 0; j < ds->n_ms; j++)
+            if (ds->ms[j].group == g && ds->ms[j].name == m->name)
+                count++;
+        size_t len = strlen(m->name);
+        bool acr = m->is_acronym && m->name == m->surface;
+        bool better = best == NULL || (best_acr && !acr) ||
+                      (acr == best_acr && (count > best_count ||
+                                           (count == best_count && len > best_len)));
+        if (better) {
+            best = m->name;
+            best_count = count;
+            best_len = len;
+            best_acr = acr;
+        }
+    }
+    return best;
+}
+
+static const char *lang_of(const char *s) {
+    size_t pos = 0, len = strlen(s);
+    while (pos < len) {
+        int32_t cp = kg_utf8_next(s, len, &pos);
+        if (kg_cp_is_cyrillic(cp))
+            return "ru";
+    }
+    return "en";
+}
+
+/* ---- the document ------------------------------------------------------------------------------ */
+
+static kg_status infer_parties(doc_state *ds) {
+    /* whoever signed for a body makes that body a party */
+    size_t n = ds->n_rels;
+    for (size_t i = 0; i < n; i++) {
+        if (ds->rels[i].type != KG_REL_SIGNED)
+            continue;
+        for (size_t j = 0; j < n; j++) {
+            const rel *h = &ds->rels[j];
+            if (h->type != KG_REL_HOLDS_POST ||
+                ds->ms[h->subj].group != ds->ms[ds->rels[i].subj].group)
+                continue;
+            kg_status st = add_rel(ds, KG_REL_PARTY_TO, h->obj, ds->rels[i].obj, NULL, NULL,
+                                   "party_to.signatory_post", 0.6);
+            if (st != KG_OK)
+                return st;
+            /* evidence: the signing sentence */
+            rel *r = &ds->rels[ds->n_rels - 1];
+            r->sent = ds->rels[i].sent;
+            r->start = ds->rels[i].start;
+            r->end = ds->rels[i].end;
+        }
+    }
+    return KG_OK;
+}
+
+static kg_status emit(doc_state *ds, kg_doc_facts *out) {
+    group *groups = NULL;
+    size_t ng = 0;
+    size_t *index = NULL;
+    const char **sent_text = NULL;
+    kg_status st = group_mentions(ds, &groups, &ng);
+    if (st != KG_OK)
+        return st;
+    index = calloc(ng + 1, sizeof *index);
+    sent_text = calloc(ds->n_sents + 1, sizeof *sent_text);
+    if (index == NULL || sent_text == NULL) {
+        st = KG_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (size_t g = 0; g < ng; g++) {
+        const char *name = group_name(ds, g);
+        if ((st = kg_doc_facts_entity(out, groups[g].type, name, lang_of(name), &index[g])) !=
+            KG_OK)
+            goto cleanup;
+        out->entities[index[g]].mentions = 0;
+    }
+    for (size_t i = 0; i < ds->n_ms; i++) {
+        const mention *m = &ds->ms[i];
+        size_t e = index[m->group];
+        out->entities[e].mentions++;
+        if ((st = kg_doc_facts_alias(out, e, m->surface)) != KG_OK ||
+            (st = kg_doc_facts_alias(out, e, m->name)) != KG_OK)
+            goto cleanup;
+        if (m->acronym != NULL && (st = kg_doc_facts_alias(out, e, m->acronym)) != KG_OK)
+            goto cleanup;
+    }
+    for (size_t i = 0; i < ds->n_rels; i++) {
+        const rel *r = &ds->rels[i];
+        size_t s = index[ds->ms[r->subj].group], o = index[ds->ms[r->obj].group];
+        if (s == o)
+            continue;
+        if (sent_text[r->sent] == NULL) {
+            const kg_span *sp = &ds->sents[r->sent];
+            sent_text[r->sent] =
+                intern_span(ds, ds->toks[sp->start].start, ds->toks[sp->end - 1].end);
+            if (sent_text[r->sent] == NULL) {
+                st = KG_ERR_NOMEM;
+                goto cleanup;
+            }
+        }
+        kg_doc_relation dr = {0};
+        dr.type = r->type;
+        dr.subject = s;
+        dr.object = o;
+        dr.role = r->role;
+        dr.role_text = r->role_text;
+        dr.evidence.doc = out->doc_id;
+        dr.evidence.sentence = r->sent;
+        dr.evidence.start = r->start;
+        dr.evidence.end = r->end;
+        dr.evidence.text = sent_text[r->sent];
+        dr.evidence.rule = r->rule;
+        dr.evidence.confidence = r->confidence;
+        if ((st = kg_doc_facts_relation(out, &dr)) != KG_OK)
+            goto cleanup;
+    }
+cleanup:
+    free(groups);
+    free(index);
+    free(sent_text);
+    return st;
+}
+
+kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc,
+                              kg_doc_facts *out) {
+    doc_state ds = {0};
+    kg_status st;
+    kg_doc_facts_clear(out);
+    ds.ex = extractor;
+    ds.doc = doc;
+    ds.text = doc->text != NULL ? doc->text : "";
+    ds.len = doc->text != NULL ? doc->len : 0;
+    out->doc_id = doc->id;
+    out->lang = doc->lang != NULL ? doc->lang
+                                  : kg_strpool_cstr(extractor->pool, kg_detect_lang(ds.text, ds.len));
+    out->title = doc->title;
+    out->date = doc->date;
+    out->url = doc->url;
+    out->n_bytes = ds.len;
+    if ((st = kx_tokenize(extractor, ds.text, ds.len, &ds.toks, &ds.n_toks)) != KG_OK ||
+        (st = kx_sentences(ds.toks, ds.n_toks, ds.text, &ds.sents, &ds.n_sents)) != KG_OK)
+        goto cleanup;
+    out->n_sentences = ds.n_sents;
+    ds.owner = malloc((ds.n_toks + 1) * sizeof *ds.owner);
+    if (ds.owner == NULL) {
+        st = KG_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (size_t i = 0; i < ds.n_toks; i++)
+        ds.owner[i] = -1;
+    for (size_t s = 0; s < ds.n_sents; s++) {
+        size_t s0 = ds.sents[s].start, s1 = ds.sents[s].end;
+        size_t words = 0, uppers = 0;
+        for (size_t i = s0; i < s1; i++)
+            if (is_word(&ds.toks[i]) && cp_count(ds.text + ds.toks[i].start,
+                                                  ds.toks[i].end - ds.toks[i].start) > 1) {
+                words++;
+                uppers += ds.toks[i].upper;
+            }
+        ds.caps = words >= 3 && uppers * 10 >= words * 8;
+        if ((st = find_quoted_orgs(&ds, s, s0, s1)) != KG_OK ||
+            (st = find_orgs_with_heads(&ds, s, s0, s1)) != KG_OK ||
+            (st = find_known(&ds, s, s0, s1)) != KG_OK ||
+            (st = find_acronyms(&ds, s, s0, s1)) != KG_OK ||
+            (st = find_agreements_events(&ds, s, s0, s1)) != KG_OK ||
+            (st = find_places(&ds, s, s0, s1)) != KG_OK ||
+            (st = find_sources(&ds, s, s0, s1)) != KG_OK ||
+            (st = find_people(&ds, s, s0, s1)) != KG_OK ||
+            (st = rules_holds_post(&ds, s0, s1)) != KG_OK ||
+            (st = rules_agreements(&ds, s0, s1)) != KG_OK ||
+            (st = rules_meetings(&ds, s0, s1)) != KG_OK ||
+            (st = rules_events_places(&ds, s0, s1)) != KG_OK)
+            goto cleanup;
+    }
+    /* groups are needed to infer parties through posts */
+    {
+        group *groups = NULL;
+        size_t ng = 0;
+        if ((st = group_mentions(&ds, &groups, &ng)) != KG_OK)
+            goto cleanup;
+        free(groups);
+    }
+    if ((st = infer_parties(&ds)) != KG_OK || (st = emit(&ds, out)) != KG_OK)
+        goto cleanup;
+cleanup:
+    free(ds.toks);
+    free(ds.sents);
+    free(ds.owner);
+    free(ds.ms);
+    free(ds.rels);
+    if (st != KG_OK)
+        kg_doc_facts_clear(out);
+    return st;
+}
+
+/* ---- lifecycle ----------------------------------------------------------------------------------- */
+
+kg_status kg_extractor_new(kg_extractor **out, kg_strpool *pool, kg_error *err) {
+    kg_extractor *ex = calloc(1, sizeof *ex);
+    if (ex == NULL)
+        return KG_ERR_NOMEM;
+    ex->pool = pool;
+    ex->stem_en = sb_stemmer_new("english", "UTF_8");
+    ex->stem_ru = sb_stemmer_new("russian", "UTF_8");
+    kg_status st = KG_OK;
+    if (ex->stem_en == NULL || ex->stem_ru == NULL) {
+        st = kg_error_set(err, KG_ERR_NOMEM, NULL, 0, 0, "cannot create the Snowball stemmers");
+        goto fail;
+    }
+    if ((st = kx_lexicon_new(&ex->lex, ex, err)) != KG_OK)
+        goto fail;
+    *out = ex;
+    return KG_OK;
+fail:
+    kg_extractor_free(ex);
+    return st;
+}
+
+void kg_extractor_free(kg_extractor *extractor) {
+    if (extractor == NULL)
+        return;
+    kx_lexicon_free(extractor->lex);
+    if (extractor->stem_en != NULL)
+        sb_stemmer_delete(extractor->stem_en);
+    if (extractor->stem_ru != NULL)
+        sb_stemmer_delete(extractor->stem_ru);
+    free(extractor->cache_keys);
+    free(extractor->cache_vals);
+    free(extractor);
+}

@@ -1,0 +1,89 @@
+/* kg_extract.h — documents in, per-document facts out.
+ *
+ * Two parts: reading documents (plain-text files, directories, JSON Lines,
+ * stdin) one at a time, and the rule-based extractor that turns one
+ * document into kg_doc_facts.  Rules and word lists are data (JSON files in
+ * extract/data/, compiled into the library).
+ */
+#ifndef KG_EXTRACT_H
+#define KG_EXTRACT_H
+
+#include "kg_model.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- documents ----------------------------------------------------------- */
+
+typedef struct kg_document {
+    const char *id;   /* pooled */
+    const char *text; /* cleaned UTF-8 (kg_text_clean), owned by the reader */
+    size_t len;
+    const char *lang; /* "en", "ru" or NULL for auto-detection; pooled */
+    const char *title, *date, *url; /* pooled or NULL */
+    const char *source;  /* file the document came from (for messages) */
+    size_t source_line;  /* line in a JSON Lines file, else 0 */
+    size_t n_invalid;    /* invalid UTF-8 sequences replaced while reading */
+} kg_document;
+
+typedef struct kg_reader kg_reader;
+
+/* A reader over the given inputs: files, directories (searched recursively
+ * for *.txt, *.md, *.jsonl, in byte order of their paths), or "-" for stdin
+ * (plain text, or JSON Lines when it starts with '{').  Inputs are checked
+ * when reached, not here.  Caller frees with kg_reader_free. */
+kg_status kg_reader_new(kg_reader **out, kg_strpool *pool, const char *const *inputs,
+                        size_t n_inputs);
+
+void kg_reader_free(kg_reader *reader);
+
+/* Reads the next document into *doc (valid until the next call or free).
+ * Returns KG_OK, KG_FAILURE at the end of all inputs, or an error described
+ * in err (file name and line, and the reader cannot continue). */
+kg_status kg_reader_next(kg_reader *reader, kg_document *doc, kg_error *err);
+
+/* Number of documents returned so far. */
+size_t kg_reader_count(const kg_reader *reader);
+
+/* ---- language ------------------------------------------------------------ */
+
+/* "ru" when Cyrillic letters are the majority of letters, else "en". */
+const char *kg_detect_lang(const char *text, size_t len);
+
+/* ---- extractor ----------------------------------------------------------- */
+
+typedef struct kg_extractor kg_extractor;
+
+/* An extractor with the built-in lexicons and rules, interning into pool
+ * (borrowed).  Caller frees with kg_extractor_free. */
+kg_status kg_extractor_new(kg_extractor **out, kg_strpool *pool, kg_error *err);
+
+void kg_extractor_free(kg_extractor *extractor);
+
+/* Extracts the facts of one document into out, which must be initialised
+ * (kg_doc_facts_init) and is cleared first.  Never fails on odd text: any
+ * byte string gives some (maybe empty) facts; errors are only KG_ERR_NOMEM. */
+kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc,
+                              kg_doc_facts *out);
+
+/* ---- sentences (exposed for tests and tools) ----------------------------- */
+
+typedef struct kg_span {
+    size_t start, end; /* byte offsets, end exclusive */
+} kg_span;
+
+/* Splits text into sentences, not fooled by initials ("K.Omarov",
+ * "A. Smith"), common abbreviations or decimal numbers.  *out is a new array
+ * (caller frees); *n receives the count. */
+kg_status kg_split_sentences(kg_extractor *extractor, const char *text, size_t len,
+                             kg_span **out, size_t *n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KG_EXTRACT_H */

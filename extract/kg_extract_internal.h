@@ -1,0 +1,137 @@
+/* kg_extract_internal.h — what the extractor's files share: the lexicon
+ * (word lists compiled from the JSON files in extract/data), tokens and sentences.
+ * Not installed; the CLI never includes it. */
+#ifndef KG_EXTRACT_INTERNAL_H
+#define KG_EXTRACT_INTERNAL_H
+
+#include "kg_extract.h"
+#include "kg_text.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ---- lexicon ---------------------------------------------------------------- */
+
+/* Word classes (64-bit masks).  A phrase of the lexicon may carry several. */
+#define LX_TITLE (1ull << 0)
+#define LX_ORG_HEAD (1ull << 1)
+#define LX_AGREEMENT (1ull << 2)
+#define LX_EVENT (1ull << 3)
+#define LX_PLACE (1ull << 4)
+#define LX_KNOWN_ORG (1ull << 5)
+#define LX_FUNCTION (1ull << 6)
+#define LX_CONNECTOR_OF (1ull << 7)
+#define LX_ARTICLE (1ull << 8)
+#define LX_AND (1ull << 9)
+#define LX_BETWEEN (1ull << 10)
+#define LX_WITH (1ull << 11)
+#define LX_BY (1ull << 12)
+#define LX_IN (1ull << 13)
+#define LX_HONORIFIC (1ull << 14)
+#define LX_SIGN (1ull << 15)
+#define LX_NOT_DONE (1ull << 16)
+#define LX_MEET (1ull << 17)
+#define LX_VISIT (1ull << 18)
+#define LX_PARTICIPATE (1ull << 19)
+#define LX_ORGANIZE (1ull << 20)
+#define LX_HELD (1ull << 21)
+#define LX_MEMBER (1ull << 22)
+#define LX_HEADQUARTERS (1ull << 23)
+#define LX_SPEECH (1ull << 24)
+#define LX_REPORT (1ull << 25)
+#define LX_MONTH (1ull << 26)
+#define LX_WEEKDAY (1ull << 27)
+#define LX_NOT_NAME (1ull << 28)
+#define LX_ORG_MODIFIER (1ull << 29)
+#define LX_PARTICLE (1ull << 30)
+#define LX_AUX (1ull << 31)
+#define LX_AGREEMENT_MODIFIER (1ull << 32)
+
+/* Classes that make a capitalised word part of something other than a name. */
+#define LX_NON_NAME                                                                            \
+    (LX_TITLE | LX_ORG_HEAD | LX_AGREEMENT | LX_EVENT | LX_PLACE | LX_KNOWN_ORG | LX_FUNCTION | \
+     LX_HONORIFIC | LX_MONTH | LX_WEEKDAY | LX_NOT_NAME | LX_SPEECH | LX_REPORT)
+
+typedef struct kx_entry {
+    uint64_t cls;
+    const char *name;    /* place / known org: English label; title: written form */
+    const char *name_ru; /* place / known org: Russian label */
+    const char *role;    /* title: normalised role */
+    const char *lemma;   /* the lexicon form (dictionary form) */
+    char gender;         /* Russian organisation heads: 'm', 'f', 'n' */
+    bool head_role;      /* title heads its organisation */
+    bool cyrillic;       /* the form is Cyrillic */
+} kx_entry;
+
+typedef struct kx_morph_rule {
+    const char *from, *to;
+    char gram_case; /* 'i'ns, 'g'en, 'd'at, 'p're, 'a'ny */
+    bool after_vowel;
+} kx_morph_rule;
+
+typedef struct kx_lexicon kx_lexicon;
+
+/* Longest phrase in tokens' stems: at most this many tokens. */
+#define KX_MAX_PHRASE 6
+
+/* ---- tokens --------------------------------------------------------------- */
+
+enum { TK_WORD = 1, TK_NUM, TK_PUNCT };
+enum { SC_NONE = 0, SC_LATIN = 1, SC_CYRILLIC = 2, SC_MIXED = 3 };
+
+typedef struct kx_token {
+    size_t start, end; /* byte offsets in the document */
+    uint8_t kind;
+    uint8_t script;
+    bool cap;          /* first letter upper case */
+    bool upper;        /* two or more letters, all upper case */
+    bool space_before; /* white space between this token and the previous one */
+    uint8_t newlines;  /* newlines in that white space (capped) */
+    int32_t cp;        /* first code point (punctuation tokens: the character) */
+    const char *lower; /* pooled lower-case form */
+    const char *stem;  /* pooled stem (Snowball, by script) */
+    /* Longest lexicon phrase starting here: its length in tokens (0 for none),
+     * the union of its entries' classes and its first entry of each kind. */
+    uint8_t lx_len;
+    uint64_t lx_cls;
+    const kx_entry *lx_title, *lx_org, *lx_place, *lx_known, *lx_head;
+    uint64_t word_cls; /* classes of this single token on its own */
+} kx_token;
+
+/* The extractor's shared state.  One per thread. */
+struct kg_extractor {
+    kg_strpool *pool;
+    kx_lexicon *lex;
+    struct sb_stemmer *stem_en, *stem_ru;
+    /* lower → stem cache keyed by pooled pointer */
+    const char **cache_keys;
+    const char **cache_vals;
+    size_t cache_size;
+    size_t cache_used;
+};
+
+/* Builds the lexicon from the built-in data; KG_ERR_PARSE names the file. */
+kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err);
+void kx_lexicon_free(kx_lexicon *lex);
+
+/* Entries of the phrase whose stems, joined by one space, are key. */
+const kx_entry *const *kx_lexicon_lookup(const kx_lexicon *lex, const char *key, size_t len,
+                                          size_t *n);
+/* Morphology rules (ru_morph.json). */
+const kx_morph_rule *kx_lexicon_rules(const kx_lexicon *lex, const char *kind, size_t *n);
+const char *const *kx_lexicon_list(const kx_lexicon *lex, const char *name, size_t *n);
+
+/* Lower-cases and stems one word (len bytes); pooled results. */
+kg_status kx_word_forms(kg_extractor *ex, const char *s, size_t len, const char **lower,
+                        const char **stem);
+
+/* Tokenises text[0..len) into a new array (*out, caller frees), tagging
+ * lexicon phrases.  Offsets are relative to text. */
+kg_status kx_tokenize(kg_extractor *ex, const char *text, size_t len, kx_token **out,
+                      size_t *n);
+
+/* Splits tokens into sentences: *out receives token ranges [start, end). */
+kg_status kx_sentences(const kx_token *toks, size_t n, const char *text, kg_span **out,
+                       size_t *n_out);
+
+#endif /* KG_EXTRACT_INTERNAL_H */

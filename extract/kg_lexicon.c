@@ -1,0 +1,496 @@
+/* kg_lexicon.c — the extractor's word lists, compiled from the built-in
+ * the JSON files in extract/data into one phrase table keyed by stems.
+ *
+ * Every phrase (a title, an organisation head noun, a place, a cue word) is
+ * tokenised and stemmed exactly like document text, so "Председателем" in a
+ * text meets "председатель" in the lexicon through their common stem. */
+#include "kg_extract_internal.h"
+
+#include <jansson.h>
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+
+const unsigned char *kg_builtin_data(const char *name, size_t *len);
+
+typedef struct phrase_slot {
+    const char *key; /* pooled stems joined by ' ' */
+    size_t key_len;
+    uint64_t hash;
+    const kx_entry **entries;
+    size_t n_entries;
+} phrase_slot;
+
+typedef struct named_list {
+    const char *name;
+    const char **items;
+    size_t n;
+} named_list;
+
+typedef struct named_rules {
+    const char *name;
+    kx_morph_rule *rules;
+    size_t n;
+} named_rules;
+
+struct kx_lexicon {
+    phrase_slot *slots;
+    size_t n_slots, used;
+    kx_entry **entries; /* every entry, owned */
+    size_t n_entries, cap_entries;
+    named_list *lists;
+    size_t n_lists;
+    named_rules *rules;
+    size_t n_rules;
+};
+
+/* ---- phrase table ------------------------------------------------------------- */
+
+static kg_status table_grow(kx_lexicon *lex) {
+    size_t n = lex->n_slots ? lex->n_slots * 2 : 1024;
+    phrase_slot *slots = calloc(n, sizeof *slots);
+    if (slots == NULL)
+        return KG_ERR_NOMEM;
+    for (size_t i = 0; i < lex->n_slots; i++) {
+        if (lex->slots[i].key == NULL)
+            continue;
+        size_t j = (size_t)lex->slots[i].hash & (n - 1);
+        while (slots[j].key != NULL)
+            j = (j + 1) & (n - 1);
+        slots[j] = lex->slots[i];
+    }
+    free(lex->slots);
+    lex->slots = slots;
+    lex->n_slots = n;
+    return KG_OK;
+}
+
+static phrase_slot *table_find(const kx_lexicon *lex, const char *key, size_t len) {
+    if (lex->n_slots == 0)
+        return NULL;
+    uint64_t h = kg_hash64(key, len, 7);
+    size_t j = (size_t)h & (lex->n_slots - 1);
+    while (lex->slots[j].key != NULL) {
+        phrase_slot *s = &lex->slots[j];
+        if (s->hash == h && s->key_len == len && memcmp(s->key, key, len) == 0)
+            return s;
+        j = (j + 1) & (lex->n_slots - 1);
+    }
+    return &lex->slots[j];
+}
+
+static kg_status table_add(kx_lexicon *lex, kg_strpool *pool, const char *key, size_t len,
+                           const kx_entry *entry) {
+    if ((lex->used + 1) * 2 > lex->n_slots && table_grow(lex) != KG_OK)
+        return KG_ERR_NOMEM;
+    phrase_slot *s = table_find(lex, key, len);
+    if (s->key == NULL) {
+        s->key = kg_strpool_intern(pool, key, len);
+        if (s->key == NULL)
+            return KG_ERR_NOMEM;
+        s->key_len = len;
+        s->hash = kg_hash64(key, len, 7);
+        lex->used++;
+    }
+    for (size_t i = 0; i < s->n_entries; i++)
+        if (s->entries[i] == entry)
+            return KG_OK;
+    const kx_entry **grown = realloc(s->entries, (s->n_entries + 1) * sizeof *grown);
+    if (grown == NULL)
+        return KG_ERR_NOMEM;
+    grown[s->n_entries++] = entry;
+    s->entries = grown;
+    return KG_OK;
+}
+
+const kx_entry *const *kx_lexicon_lookup(const kx_lexicon *lex, const char *key, size_t len,
+                                          size_t *n) {
+    const phrase_slot *s = table_find(lex, key, len);
+    if (s == NULL || s->key == NULL) {
+        *n = 0;
+        return NULL;
+    }
+    *n = s->n_entries;
+    return s->entries;
+}
+
+/* ---- building ------------------------------------------------------------------ */
+
+static kx_entry *entry_new(kx_lexicon *lex, uint64_t cls) {
+    if (lex->n_entries == lex->cap_entries) {
+        size_t cap = lex->cap_entries ? lex->cap_entries * 2 : 256;
+        kx_entry **grown = realloc(lex->entries, cap * sizeof *grown);
+        if (grown == NULL)
+            return NULL;
+        lex->entries = grown;
+        lex->cap_entries = cap;
+    }
+    kx_entry *e = calloc(1, sizeof *e);
+    if (e == NULL)
+        return NULL;
+    e->cls = cls;
+    lex->entries[lex->n_entries++] = e;
+    return e;
+}
+
+/* Registers one written form of entry: tokenise, join the stems, add. */
+static kg_status add_form(kx_lexicon *lex, kg_extractor *ex, const char *form,
+                          const kx_entry *entry) {
+    kx_token *toks = NULL;
+    size_t n = 0;
+    kg_status st = kx_tokenize(ex, form, strlen(form), &toks, &n);
+    if (st != KG_OK)
+        return st;
+    char key[512];
+    size_t len = 0;
+    for (size_t i = 0; i < n && i < KX_MAX_PHRASE; i++) {
+        size_t sl = strlen(toks[i].stem);
+        if (len + sl + 2 >= sizeof key)
+            break;
+        if (i > 0)
+            key[len++] = ' ';
+        memcpy(key + len, toks[i].stem, sl);
+        len += sl;
+    }
+    free(toks);
+    if (len == 0 || n > KX_MAX_PHRASE)
+        return KG_OK;
+    return table_add(lex, ex->pool, key, len, entry);
+}
+
+static bool has_cyrillic(const char *s) {
+    size_t pos = 0, len = strlen(s);
+    while (pos < len) {
+        int32_t cp = kg_utf8_next(s, len, &pos);
+        if (kg_cp_is_cyrillic(cp))
+            return true;
+    }
+    return false;
+}
+
+static kg_status parse_error(kg_error *err, const char *file, const char *what) {
+    return kg_error_set(err, KG_ERR_PARSE, file, 0, 0, "built-in lexicon: %s", what);
+}
+
+static json_t *load_data(const char *file, kg_error *err) {
+    size_t len = 0;
+    const unsigned char *data = kg_builtin_data(file, &len);
+    if (data == NULL) {
+        parse_error(err, file, "missing from the build");
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *root = json_loadb((const char *)data, len, 0, &jerr);
+    if (root == NULL)
+        kg_error_set(err, KG_ERR_PARSE, file, (size_t)jerr.line, (size_t)jerr.column, "%s",
+                     jerr.text);
+    return root;
+}
+
+/* An entry per form list item: {"forms": [...], ...} objects. */
+static kg_status load_form_entries(kx_lexicon *lex, kg_extractor *ex, const char *file,
+                                   uint64_t cls, kg_error *err) {
+    kg_status st = KG_OK;
+    json_t *root = load_data(file, err);
+    if (root == NULL)
+        return KG_ERR_PARSE;
+    json_t *entries = json_object_get(root, "entries");
+    if (!json_is_array(entries)) {
+        st = parse_error(err, file, "\"entries\" must be an array");
+        goto cleanup;
+    }
+    size_t i;
+    json_t *item;
+    json_array_foreach(entries, i, item) {
+        json_t *forms = json_object_get(item, "forms");
+        const char *role = json_string_value(json_object_get(item, "role"));
+        const char *gender = json_string_value(json_object_get(item, "gender"));
+        if (!json_is_array(forms)) {
+            st = parse_error(err, file, "an entry without a \"forms\" array");
+            goto cleanup;
+        }
+        size_t k;
+        json_t *form;
+        json_array_foreach(forms, k, form) {
+            const char *f = json_string_value(form);
+            if (f == NULL) {
+                st = parse_error(err, file, "a form that is not a string");
+                goto cleanup;
+            }
+            kx_entry *e = entry_new(lex, cls);
+            if (e == NULL) {
+                st = KG_ERR_NOMEM;
+                goto cleanup;
+            }
+            e->name = kg_strpool_cstr(ex->pool, f);
+            e->lemma = e->name;
+            e->role = role != NULL ? kg_strpool_cstr(ex->pool, role) : NULL;
+            e->gender = gender != NULL ? gender[0] : 0;
+            e->head_role = json_is_true(json_object_get(item, "head"));
+            e->cyrillic = has_cyrillic(f);
+            if ((st = add_form(lex, ex, f, e)) != KG_OK)
+                goto cleanup;
+        }
+    }
+cleanup:
+    json_decref(root);
+    return st;
+}
+
+/* Word lists: {"name": ["form", ...]} pairs mapped to classes, and kept by
+ * name for kx_lexicon_list. */
+static kg_status load_lists(kx_lexicon *lex, kg_extractor *ex, const char *file,
+                            const char *const *names, const uint64_t *classes, size_t n_names,
+                            kg_error *err) {
+    kg_status st = KG_OK;
+    json_t *root = load_data(file, err);
+    if (root == NULL)
+        return KG_ERR_PARSE;
+    for (size_t i = 0; i < n_names; i++) {
+        json_t *arr = json_object_get(root, names[i]);
+        if (!json_is_array(arr)) {
+            st = kg_error_set(err, KG_ERR_PARSE, file, 0, 0,
+                              "built-in lexicon: \"%s\" must be an array", names[i]);
+            goto cleanup;
+        }
+        named_list *grown = realloc(lex->lists, (lex->n_lists + 1) * sizeof *grown);
+        if (grown == NULL) {
+            st = KG_ERR_NOMEM;
+            goto cleanup;
+        }
+        lex->lists = grown;
+        named_list *list = &lex->lists[lex->n_lists++];
+        list->name = names[i];
+        list->n = 0;
+        list->items = calloc(json_array_size(arr) + 1, sizeof *list->items);
+        if (list->items == NULL) {
+            st = KG_ERR_NOMEM;
+            goto cleanup;
+        }
+        size_t k;
+        json_t *form;
+        json_array_foreach(arr, k, form) {
+            const char *f = json_string_value(form);
+            if (f == NULL)
+                continue;
+            list->items[list->n++] = kg_strpool_cstr(ex->pool, f);
+            if (classes[i] == 0)
+                continue;
+            kx_entry *e = entry_new(lex, classes[i]);
+            if (e == NULL) {
+                st = KG_ERR_NOMEM;
+                goto cleanup;
+            }
+            e->name = e->lemma = list->items[list->n - 1];
+            e->cyrillic = has_cyrillic(f);
+            if ((st = add_form(lex, ex, f, e)) != KG_OK)
+                goto cleanup;
+        }
+    }
+cleanup:
+    json_decref(root);
+    return st;
+}
+
+/* Gazetteer-like files: {"<key>": [{"name", "ru", "forms": [...]}]}. */
+static kg_status load_named(kx_lexicon *lex, kg_extractor *ex, const char *file, const char *key,
+                            uint64_t cls, kg_error *err) {
+    kg_status st = KG_OK;
+    json_t *root = load_data(file, err);
+    if (root == NULL)
+        return KG_ERR_PARSE;
+    json_t *arr = json_object_get(root, key);
+    size_t i;
+    json_t *item;
+    json_array_foreach(arr, i, item) {
+        const char *name = json_string_value(json_object_get(item, "name"));
+        const char *ru = json_string_value(json_object_get(item, "ru"));
+        if (name == NULL) {
+            st = parse_error(err, file, "an entry without a \"name\"");
+            goto cleanup;
+        }
+        kx_entry *e = entry_new(lex, cls);
+        if (e == NULL) {
+            st = KG_ERR_NOMEM;
+            goto cleanup;
+        }
+        e->name = kg_strpool_cstr(ex->pool, name);
+        e->name_ru = ru != NULL ? kg_strpool_cstr(ex->pool, ru) : NULL;
+        e->lemma = e->name;
+        if ((st = add_form(lex, ex, name, e)) != KG_OK)
+            goto cleanup;
+        if (ru != NULL && (st = add_form(lex, ex, ru, e)) != KG_OK)
+            goto cleanup;
+        size_t k;
+        json_t *form;
+        json_array_foreach(json_object_get(item, "forms"), k, form) {
+            const char *f = json_string_value(form);
+            if (f != NULL && (st = add_form(lex, ex, f, e)) != KG_OK)
+                goto cleanup;
+        }
+    }
+cleanup:
+    json_decref(root);
+    return st;
+}
+
+static kg_status load_rules(kx_lexicon *lex, kg_strpool *pool, const char *name, json_t *arr) {
+    named_rules *grown = realloc(lex->rules, (lex->n_rules + 1) * sizeof *grown);
+    if (grown == NULL)
+        return KG_ERR_NOMEM;
+    lex->rules = grown;
+    named_rules *r = &lex->rules[lex->n_rules++];
+    r->name = name;
+    r->n = 0;
+    r->rules = calloc(json_array_size(arr) + 1, sizeof *r->rules);
+    if (r->rules == NULL)
+        return KG_ERR_NOMEM;
+    size_t i;
+    json_t *item;
+    json_array_foreach(arr, i, item) {
+        const char *from = json_string_value(json_object_get(item, "from"));
+        const char *to = json_string_value(json_object_get(item, "to"));
+        const char *c = json_string_value(json_object_get(item, "case"));
+        if (from == NULL || to == NULL)
+            continue;
+        kx_morph_rule *m = &r->rules[r->n++];
+        m->from = kg_strpool_cstr(pool, from);
+        m->to = kg_strpool_cstr(pool, to);
+        m->gram_case = c != NULL ? c[0] : 'a';
+        m->after_vowel = json_is_true(json_object_get(item, "after_vowel"));
+    }
+    return KG_OK;
+}
+
+static kg_status add_plain_list(kx_lexicon *lex, kg_strpool *pool, const char *name, json_t *arr) {
+    named_list *grown = realloc(lex->lists, (lex->n_lists + 1) * sizeof *grown);
+    if (grown == NULL)
+        return KG_ERR_NOMEM;
+    lex->lists = grown;
+    named_list *list = &lex->lists[lex->n_lists++];
+    list->name = name;
+    list->n = 0;
+    list->items = calloc(json_array_size(arr) + 1, sizeof *list->items);
+    if (list->items == NULL)
+        return KG_ERR_NOMEM;
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        if (json_string_value(v) != NULL)
+            list->items[list->n++] = kg_strpool_cstr(pool, json_string_value(v));
+    }
+    return KG_OK;
+}
+
+static kg_status load_morph(kx_lexicon *lex, kg_extractor *ex, kg_error *err) {
+    static const char *const adj[] = {"adj_f", "adj_m", "adj_n"};
+    static const char *const cues[] = {"cue_ins", "cue_gen", "cue_dat", "cue_pre"};
+    static const char *const ends[] = {"title_ins", "title_gen", "title_dat"};
+    kg_status st = KG_OK;
+    json_t *root = load_data("ru_morph.json", err);
+    if (root == NULL)
+        return KG_ERR_PARSE;
+    if ((st = load_rules(lex, ex->pool, "surname", json_object_get(root, "surname"))) != KG_OK ||
+        (st = load_rules(lex, ex->pool, "first_name", json_object_get(root, "first_name"))) !=
+            KG_OK)
+        goto cleanup;
+    json_t *a = json_object_get(root, "adjective");
+    for (int g = 0; g < 3; g++)
+        if ((st = load_rules(lex, ex->pool, adj[g], json_object_get(a, adj[g] + 4))) != KG_OK)
+            goto cleanup;
+    if ((st = add_plain_list(lex, ex->pool, "soft_stems", json_object_get(a, "soft_stems"))) !=
+        KG_OK)
+        goto cleanup;
+    json_t *cc = json_object_get(root, "case_cues");
+    for (int c = 0; c < 4; c++)
+        if ((st = add_plain_list(lex, ex->pool, cues[c], json_object_get(cc, cues[c] + 4))) !=
+            KG_OK)
+            goto cleanup;
+    json_t *te = json_object_get(root, "title_case_endings");
+    for (int c = 0; c < 3; c++)
+        if ((st = add_plain_list(lex, ex->pool, ends[c], json_object_get(te, ends[c] + 6))) !=
+            KG_OK)
+            goto cleanup;
+cleanup:
+    json_decref(root);
+    return st;
+}
+
+kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err) {
+    static const char *const cue_names[] = {
+        "function", "connector_of", "article",      "and",      "between",  "with",
+        "by",       "in",           "honorific",    "sign",     "not_done", "meet",
+        "visit",    "participate",  "organize",     "held",     "member",   "headquarters",
+        "speech",   "report",       "month",        "weekday",  "not_name", "org_modifier",
+        "aux",      "agreement_modifier", "ordinal_suffix"};
+    static const uint64_t cue_classes[] = {
+        LX_FUNCTION, LX_CONNECTOR_OF, LX_ARTICLE,      LX_AND,       LX_BETWEEN,   LX_WITH,
+        LX_BY,       LX_IN,           LX_HONORIFIC,    LX_SIGN,      LX_NOT_DONE,  LX_MEET,
+        LX_VISIT,    LX_PARTICIPATE,  LX_ORGANIZE,     LX_HELD,      LX_MEMBER,    LX_HEADQUARTERS,
+        LX_SPEECH,   LX_REPORT,       LX_MONTH,        LX_WEEKDAY,   LX_NOT_NAME,  LX_ORG_MODIFIER,
+        LX_AUX,      LX_AGREEMENT_MODIFIER, 0};
+    static const char *const agr_names[] = {"agreement", "event"};
+    static const uint64_t agr_classes[] = {LX_AGREEMENT, LX_EVENT};
+    static const char *const name_lists[] = {"surname_suffixes", "particles", "first_name_markers"};
+    static const uint64_t name_classes[] = {0, LX_PARTICLE, 0};
+
+    kx_lexicon *lex = calloc(1, sizeof *lex);
+    if (lex == NULL)
+        return KG_ERR_NOMEM;
+    kg_status st;
+    if ((st = table_grow(lex)) != KG_OK ||
+        (st = load_form_entries(lex, ex, "titles.json", LX_TITLE, err)) != KG_OK ||
+        (st = load_form_entries(lex, ex, "org_heads.json", LX_ORG_HEAD, err)) != KG_OK ||
+        (st = load_lists(lex, ex, "agreements.json", agr_names, agr_classes, 2, err)) != KG_OK ||
+        (st = load_lists(lex, ex, "cues.json", cue_names, cue_classes,
+                         sizeof cue_names / sizeof *cue_names, err)) != KG_OK ||
+        (st = load_lists(lex, ex, "names.json", name_lists, name_classes, 3, err)) != KG_OK ||
+        (st = load_named(lex, ex, "places.json", "places", LX_PLACE, err)) != KG_OK ||
+        (st = load_named(lex, ex, "orgs.json", "organizations", LX_KNOWN_ORG, err)) != KG_OK ||
+        (st = load_morph(lex, ex, err)) != KG_OK) {
+        kx_lexicon_free(lex);
+        return st;
+    }
+    *out = lex;
+    return KG_OK;
+}
+
+void kx_lexicon_free(kx_lexicon *lex) {
+    if (lex == NULL)
+        return;
+    for (size_t i = 0; i < lex->n_slots; i++)
+        free(lex->slots[i].entries);
+    free(lex->slots);
+    for (size_t i = 0; i < lex->n_entries; i++)
+        free(lex->entries[i]);
+    free(lex->entries);
+    for (size_t i = 0; i < lex->n_lists; i++)
+        free(lex->lists[i].items);
+    free(lex->lists);
+    for (size_t i = 0; i < lex->n_rules; i++)
+        free(lex->rules[i].rules);
+    free(lex->rules);
+    free(lex);
+}
+
+const kx_morph_rule *kx_lexicon_rules(const kx_lexicon *lex, const char *kind, size_t *n) {
+    for (size_t i = 0; i < lex->n_rules; i++) {
+        if (strcmp(lex->rules[i].name, kind) == 0) {
+            *n = lex->rules[i].n;
+            return lex->rules[i].rules;
+        }
+    }
+    *n = 0;
+    return NULL;
+}
+
+const char *const *kx_lexicon_list(const kx_lexicon *lex, const char *name, size_t *n) {
+    for (size_t i = 0; i < lex->n_lists; i++) {
+        if (strcmp(lex->lists[i].name, name) == 0) {
+            *n = lex->lists[i].n;
+            return lex->lists[i].items;
+        }
+    }
+    *n = 0;
+    return NULL;
+}
