@@ -1,0 +1,39 @@
+/* kg_graph_internal.h — igraph error state shared inside the library.
+ *
+ * kg_igraph_setup (kg_graph.h) installs an igraph error handler that
+ * records the message instead of aborting.  Library code that calls igraph
+ * itself (the GraphML exporter, tests) reads the record here to turn a
+ * failed igraph call into a kg_error.  Not for the CLI.
+ *
+ * The record is one per thread; igraph itself (0.10, as packaged) is not
+ * thread-safe, so kgraph calls igraph from one thread at a time.
+ */
+#ifndef KG_GRAPH_INTERNAL_H
+#define KG_GRAPH_INTERNAL_H
+
+#include <igraph.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The first non-empty igraph error message since the last
+ * kg_igraph_clear_error, with igraph's file and line; "" when none.
+ * Borrowed, valid until the next igraph error or clear. */
+const char *kg_igraph_last_error(void);
+
+/* The igraph error code recorded with it; IGRAPH_SUCCESS when none. */
+igraph_error_t kg_igraph_last_errno(void);
+
+/* Forgets the recorded error (call before a sequence of igraph calls whose
+ * failure is to be reported). */
+void kg_igraph_clear_error(void);
+
+/* The last igraph warning since the last clear; "" when none. */
+const char *kg_igraph_last_warning(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KG_GRAPH_INTERNAL_H */
