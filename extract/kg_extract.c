@@ -30,6 +30,8 @@ typedef struct mention {
     char gram_case;      /* Russian person names: case read from context */
     bool bare;           /* agreement/event named only by its head noun */
     bool is_acronym;
+    bool is_source;     /* a news agency quoted as the source: no relations */
+    const char *key;    /* grouping key: places inside replaced by their canonical names */
     size_t group; /* in-document entity */
 } mention;
 
@@ -318,9 +320,13 @@ static char ru_gender(const kx_entry *e) {
 }
 
 static bool adjective_like(const char *lower) {
-    static const char *const endings[] = {"ая", "яя", "ой", "ей", "ую", "юю", "ое", "ее", "ого",
-                                          "его", "ому", "ему", "ым", "им", "ый", "ий", "ые",
-                                          "ие", "ых", "их", "ыми", "ими", "ом", "ем"};
+    /* not -ом/-ем (nouns in the instrumental: союзом) nor -ние/-тие (nouns:
+     * подписание) */
+    static const char *const endings[] = {"ая", "яя", "ой", "ей", "ую", "юю", "ое", "ее",
+                                          "ого", "его", "ому", "ему", "ым", "им", "ый", "ий",
+                                          "ые", "ие", "ых", "их", "ыми", "ими"};
+    if (ends_with(lower, "ние") || ends_with(lower, "тие") || ends_with(lower, "ений"))
+        return false;
     for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
         if (ends_with(lower, endings[i]) && cp_count(lower, strlen(lower)) > 3)
             return true;
@@ -435,7 +441,7 @@ static size_t en_chunk(const doc_state *ds, size_t j, size_t end) {
     bool place_end = false;
     while (k < end) {
         const kx_token *t = &ds->toks[k];
-        if (ds->owner[k] >= 0 || !is_word(t))
+        if (ds->owner[k] >= 0 || (!is_word(t) && !is_punct(t, ',') && !is_punct(t, '&')))
             break;
         if (phrase(t, LX_TITLE) || has(t, LX_ARTICLE | LX_CONNECTOR_OF | LX_AUX | LX_SIGN))
             break;
@@ -557,7 +563,7 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
                 size_t q = r + 1;
                 while (q < s1 && !(ds->toks[q].kind == TK_PUNCT && is_close_quote(ds->toks[q].cp)))
                     q++;
-                if (q < s1 && q - r <= 8)
+                if (q < s1 && q - r <= 8 && free_range(ds, r, q + 1))
                     r = q + 1;
             } else {
                 r = ru_chain(ds, r, s1);
@@ -577,11 +583,29 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
                 r = c;
             }
         }
-        /* a capitalised word somewhere, or a title governing it */
+        /* Capitalisation that makes it a name: a modifier before the head
+         * (not the sentence's first word), the head noun itself, or a word of
+         * the complement that is neither a place nor another body's head —
+         * "trade unions of Belarus" and "centres of the Commonwealth of ..."
+         * are descriptions, not names. */
         bool capital = false;
-        for (size_t i = l; i < r; i++)
-            if (proper(ds, &ds->toks[i]) || (ds->caps && ds->toks[i].cap))
+        size_t head_last = h + head_len - 1;
+        for (size_t i = l; i < r; i++) {
+            const kx_token *w = &ds->toks[i];
+            if (!(proper(ds, w) || (ds->caps && w->cap)))
+                continue;
+            if (i < h && i != s0)
                 capital = true;
+            else if (i == head_last)
+                capital = true;
+            else if (i > head_last && !phrase(w, LX_PLACE | LX_ORG_HEAD | LX_KNOWN_ORG) &&
+                     !(i > 0 && phrase(&ds->toks[i - 1], LX_PLACE) && ds->toks[i - 1].lx_len > 1))
+                capital = true;
+        }
+        if (ru && capital == false)
+            for (size_t i = l; i < r; i++)
+                if (i != s0 && (proper(ds, &ds->toks[i]) || (ds->caps && ds->toks[i].cap)))
+                    capital = true;
         bool governed = l > s0 && phrase(&ds->toks[l - 1], LX_TITLE);
         if (!governed && l > s0 + 1 && has(&ds->toks[l - 1], LX_ARTICLE | LX_CONNECTOR_OF))
             governed = phrase(&ds->toks[l - 2], LX_TITLE) ||
@@ -595,11 +619,26 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
         /* An English head alone ("the Federation") refers back; no new body. */
         if (!ru && r - l == 1 && l == h)
             continue;
+        /* "President of the Executive Council of X": the council is part of
+         * the post; X is the body. */
+        if (governed && phrase(t, LX_ORGAN) && !ru) {
+            size_t k = h + head_len;
+            if (k + 1 < r && has(&ds->toks[k], LX_CONNECTOR_OF)) {
+                h = k;
+                continue;
+            }
+        }
         const char *name = NULL;
         if (ru)
             name = ru_nominative(ds, l, h, head_len, t->lx_head, r);
         else if (ds->caps)
             name = title_case_span(ds, l, r);
+        /* a body of the lexicon written out in full gets its official name */
+        const kx_token *first = &ds->toks[l];
+        if (first->lx_known != NULL && first->lx_len == r - l)
+            name = first->script == SC_CYRILLIC && first->lx_known->name_ru != NULL
+                       ? first->lx_known->name_ru
+                       : first->lx_known->name;
         mention *m;
         kg_status st = add_mention(ds, KG_ENT_ORGANIZATION, l, r, sent, name, &m);
         if (st != KG_OK)
@@ -638,6 +677,9 @@ static kg_status find_known(doc_state *ds, size_t sent, size_t s0, size_t s1) {
         if (t->lx_known == NULL || !phrase(t, LX_KNOWN_ORG) || i + t->lx_len > s1 ||
             !free_range(ds, i, i + t->lx_len))
             continue;
+        if (t->lx_len == 1 && i >= 2 && is_punct(&ds->toks[i - 1], '(') && ds->owner[i - 2] >= 0 &&
+            ds->ms[ds->owner[i - 2]].type == KG_ENT_ORGANIZATION)
+            continue; /* "(ITUC)" after a name: find_acronyms attaches it */
         const kx_entry *e = t->lx_known;
         const char *name = t->script == SC_CYRILLIC && e->name_ru != NULL ? e->name_ru : e->name;
         mention *m;
@@ -723,6 +765,12 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
         if ((!agreement && !event) || ds->owner[a] >= 0)
             continue;
         bool ru = t->script == SC_CYRILLIC;
+        if (phrase(t, LX_REFERENCE))
+            continue; /* "the event": refers back (see topic), names nothing */
+        /* English plurals ("the signed agreements") speak of agreements in
+         * general unless capitalised into a name. */
+        if (agreement && !ru && t->lx_len == 1 && ends_with(t->lower, "s") && !t->cap)
+            continue;
         size_t head_len = t->lx_len, l = a, r = a + head_len;
         /* left modifiers: ordinals, capitalised words, agreement adjectives */
         while (l > s0) {
@@ -732,11 +780,13 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
             bool ok;
             if (ru)
                 ok = is_word(p) && p->script == SC_CYRILLIC && adjective_like(p->lower) &&
-                     !has(p, LX_FUNCTION | LX_AUX);
+                     !has(p, LX_FUNCTION | LX_AUX | LX_SIGN);
             else
                 ok = (is_word(p) && (proper(ds, p) || has(p, LX_AGREEMENT_MODIFIER)) &&
                       !has(p, LX_FUNCTION | LX_ARTICLE) && !phrase(p, LX_TITLE)) ||
-                     (p->kind == TK_NUM && event);
+                     (event && (p->kind == TK_NUM ||
+                                (is_word(p) && ds->text[p->start] >= '0' &&
+                                 ds->text[p->start] <= '9')));
             if (!ok)
                 break;
             l--;
@@ -989,7 +1039,7 @@ static kg_status find_people(doc_state *ds, size_t sent, size_t s0, size_t s1) {
             ok = surname_like(ds, &ds->toks[p0]) && p0 > s0 &&
                  (phrase(&ds->toks[p0 - 1], LX_TITLE) || has(&ds->toks[p0 - 1], LX_SPEECH));
         }
-        if (words > 5)
+        if (words > (honorific ? 8u : 4u))
             ok = false;
         /* the first word of a sentence alone is too weak a signal */
         if (ok && words >= 2 && p0 == s0 && !initials && !surname_like(ds, &ds->toks[p0]) &&
@@ -1037,6 +1087,8 @@ static kg_status find_sources(doc_state *ds, size_t sent, size_t s0, size_t s1) 
         kg_status st = add_mention(ds, KG_ENT_ORGANIZATION, i, i + 1, sent, NULL, &m);
         if (st != KG_OK)
             return st;
+        if (m != NULL)
+            m->is_source = true;
     }
     return KG_OK;
 }
@@ -1046,7 +1098,7 @@ static kg_status find_sources(doc_state *ds, size_t sent, size_t s0, size_t s1) 
 static kg_status add_rel(doc_state *ds, kg_relation_type type, size_t subj, size_t obj,
                          const char *role, const char *role_text, const char *rule,
                          double confidence) {
-    if (subj == obj)
+    if (subj == obj || ds->ms[subj].is_source || ds->ms[obj].is_source)
         return KG_OK;
     if (ds->n_rels == ds->cap_rels) {
         size_t cap = ds->cap_rels ? ds->cap_rels * 2 : 32;
@@ -1120,6 +1172,23 @@ static kg_status rules_holds_post(doc_state *ds, size_t s0, size_t s1) {
             j++;
         if (j < s1 && has(&ds->toks[j], LX_ARTICLE))
             j++;
+        /* "President of the Executive Council of X": the organ joins the role */
+        size_t organ_end = 0;
+        {
+            size_t k = j;
+            while (k < s1 && ds->owner[k] < 0 && is_word(&ds->toks[k]) &&
+                   !phrase(&ds->toks[k], LX_ORGAN) && has(&ds->toks[k], LX_ORG_MODIFIER))
+                k++;
+            if (k < s1 && ds->owner[k] < 0 && phrase(&ds->toks[k], LX_ORGAN)) {
+                size_t e = k + ds->toks[k].lx_len;
+                if (e + 1 < s1 && has(&ds->toks[e], LX_CONNECTOR_OF)) {
+                    organ_end = e;
+                    j = e + 1;
+                    if (j < s1 && has(&ds->toks[j], LX_ARTICLE))
+                        j++;
+                }
+            }
+        }
         long org = mention_at(ds, j, s1, KG_ENT_ORGANIZATION);
         if (org >= 0) {
             size_t p = ds->ms[org].t1;
@@ -1131,7 +1200,8 @@ static kg_status rules_holds_post(doc_state *ds, size_t s0, size_t s1) {
             p = skip_apposition(ds, p, s1);
             long person = mention_at(ds, p, s1, KG_ENT_PERSON);
             if (person >= 0) {
-                rt = role_text(ds, ti);
+                rt = organ_end > 0 ? intern_span(ds, t->start, ds->toks[organ_end - 1].end)
+                                   : role_text(ds, ti);
                 if ((st = add_rel(ds, KG_REL_HOLDS_POST, (size_t)person, (size_t)org, role, rt,
                                   "holds_post.title_org_person", 0.9)) != KG_OK)
                     return st;
@@ -1199,8 +1269,38 @@ static long topic(const doc_state *ds, size_t s0, size_t s1, kg_entity_type type
 
 #define MAXM 64
 
+/* "the agreement between X, Y and Z": the bodies after "between" are its
+ * parties whether or not it was signed yet. */
+static kg_status rules_agreement_between(doc_state *ds, size_t s0, size_t s1) {
+    size_t agrs[MAXM];
+    size_t na = mentions_in(ds, s0, s1, KG_ENT_AGREEMENT, agrs, MAXM);
+    for (size_t a = 0; a < na; a++) {
+        size_t k = ds->ms[agrs[a]].t1;
+        if (k >= s1 || !has(&ds->toks[k], LX_BETWEEN))
+            continue;
+        for (k = k + 1; k < s1; k++) {
+            const kx_token *t = &ds->toks[k];
+            if (t->kind == TK_PUNCT && !is_punct(t, ','))
+                break;
+            if (has(t, LX_SIGN | LX_AUX) && !has(t, LX_BETWEEN))
+                break;
+            long m = ds->owner[k];
+            if (m >= 0 && ds->ms[m].type == KG_ENT_ORGANIZATION && ds->ms[m].t0 == k) {
+                kg_status st = add_rel(ds, KG_REL_PARTY_TO, (size_t)m, agrs[a], NULL, NULL,
+                                       "party_to.agreement_between", 0.85);
+                if (st != KG_OK)
+                    return st;
+                k = ds->ms[m].t1 - 1;
+            }
+        }
+    }
+    return KG_OK;
+}
+
 static kg_status rules_agreements(doc_state *ds, size_t s0, size_t s1) {
-    kg_status st = KG_OK;
+    kg_status st = rules_agreement_between(ds, s0, s1);
+    if (st != KG_OK)
+        return st;
     long sign = first_token(ds, s0, s1, LX_SIGN);
     if (sign < 0 || first_token(ds, s0, s1, LX_NOT_DONE) >= 0)
         return KG_OK;
@@ -1244,15 +1344,11 @@ static kg_status rules_meetings(doc_state *ds, size_t s0, size_t s1) {
     if (cue < 0 || first_token(ds, s0, s1, LX_NOT_DONE) >= 0)
         return KG_OK;
     size_t people[MAXM];
+    /* people only: "relations of the Government with the Federation were
+     * discussed at the meeting" names bodies that did not meet */
     size_t np = mentions_in(ds, s0, s1, KG_ENT_PERSON, people, MAXM);
-    kg_entity_type type = KG_ENT_PERSON;
-    if (np < 2) {
-        np = mentions_in(ds, s0, s1, KG_ENT_ORGANIZATION, people, MAXM);
-        type = KG_ENT_ORGANIZATION;
-        if (np != 2)
-            return KG_OK;
-    }
-    (void)type;
+    if (np < 2)
+        return KG_OK;
     /* split at the first "with"/"с" after the first participant */
     size_t split = s1;
     for (size_t i = ds->ms[people[0]].t1; i < s1; i++)
@@ -1473,6 +1569,21 @@ static kg_status group_mentions(doc_state *ds, group **out_groups, size_t *out_n
                     initials_match(ds, m->surface, o->name))
                     g = o->group;
             }
+        }
+        /* "the International Federation" after "the International Federation
+         * of Asian and African Trade Unions": a shortened name of one body */
+        if (g == ng && m->type == KG_ENT_ORGANIZATION && !m->is_acronym) {
+            size_t kl = strlen(key), hits = 0, hit = 0;
+            for (size_t j = 0; j < ng; j++) {
+                const char *other = groups[j].key;
+                if (groups[j].type == KG_ENT_ORGANIZATION && strlen(other) > kl &&
+                    strncmp(other, key, kl) == 0 && other[kl] == ' ' && hit != j + 1) {
+                    hit = j + 1;
+                    hits++;
+                }
+            }
+            if (hits == 1 && strchr(key, ' ') != NULL)
+                g = hit - 1;
         }
         /* agreements and events named by their noun alone: the last one */
         if (g == ng && m->bare) {

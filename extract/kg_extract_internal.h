@@ -46,6 +46,8 @@
 #define LX_PARTICLE (1ull << 30)
 #define LX_AUX (1ull << 31)
 #define LX_AGREEMENT_MODIFIER (1ull << 32)
+#define LX_ORGAN (1ull << 33)
+#define LX_REFERENCE (1ull << 34)
 
 /* Classes that make a capitalised word part of something other than a name. */
 #define LX_NON_NAME                                                                            \

@@ -429,8 +429,10 @@ kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err) {
         LX_VISIT,    LX_PARTICIPATE,  LX_ORGANIZE,     LX_HELD,      LX_MEMBER,    LX_HEADQUARTERS,
         LX_SPEECH,   LX_REPORT,       LX_MONTH,        LX_WEEKDAY,   LX_NOT_NAME,  LX_ORG_MODIFIER,
         LX_AUX,      LX_AGREEMENT_MODIFIER, 0};
-    static const char *const agr_names[] = {"agreement", "event"};
-    static const uint64_t agr_classes[] = {LX_AGREEMENT, LX_EVENT};
+    static const char *const agr_names[] = {"agreement", "event", "reference_only"};
+    static const uint64_t agr_classes[] = {LX_AGREEMENT, LX_EVENT, LX_REFERENCE};
+    static const char *const organ_names[] = {"organs"};
+    static const uint64_t organ_classes[] = {LX_ORGAN};
     static const char *const name_lists[] = {"surname_suffixes", "particles", "first_name_markers"};
     static const uint64_t name_classes[] = {0, LX_PARTICLE, 0};
 
@@ -441,7 +443,9 @@ kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err) {
     if ((st = table_grow(lex)) != KG_OK ||
         (st = load_form_entries(lex, ex, "titles.json", LX_TITLE, err)) != KG_OK ||
         (st = load_form_entries(lex, ex, "org_heads.json", LX_ORG_HEAD, err)) != KG_OK ||
-        (st = load_lists(lex, ex, "agreements.json", agr_names, agr_classes, 2, err)) != KG_OK ||
+        (st = load_lists(lex, ex, "org_heads.json", organ_names, organ_classes, 1, err)) !=
+            KG_OK ||
+        (st = load_lists(lex, ex, "agreements.json", agr_names, agr_classes, 3, err)) != KG_OK ||
         (st = load_lists(lex, ex, "cues.json", cue_names, cue_classes,
                          sizeof cue_names / sizeof *cue_names, err)) != KG_OK ||
         (st = load_lists(lex, ex, "names.json", name_lists, name_classes, 3, err)) != KG_OK ||

@@ -133,9 +133,11 @@ kg_status kx_word_forms(kg_extractor *ex, const char *s, size_t len, const char 
     *lower = l;
     const char *st = cache_get(ex, l);
     if (st == NULL) {
-        struct sb_stemmer *stemmer = script == SC_CYRILLIC ? ex->stem_ru
-                                     : script == SC_LATIN  ? ex->stem_en
-                                                           : NULL;
+        /* Russian inflects too much to list every form, so Russian words meet
+         * the lexicon through Snowball stems; English words are matched as
+         * written (lower case): stems would make "institutions" an
+         * "institute" and "federal" a "federation". */
+        struct sb_stemmer *stemmer = script == SC_CYRILLIC ? ex->stem_ru : NULL;
         st = l;
         if (stemmer != NULL && n < 200) {
             const sb_symbol *r = sb_stemmer_stem(stemmer, (const sb_symbol *)l, (int)n);

@@ -1,0 +1,935 @@
+/* kg_reader.c — documents in: plain-text files, directories, JSON Lines and
+ * stdin, one kg_document at a time (the "documents" part of kg_extract.h),
+ * and kg_detect_lang.
+ *
+ * Contract details beyond the header:
+ *
+ * - Plain-text files (*.txt, *.md, anything given directly that is not
+ *   *.jsonl) are read whole and cleaned with kg_text_clean (BOM stripped,
+ *   CRLF/CR → LF, invalid UTF-8 → U+FFFD counted in n_invalid, NFC).  The
+ *   lines at the very top that start with "# " are metadata: "# lang: ru",
+ *   "# source: URL" (or "# url: URL"), "# title: ...", "# date: ..." fill the
+ *   matching fields, other keys are ignored, and every such line is removed
+ *   from the text.  Evidence offsets therefore refer to the document text
+ *   after the metadata lines are removed (kg_document.text), not to the file.
+ * - Document ids: the path relative to the directory argument for files found
+ *   in a directory ("en/01.txt"), the base name for a file given directly,
+ *   "stdin" for plain text on stdin, the "id" member for JSON Lines.
+ * - Directories are walked recursively following symbolic links; entries
+ *   whose name starts with '.' are skipped, and so are README.* files (they
+ *   describe a corpus folder such as samples/; a README given directly is
+ *   read like any file); each directory (st_dev, st_ino)
+ *   is entered once, so symlink loops terminate.  The files found are
+ *   returned in byte order of their relative paths.
+ * - JSON Lines are streamed with getline: one object per line with string
+ *   "id" and "text", optional string (or null) "title", "date", "lang",
+ *   "url"; blank lines are skipped.
+ * - Errors: KG_ERR_INPUT concerns one input or document (missing file, empty
+ *   directory, empty or binary document, JSON line with empty text); the
+ *   reader has already moved past it, so the caller may report it and call
+ *   kg_reader_next again.  Any other error (KG_ERR_IO, KG_ERR_PARSE,
+ *   KG_ERR_NOMEM) stops the reader: later calls return the same error.
+ */
+#include "kg_extract.h"
+#include "kg_text.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* Bytes inspected for NUL to call a file binary. */
+#define KG_BINARY_PROBE 8192
+
+#define KG_STDIN_WHERE "<stdin>"
+
+/* ---- small helpers -------------------------------------------------------- */
+
+/* A growable array of owned strings. */
+typedef struct str_list {
+    char **items;
+    size_t n, cap;
+} str_list;
+
+static kg_status str_list_push(str_list *list, char *s) {
+    if (s == NULL)
+        return KG_ERR_NOMEM;
+    if (list->n == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 16;
+        char **items = realloc(list->items, cap * sizeof *items);
+        if (items == NULL) {
+            free(s);
+            return KG_ERR_NOMEM;
+        }
+        list->items = items;
+        list->cap = cap;
+    }
+    list->items[list->n++] = s;
+    return KG_OK;
+}
+
+static void str_list_clear(str_list *list) {
+    for (size_t i = 0; i < list->n; i++)
+        free(list->items[i]);
+    free(list->items);
+    memset(list, 0, sizeof *list);
+}
+
+static char *dup_str(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *copy = malloc(n);
+    if (copy != NULL)
+        memcpy(copy, s, n);
+    return copy;
+}
+
+/* dir + "/" + name (no doubled slash; "" dir gives name); new string. */
+static char *join_path(const char *dir, const char *name) {
+    size_t dl = strlen(dir), nl = strlen(name);
+    int slash = dl > 0 && dir[dl - 1] != '/';
+    char *p = malloc(dl + (size_t)slash + nl + 1);
+    if (p == NULL)
+        return NULL;
+    memcpy(p, dir, dl);
+    if (slash)
+        p[dl] = '/';
+    memcpy(p + dl + (size_t)slash, name, nl + 1);
+    return p;
+}
+
+static const char *base_name(const char *path) {
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--; /* "dir/a.txt/" is unusual, but keep the name */
+    const char *slash = NULL;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (path[i] == '/')
+            slash = path + i;
+    return slash != NULL ? slash + 1 : path;
+}
+
+static int ascii_lower(int c) {
+    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+/* Case-insensitive (ASCII) test that name ends with ext (".txt"). */
+static int has_ext(const char *name, const char *ext) {
+    size_t n = strlen(name), e = strlen(ext);
+    if (n <= e)
+        return 0;
+    for (size_t i = 0; i < e; i++)
+        if (ascii_lower((unsigned char)name[n - e + i]) != ext[i])
+            return 0;
+    return 1;
+}
+
+static int is_jsonl_name(const char *name) {
+    return has_ext(name, ".jsonl");
+}
+
+/* A README.md / readme.txt describes a corpus folder; it is not an article. */
+static int is_readme(const char *name) {
+    static const char readme[] = "readme.";
+    for (size_t i = 0; i < sizeof readme - 1; i++)
+        if (ascii_lower((unsigned char)name[i]) != readme[i])
+            return 0;
+    return 1;
+}
+
+static int is_document_name(const char *name) {
+    return (has_ext(name, ".txt") || has_ext(name, ".md") || is_jsonl_name(name)) &&
+           !is_readme(name);
+}
+
+static int cmp_str_ptr(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const char *errno_text(int errnum, char *buf, size_t size) {
+    if (errnum == ENOENT)
+        return "No such file or directory"; /* the same text in every locale */
+    if (strerror_r(errnum, buf, size) != 0)
+        snprintf(buf, size, "error %d", errnum);
+    return buf;
+}
+
+/* True when s[0..len) holds only white space (Unicode Zs, tabs, newlines). */
+static int is_blank(const char *s, size_t len) {
+    size_t pos = 0;
+    while (pos < len) {
+        int32_t cp = kg_utf8_next(s, len, &pos);
+        if (cp < 0 || !kg_cp_is_space(cp))
+            return 0;
+    }
+    return 1;
+}
+
+/* ---- visited directories: a set of (st_dev, st_ino) ------------------------- */
+
+typedef struct dir_key {
+    dev_t dev;
+    ino_t ino;
+    int used;
+} dir_key;
+
+typedef struct dir_set {
+    dir_key *slots; /* open addressing, capacity a power of two */
+    size_t n, cap;
+} dir_set;
+
+static size_t dir_hash(dev_t dev, ino_t ino) {
+    uint64_t h = (uint64_t)dev * 0x9E3779B97F4A7C15u ^ (uint64_t)ino;
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9u;
+    h ^= h >> 29;
+    return (size_t)h;
+}
+
+static kg_status dir_set_grow(dir_set *set) {
+    size_t cap = set->cap ? set->cap * 2 : 64;
+    dir_key *slots = calloc(cap, sizeof *slots);
+    if (slots == NULL)
+        return KG_ERR_NOMEM;
+    for (size_t i = 0; i < set->cap; i++) {
+        if (!set->slots[i].used)
+            continue;
+        size_t j = dir_hash(set->slots[i].dev, set->slots[i].ino) & (cap - 1);
+        while (slots[j].used)
+            j = (j + 1) & (cap - 1);
+        slots[j] = set->slots[i];
+    }
+    free(set->slots);
+    set->slots = slots;
+    set->cap = cap;
+    return KG_OK;
+}
+
+/* Adds (dev, ino); *added is 0 when it was already present. */
+static kg_status dir_set_add(dir_set *set, dev_t dev, ino_t ino, int *added) {
+    if (2 * (set->n + 1) > set->cap) {
+        kg_status st = dir_set_grow(set);
+        if (st != KG_OK)
+            return st;
+    }
+    size_t j = dir_hash(dev, ino) & (set->cap - 1);
+    while (set->slots[j].used) {
+        if (set->slots[j].dev == dev && set->slots[j].ino == ino) {
+            *added = 0;
+            return KG_OK;
+        }
+        j = (j + 1) & (set->cap - 1);
+    }
+    set->slots[j].dev = dev;
+    set->slots[j].ino = ino;
+    set->slots[j].used = 1;
+    set->n++;
+    *added = 1;
+    return KG_OK;
+}
+
+/* ---- directory walk -------------------------------------------------------- */
+
+/* Collects the relative paths of every *.txt, *.md and *.jsonl file under dir
+ * into files (sorted, byte order).  Directories are walked depth first with
+ * their entries in byte order, each (st_dev, st_ino) once: when symbolic
+ * links make a directory reachable twice, the route met first in that order
+ * wins, whatever order readdir returns.  Iterative (an explicit stack), so
+ * deep trees cannot exhaust the C stack. */
+static kg_status collect_files(const char *dir, const struct stat *dir_st, str_list *files,
+                               kg_error *err) {
+    kg_status st = KG_OK;
+    str_list pending = {0}, names = {0}, subdirs = {0};
+    dir_set seen = {0};
+    DIR *dh = NULL;
+    char *rel = NULL, *full = NULL, *child_rel = NULL, *child_full = NULL;
+    char ebuf[128];
+    int added = 0;
+
+    st = dir_set_add(&seen, dir_st->st_dev, dir_st->st_ino, &added);
+    if (st != KG_OK)
+        goto cleanup;
+    st = str_list_push(&pending, dup_str(""));
+    if (st != KG_OK)
+        goto cleanup;
+
+    while (pending.n > 0) {
+        rel = pending.items[--pending.n];
+        full = join_path(dir, rel);
+        if (full == NULL) {
+            st = KG_ERR_NOMEM;
+            goto cleanup;
+        }
+        dh = opendir(full);
+        if (dh == NULL) {
+            st = kg_error_set(err, KG_ERR_IO, full, 0, 0, "cannot open directory: %s",
+                              errno_text(errno, ebuf, sizeof ebuf));
+            goto cleanup;
+        }
+        for (;;) {
+            errno = 0;
+            struct dirent *ent = readdir(dh);
+            if (ent == NULL) {
+                if (errno != 0) {
+                    st = kg_error_set(err, KG_ERR_IO, full, 0, 0, "cannot read directory: %s",
+                                      errno_text(errno, ebuf, sizeof ebuf));
+                    goto cleanup;
+                }
+                break;
+            }
+            if (ent->d_name[0] == '.') /* ".", ".." and hidden entries */
+                continue;
+            st = str_list_push(&names, dup_str(ent->d_name));
+            if (st != KG_OK)
+                goto cleanup;
+        }
+        closedir(dh);
+        dh = NULL;
+        if (names.n > 1)
+            qsort(names.items, names.n, sizeof *names.items, cmp_str_ptr);
+
+        for (size_t i = 0; i < names.n; i++) {
+            child_rel = join_path(rel, names.items[i]);
+            child_full = child_rel != NULL ? join_path(dir, child_rel) : NULL;
+            if (child_full == NULL) {
+                st = KG_ERR_NOMEM;
+                goto cleanup;
+            }
+            struct stat cst;
+            if (stat(child_full, &cst) != 0) {
+                /* Dangling symbolic links and links that loop on themselves
+                 * are not documents: skip them. */
+                if (errno != ENOENT && errno != ELOOP) {
+                    st = kg_error_set(err, KG_ERR_IO, child_full, 0, 0, "%s",
+                                      errno_text(errno, ebuf, sizeof ebuf));
+                    goto cleanup;
+                }
+            } else if (S_ISDIR(cst.st_mode)) {
+                st = dir_set_add(&seen, cst.st_dev, cst.st_ino, &added);
+                if (st != KG_OK)
+                    goto cleanup;
+                if (added) {
+                    st = str_list_push(&subdirs, child_rel);
+                    child_rel = NULL;
+                    if (st != KG_OK)
+                        goto cleanup;
+                }
+            } else if (S_ISREG(cst.st_mode) && is_document_name(names.items[i])) {
+                st = str_list_push(files, child_rel);
+                child_rel = NULL;
+                if (st != KG_OK)
+                    goto cleanup;
+            }
+            free(child_rel);
+            free(child_full);
+            child_rel = child_full = NULL;
+        }
+        /* Reversed onto the stack, so the first in byte order is walked first. */
+        while (subdirs.n > 0) {
+            st = str_list_push(&pending, subdirs.items[--subdirs.n]);
+            if (st != KG_OK)
+                goto cleanup;
+        }
+        str_list_clear(&names);
+        free(rel);
+        free(full);
+        rel = full = NULL;
+    }
+    if (files->n > 1)
+        qsort(files->items, files->n, sizeof *files->items, cmp_str_ptr);
+
+cleanup:
+    if (dh != NULL)
+        closedir(dh);
+    free(rel);
+    free(full);
+    free(child_rel);
+    free(child_full);
+    str_list_clear(&pending);
+    str_list_clear(&names);
+    str_list_clear(&subdirs);
+    free(seen.slots);
+    return st;
+}
+
+/* ---- reader ---------------------------------------------------------------- */
+
+struct kg_reader {
+    kg_strpool *pool; /* borrowed */
+    str_list inputs;  /* copies of the input arguments */
+    size_t next_input;
+
+    /* The directory input being read: its files, relative to dir. */
+    char *dir;
+    str_list dir_files;
+    size_t next_dir_file;
+
+    /* The JSON Lines stream being read, or NULL. */
+    FILE *jsonl;
+    int jsonl_owned;          /* 0 for stdin, which is never closed */
+    const char *jsonl_source; /* pooled */
+    size_t jsonl_line;        /* number of the last line read */
+    char *line;
+    size_t line_cap;
+
+    char *text; /* cleaned text of the current document */
+    size_t count;
+
+    kg_status stopped; /* sticky error, KG_OK while the reader can go on */
+    kg_error stop_err;
+};
+
+kg_status kg_reader_new(kg_reader **out, kg_strpool *pool, const char *const *inputs,
+                        size_t n_inputs) {
+    kg_status st = KG_OK;
+    kg_reader *reader = NULL;
+    if (out == NULL)
+        return KG_ERR_USAGE;
+    *out = NULL;
+    if (pool == NULL || (inputs == NULL && n_inputs > 0))
+        return KG_ERR_USAGE;
+    reader = calloc(1, sizeof *reader);
+    if (reader == NULL)
+        return KG_ERR_NOMEM;
+    reader->pool = pool;
+    for (size_t i = 0; i < n_inputs; i++) {
+        if (inputs[i] == NULL) {
+            st = KG_ERR_USAGE;
+            goto cleanup;
+        }
+        st = str_list_push(&reader->inputs, dup_str(inputs[i]));
+        if (st != KG_OK)
+            goto cleanup;
+    }
+    *out = reader;
+    reader = NULL;
+
+cleanup:
+    kg_reader_free(reader);
+    return st;
+}
+
+static void close_jsonl(kg_reader *reader) {
+    if (reader->jsonl != NULL && reader->jsonl_owned)
+        fclose(reader->jsonl);
+    reader->jsonl = NULL;
+    reader->jsonl_owned = 0;
+    reader->jsonl_source = NULL;
+    reader->jsonl_line = 0;
+}
+
+static void close_dir(kg_reader *reader) {
+    free(reader->dir);
+    reader->dir = NULL;
+    str_list_clear(&reader->dir_files);
+    reader->next_dir_file = 0;
+}
+
+void kg_reader_free(kg_reader *reader) {
+    if (reader == NULL)
+        return;
+    close_jsonl(reader);
+    close_dir(reader);
+    str_list_clear(&reader->inputs);
+    free(reader->line);
+    free(reader->text);
+    free(reader);
+}
+
+size_t kg_reader_count(const kg_reader *reader) {
+    return reader != NULL ? reader->count : 0;
+}
+
+/* Interns s (NULL for NULL). */
+static kg_status intern(kg_reader *reader, const char *s, size_t len, const char **out) {
+    *out = NULL;
+    if (s == NULL)
+        return KG_OK;
+    *out = kg_strpool_intern(reader->pool, s, len);
+    return *out != NULL ? KG_OK : KG_ERR_NOMEM;
+}
+
+/* Reads all of f into a new NUL-terminated buffer (prefix, if any, first). */
+static kg_status read_stream(FILE *f, const char *prefix, size_t prefix_len, char **out,
+                             size_t *out_len) {
+    size_t cap = prefix_len + 8192, n = prefix_len;
+    char *buf = malloc(cap + 1);
+    if (buf == NULL)
+        return KG_ERR_NOMEM;
+    if (prefix_len > 0)
+        memcpy(buf, prefix, prefix_len);
+    for (;;) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        char *bigger = realloc(buf, cap * 2 + 1);
+        if (bigger == NULL) {
+            free(buf);
+            return KG_ERR_NOMEM;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    if (ferror(f)) {
+        free(buf);
+        return KG_ERR_IO;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *out_len = n;
+    return KG_OK;
+}
+
+/* Parses "# key: value" into the document; unknown keys are ignored. */
+static kg_status parse_metadata_line(kg_reader *reader, const char *line, size_t len,
+                                     kg_document *doc) {
+    size_t k = 2, key_start, key_end;
+    while (k < len && (line[k] == ' ' || line[k] == '\t'))
+        k++;
+    key_start = k;
+    while (k < len && line[k] != ':' && line[k] != ' ' && line[k] != '\t')
+        k++;
+    key_end = k;
+    if (k >= len || line[k] != ':' || key_end == key_start)
+        return KG_OK; /* a comment, not "key: value" */
+    k++;
+    while (k < len && (line[k] == ' ' || line[k] == '\t'))
+        k++;
+    size_t v_end = len;
+    while (v_end > k && (line[v_end - 1] == ' ' || line[v_end - 1] == '\t'))
+        v_end--;
+    if (v_end == k)
+        return KG_OK;
+
+    char key[16];
+    size_t key_len = key_end - key_start;
+    if (key_len >= sizeof key)
+        return KG_OK;
+    for (size_t i = 0; i < key_len; i++)
+        key[i] = (char)ascii_lower((unsigned char)line[key_start + i]);
+    key[key_len] = '\0';
+
+    const char **field = NULL;
+    if (strcmp(key, "lang") == 0 || strcmp(key, "language") == 0)
+        field = &doc->lang;
+    else if (strcmp(key, "source") == 0 || strcmp(key, "url") == 0)
+        field = &doc->url;
+    else if (strcmp(key, "title") == 0)
+        field = &doc->title;
+    else if (strcmp(key, "date") == 0)
+        field = &doc->date;
+    if (field == NULL)
+        return KG_OK;
+    if (field == &doc->lang) {
+        char lang[16];
+        size_t n = v_end - k;
+        if (n >= sizeof lang)
+            return KG_OK; /* not a language tag */
+        for (size_t i = 0; i < n; i++)
+            lang[i] = (char)ascii_lower((unsigned char)line[k + i]);
+        return intern(reader, lang, n, field);
+    }
+    return intern(reader, line + k, v_end - k, field);
+}
+
+/* Turns the raw bytes of a plain-text document into *doc: binary check,
+ * cleaning, metadata.  where names the source in messages; id is the
+ * document id.  Takes nothing; reader->text receives the cleaned text. */
+static kg_status make_plain_doc(kg_reader *reader, const char *raw, size_t raw_len,
+                                const char *where, const char *id, kg_document *doc,
+                                kg_error *err) {
+    kg_status st = KG_OK;
+    char *clean = NULL;
+    size_t clean_len = 0, n_invalid = 0, first_invalid = 0;
+    size_t probe = raw_len < KG_BINARY_PROBE ? raw_len : KG_BINARY_PROBE;
+
+    if (memchr(raw, '\0', probe) != NULL) {
+        st = kg_error_set(err, KG_ERR_INPUT, where, 0, 0,
+                          "binary file (NUL bytes in the first 8 KiB), not a text document");
+        goto cleanup;
+    }
+    st = kg_text_clean(raw, raw_len, &clean, &clean_len, &n_invalid, &first_invalid);
+    if (st != KG_OK)
+        goto cleanup;
+
+    memset(doc, 0, sizeof *doc);
+    size_t pos = 0;
+    while (clean_len - pos >= 2 && clean[pos] == '#' && clean[pos + 1] == ' ') {
+        const char *nl = memchr(clean + pos, '\n', clean_len - pos);
+        size_t end = nl != NULL ? (size_t)(nl - clean) : clean_len;
+        st = parse_metadata_line(reader, clean + pos, end - pos, doc);
+        if (st != KG_OK)
+            goto cleanup;
+        pos = nl != NULL ? end + 1 : clean_len;
+    }
+    if (is_blank(clean + pos, clean_len - pos)) {
+        st = kg_error_set(err, KG_ERR_INPUT, where, 0, 0, "empty document");
+        goto cleanup;
+    }
+    st = intern(reader, id, strlen(id), &doc->id);
+    if (st == KG_OK)
+        st = intern(reader, where, strlen(where), &doc->source);
+    if (st != KG_OK)
+        goto cleanup;
+    doc->text = clean + pos;
+    doc->len = clean_len - pos;
+    doc->source_line = 0;
+    doc->n_invalid = n_invalid;
+    reader->text = clean; /* doc->text points into it */
+    clean = NULL;
+
+cleanup:
+    free(clean);
+    if (st != KG_OK)
+        memset(doc, 0, sizeof *doc);
+    return st;
+}
+
+/* Reads a plain-text file at path (id as given). */
+static kg_status read_plain_file(kg_reader *reader, const char *path, const char *id,
+                                 kg_document *doc, kg_error *err) {
+    kg_status st = KG_OK;
+    char *raw = NULL;
+    size_t raw_len = 0;
+    char ebuf[128];
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        int e = errno;
+        return kg_error_set(err, (e == ENOENT || e == ENOTDIR) ? KG_ERR_INPUT : KG_ERR_IO, path, 0,
+                            0, "%s", errno_text(e, ebuf, sizeof ebuf));
+    }
+    st = read_stream(f, NULL, 0, &raw, &raw_len);
+    if (st == KG_ERR_IO)
+        st = kg_error_set(err, KG_ERR_IO, path, 0, 0, "read error: %s",
+                          errno_text(errno, ebuf, sizeof ebuf));
+    if (st != KG_OK)
+        goto cleanup;
+    st = make_plain_doc(reader, raw, raw_len, path, id, doc, err);
+
+cleanup:
+    fclose(f);
+    free(raw);
+    return st;
+}
+
+/* Reads one optional string member ("title", ...); null counts as absent. */
+static kg_status jsonl_optional(kg_reader *reader, json_t *obj, const char *key, const char **out,
+                                kg_error *err) {
+    json_t *v = json_object_get(obj, key);
+    *out = NULL;
+    if (v == NULL || json_is_null(v))
+        return KG_OK;
+    if (!json_is_string(v))
+        return kg_error_set(err, KG_ERR_PARSE, reader->jsonl_source, reader->jsonl_line, 0,
+                            "\"%s\" must be a string", key);
+    return intern(reader, json_string_value(v), json_string_length(v), out);
+}
+
+/* Reads the next document of the JSON Lines stream; KG_FAILURE at its end. */
+static kg_status next_jsonl(kg_reader *reader, kg_document *doc, kg_error *err) {
+    kg_status st = KG_OK;
+    json_t *obj = NULL;
+    char *clean = NULL;
+    char ebuf[128];
+    const char *where = reader->jsonl_source;
+    ssize_t got;
+
+    for (;;) {
+        errno = 0;
+        got = getline(&reader->line, &reader->line_cap, reader->jsonl);
+        if (got < 0) {
+            if (ferror(reader->jsonl))
+                return kg_error_set(err, errno == ENOMEM ? KG_ERR_NOMEM : KG_ERR_IO, where,
+                                    reader->jsonl_line + 1, 0, "read error: %s",
+                                    errno_text(errno, ebuf, sizeof ebuf));
+            return KG_FAILURE;
+        }
+        reader->jsonl_line++;
+        size_t len = (size_t)got, start = 0;
+        if (reader->jsonl_line == 1 && len >= 3 && memcmp(reader->line, "\xEF\xBB\xBF", 3) == 0)
+            start = 3;
+        int blank = 1;
+        for (size_t i = start; i < len && blank; i++)
+            blank = reader->line[i] == ' ' || reader->line[i] == '\t' || reader->line[i] == '\r' ||
+                    reader->line[i] == '\n';
+        if (blank)
+            continue;
+
+        json_error_t jerr;
+        obj = json_loadb(reader->line + start, len - start, JSON_DECODE_ANY, &jerr);
+        if (obj == NULL) {
+            st = kg_error_set(err, KG_ERR_PARSE, where, reader->jsonl_line,
+                              jerr.column > 0 ? (size_t)jerr.column : 0, "invalid JSON: %s",
+                              jerr.text);
+            goto cleanup;
+        }
+        break;
+    }
+
+    if (!json_is_object(obj)) {
+        st = kg_error_set(err, KG_ERR_PARSE, where, reader->jsonl_line, 0,
+                          "expected a JSON object with \"id\" and \"text\"");
+        goto cleanup;
+    }
+    json_t *id = json_object_get(obj, "id"), *text = json_object_get(obj, "text");
+    if (!json_is_string(id) || !json_is_string(text)) {
+        st = kg_error_set(err, KG_ERR_PARSE, where, reader->jsonl_line, 0,
+                          "missing or non-string \"%s\"", json_is_string(id) ? "text" : "id");
+        goto cleanup;
+    }
+
+    memset(doc, 0, sizeof *doc);
+    st = intern(reader, json_string_value(id), json_string_length(id), &doc->id);
+    if (st == KG_OK)
+        st = jsonl_optional(reader, obj, "title", &doc->title, err);
+    if (st == KG_OK)
+        st = jsonl_optional(reader, obj, "date", &doc->date, err);
+    if (st == KG_OK)
+        st = jsonl_optional(reader, obj, "lang", &doc->lang, err);
+    if (st == KG_OK)
+        st = jsonl_optional(reader, obj, "url", &doc->url, err);
+    if (st != KG_OK)
+        goto cleanup;
+
+    size_t clean_len = 0, n_invalid = 0, first_invalid = 0;
+    st = kg_text_clean(json_string_value(text), json_string_length(text), &clean, &clean_len,
+                       &n_invalid, &first_invalid);
+    if (st != KG_OK)
+        goto cleanup;
+    if (is_blank(clean, clean_len)) {
+        st = kg_error_set(err, KG_ERR_INPUT, where, reader->jsonl_line, 0,
+                          "empty document (id \"%s\")", doc->id);
+        goto cleanup;
+    }
+    doc->text = clean;
+    doc->len = clean_len;
+    doc->source = where;
+    doc->source_line = reader->jsonl_line;
+    doc->n_invalid = n_invalid;
+    reader->text = clean;
+    clean = NULL;
+
+cleanup:
+    json_decref(obj);
+    free(clean);
+    if (st != KG_OK)
+        memset(doc, 0, sizeof *doc);
+    return st;
+}
+
+/* Starts streaming the JSON Lines file at path. */
+static kg_status open_jsonl(kg_reader *reader, const char *path, kg_error *err) {
+    char ebuf[128];
+    const char *source = NULL;
+    kg_status st = intern(reader, path, strlen(path), &source);
+    if (st != KG_OK)
+        return st;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        int e = errno;
+        return kg_error_set(err, (e == ENOENT || e == ENOTDIR) ? KG_ERR_INPUT : KG_ERR_IO, path, 0,
+                            0, "%s", errno_text(e, ebuf, sizeof ebuf));
+    }
+    reader->jsonl = f;
+    reader->jsonl_owned = 1;
+    reader->jsonl_source = source;
+    reader->jsonl_line = 0;
+    return KG_OK;
+}
+
+/* "-": JSON Lines when the first byte that is not white space (after an
+ * optional BOM) is '{', else one plain-text document "stdin".  Returns
+ * KG_OK with a document, or KG_FAILURE when a JSON Lines stream was opened
+ * (the caller then reads from it). */
+static kg_status read_stdin(kg_reader *reader, kg_document *doc, kg_error *err) {
+    kg_status st = KG_OK;
+    char *prefix = NULL, *raw = NULL;
+    size_t n = 0, cap = 0, newlines = 0, raw_len = 0;
+    int c;
+    char ebuf[128];
+
+    /* Keep the bytes looked at: plain text needs them back. */
+    while ((c = getc(stdin)) != EOF) {
+        int bom = n < 3 && (unsigned char)c == (unsigned char)"\xEF\xBB\xBF"[n] &&
+                  (n == 0 || memcmp(prefix, "\xEF\xBB\xBF", n) == 0);
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && !bom)
+            break;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 256;
+            char *p = realloc(prefix, ncap);
+            if (p == NULL) {
+                st = KG_ERR_NOMEM;
+                goto cleanup;
+            }
+            prefix = p;
+            cap = ncap;
+        }
+        prefix[n++] = (char)c;
+        newlines += c == '\n';
+    }
+    if (c == '{') {
+        ungetc(c, stdin);
+        st = intern(reader, KG_STDIN_WHERE, strlen(KG_STDIN_WHERE), &reader->jsonl_source);
+        if (st != KG_OK)
+            goto cleanup;
+        reader->jsonl = stdin;
+        reader->jsonl_owned = 0;
+        reader->jsonl_line = newlines; /* blank lines already consumed */
+        st = KG_FAILURE;
+        goto cleanup;
+    }
+    if (c != EOF) {
+        if (n == cap) {
+            char *p = realloc(prefix, cap + 1);
+            if (p == NULL) {
+                st = KG_ERR_NOMEM;
+                goto cleanup;
+            }
+            prefix = p;
+        }
+        prefix[n++] = (char)c;
+    }
+    st = read_stream(stdin, prefix, n, &raw, &raw_len);
+    if (st == KG_ERR_IO)
+        st = kg_error_set(err, KG_ERR_IO, KG_STDIN_WHERE, 0, 0, "read error: %s",
+                          errno_text(errno, ebuf, sizeof ebuf));
+    if (st != KG_OK)
+        goto cleanup;
+    st = make_plain_doc(reader, raw, raw_len, KG_STDIN_WHERE, "stdin", doc, err);
+
+cleanup:
+    free(prefix);
+    free(raw);
+    return st;
+}
+
+/* The next document, or KG_FAILURE at the end; errors in err (never NULL). */
+static kg_status reader_step(kg_reader *reader, kg_document *doc, kg_error *err) {
+    kg_status st = KG_OK;
+    char ebuf[128];
+    for (;;) {
+        if (reader->jsonl != NULL) {
+            st = next_jsonl(reader, doc, err);
+            if (st != KG_FAILURE)
+                return st;
+            close_jsonl(reader);
+            continue;
+        }
+        if (reader->dir != NULL) {
+            if (reader->next_dir_file == reader->dir_files.n) {
+                close_dir(reader);
+                continue;
+            }
+            const char *rel = reader->dir_files.items[reader->next_dir_file++];
+            char *path = join_path(reader->dir, rel);
+            if (path == NULL)
+                return KG_ERR_NOMEM;
+            if (is_jsonl_name(rel))
+                st = open_jsonl(reader, path, err);
+            else
+                st = read_plain_file(reader, path, rel, doc, err);
+            free(path);
+            if (st != KG_OK || !is_jsonl_name(rel))
+                return st;
+            continue;
+        }
+        if (reader->next_input == reader->inputs.n)
+            return KG_FAILURE;
+
+        const char *input = reader->inputs.items[reader->next_input++];
+        if (strcmp(input, "-") == 0) {
+            st = read_stdin(reader, doc, err);
+            if (st != KG_FAILURE)
+                return st;
+            continue; /* a JSON Lines stream is open */
+        }
+        struct stat sb;
+        if (stat(input, &sb) != 0) {
+            int e = errno;
+            return kg_error_set(err, (e == ENOENT || e == ENOTDIR) ? KG_ERR_INPUT : KG_ERR_IO,
+                                input, 0, 0, "%s", errno_text(e, ebuf, sizeof ebuf));
+        }
+        if (S_ISDIR(sb.st_mode)) {
+            str_list files = {0};
+            st = collect_files(input, &sb, &files, err);
+            if (st == KG_OK && files.n == 0)
+                st = kg_error_set(err, KG_ERR_INPUT, input, 0, 0,
+                                  "no .txt, .md or .jsonl files in this directory");
+            if (st != KG_OK) {
+                str_list_clear(&files);
+                return st;
+            }
+            reader->dir = dup_str(input);
+            reader->dir_files = files;
+            reader->next_dir_file = 0;
+            if (reader->dir == NULL)
+                return KG_ERR_NOMEM;
+            continue;
+        }
+        if (is_jsonl_name(input)) {
+            st = open_jsonl(reader, input, err);
+            if (st != KG_OK)
+                return st;
+            continue;
+        }
+        return read_plain_file(reader, input, base_name(input), doc, err);
+    }
+}
+
+kg_status kg_reader_next(kg_reader *reader, kg_document *doc, kg_error *err) {
+    kg_error local;
+    kg_status st;
+    kg_error_clear(&local);
+    if (reader == NULL || doc == NULL)
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "kg_reader_next: NULL argument");
+    memset(doc, 0, sizeof *doc);
+    if (reader->stopped != KG_OK) {
+        if (err != NULL)
+            *err = reader->stop_err;
+        return reader->stopped;
+    }
+    free(reader->text);
+    reader->text = NULL;
+
+    st = reader_step(reader, doc, &local);
+    if (st == KG_OK) {
+        reader->count++;
+        kg_error_clear(err);
+        return KG_OK;
+    }
+    if (st == KG_FAILURE) {
+        kg_error_clear(err);
+        return KG_FAILURE;
+    }
+    if (local.status != st) /* e.g. KG_ERR_NOMEM from a helper: describe it */
+        kg_error_set(&local, st, NULL, 0, 0, "%s", kg_strerror(st));
+    if (st != KG_ERR_INPUT) {
+        reader->stopped = st;
+        reader->stop_err = local;
+    }
+    if (err != NULL)
+        *err = local;
+    return st;
+}
+
+/* ---- language ------------------------------------------------------------- */
+
+const char *kg_detect_lang(const char *text, size_t len) {
+    size_t letters = 0, cyrillic = 0, pos = 0;
+    if (text == NULL)
+        return "en";
+    while (pos < len) {
+        int32_t cp = kg_utf8_next(text, len, &pos);
+        if (cp < 0 || !kg_cp_is_letter(cp))
+            continue;
+        letters++;
+        cyrillic += kg_cp_is_cyrillic(cp);
+    }
+    /* More than 30%: Russian-language news quotes Latin names and acronyms
+     * freely, so a plain majority would misjudge short texts. */
+    return (letters > 0 && cyrillic * 10 > letters * 3) ? "ru" : "en";
+}
