@@ -166,6 +166,39 @@ static bool initial_at(const doc_state *ds, size_t i, size_t end) {
            is_punct(&ds->toks[i + 1], '.') && i + 2 < end && name_word(ds, &ds->toks[i + 2]);
 }
 
+/* Grouping key of a mention: the stems of its words (so Russian case forms
+ * agree), with every place inside replaced by the place's canonical name
+ * (so "Правительство КР" meets "Правительства Кыргызской Республики"). */
+static const char *mention_key(doc_state *ds, kg_entity_type type, size_t t0, size_t t1) {
+    char buf[1024];
+    size_t len = 0;
+    for (size_t i = t0; i < t1; i++) {
+        const kx_token *t = &ds->toks[i];
+        const char *part = NULL;
+        size_t skip = 1;
+        if (t->lx_place != NULL && phrase(t, LX_PLACE) && i + t->lx_len <= t1) {
+            part = t->lx_place->name;
+            skip = t->lx_len;
+        } else if (type == KG_ENT_PLACE && t->lx_place != NULL) {
+            part = t->lx_place->name;
+            skip = t1 - i;
+        } else if (t->kind != TK_PUNCT) {
+            part = t->stem;
+        }
+        i += skip - 1;
+        if (part == NULL)
+            continue;
+        size_t pl = strlen(part);
+        if (len + pl + 2 >= sizeof buf)
+            break;
+        if (len > 0)
+            buf[len++] = ' ';
+        memcpy(buf + len, part, pl);
+        len += pl;
+    }
+    return kg_strpool_intern(ds->ex->pool, buf, len);
+}
+
 static kg_status add_mention(doc_state *ds, kg_entity_type type, size_t t0, size_t t1,
                              size_t sent, const char *name, mention **out) {
     if (ds->n_ms >= KX_MAX_MENTIONS) {
@@ -188,7 +221,8 @@ static kg_status add_mention(doc_state *ds, kg_entity_type type, size_t t0, size
     m->sent = sent;
     m->surface = intern_span(ds, ds->toks[t0].start, ds->toks[t1 - 1].end);
     m->name = name != NULL ? name : m->surface;
-    if (m->surface == NULL || m->name == NULL)
+    m->key = mention_key(ds, type, t0, t1);
+    if (m->surface == NULL || m->name == NULL || m->key == NULL)
         return KG_ERR_NOMEM;
     for (size_t i = t0; i < t1; i++)
         ds->owner[i] = (long)ds->n_ms;
@@ -592,6 +626,10 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
         size_t head_last = h + head_len - 1;
         for (size_t i = l; i < r; i++) {
             const kx_token *w = &ds->toks[i];
+            /* a nested body's name ("of the Commonwealth of ...") lends the
+             * outer description none of its capitals */
+            if (i > head_last && w->cap && phrase(w, LX_ORG_HEAD | LX_KNOWN_ORG) && !ru)
+                break;
             if (!(proper(ds, w) || (ds->caps && w->cap)))
                 continue;
             if (i < h && i != s0)
@@ -1539,20 +1577,9 @@ static kg_status group_mentions(doc_state *ds, group **out_groups, size_t *out_n
     if (groups == NULL)
         return KG_ERR_NOMEM;
     size_t ng = 0;
-    kg_status st = KG_OK;
     for (size_t i = 0; i < ds->n_ms; i++) {
         mention *m = &ds->ms[i];
-        char *k = kg_text_key(m->name, strlen(m->name));
-        if (k == NULL) {
-            st = KG_ERR_NOMEM;
-            goto done;
-        }
-        const char *key = kg_strpool_cstr(ds->ex->pool, k);
-        free(k);
-        if (key == NULL) {
-            st = KG_ERR_NOMEM;
-            goto done;
-        }
+        const char *key = m->key;
         size_t g = ng;
         for (size_t j = 0; j < ng; j++)
             if (groups[j].type == m->type && groups[j].key == key) {
@@ -1634,11 +1661,6 @@ static kg_status group_mentions(doc_state *ds, group **out_groups, size_t *out_n
                         ds->ms[k].group = m->group;
             }
         }
-    }
-done:
-    if (st != KG_OK) {
-        free(groups);
-        return st;
     }
     *out_groups = groups;
     *out_n = ng;
@@ -1727,6 +1749,8 @@ static kg_status emit(doc_state *ds, kg_doc_facts *out) {
     }
     for (size_t g = 0; g < ng; g++) {
         const char *name = group_name(ds, g);
+        if (name == NULL)
+            continue; /* emptied when an acronym joined its long form */
         if ((st = kg_doc_facts_entity(out, groups[g].type, name, lang_of(name), &index[g])) !=
             KG_OK)
             goto cleanup;
