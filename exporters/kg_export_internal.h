@@ -1,0 +1,99 @@
+/* kg_export_internal.h — helpers shared by the three writers (not installed).
+ *
+ * What lives here is what every format must agree on: which base IRIs are
+ * acceptable, how an entity IRI is spelled, how text that is not clean UTF-8
+ * is repaired, the list of centrality measures with their names in each
+ * format, and how a write error becomes a kg_error.
+ */
+#ifndef KG_EXPORT_INTERNAL_H
+#define KG_EXPORT_INTERNAL_H
+
+#include "kg_export.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* ---- growable byte buffer ------------------------------------------------ */
+
+/* A NUL-terminated string being built.  Any allocation failure sets failed
+ * and makes later appends no-ops, so callers check once at the end.
+ * Initialise with KG_BUF_INIT, release with kg_buf_clear. */
+typedef struct kg_buf {
+    char *data;
+    size_t len, cap;
+    bool failed;
+} kg_buf;
+
+#define KG_BUF_INIT                                                                                \
+    { NULL, 0, 0, false }
+
+void kg_buf_put(kg_buf *buf, const char *s, size_t len);
+void kg_buf_puts(kg_buf *buf, const char *s);
+void kg_buf_printf(kg_buf *buf, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Empties the buffer but keeps its memory (and clears failed). */
+void kg_buf_reset(kg_buf *buf);
+/* Frees the memory; the buffer is KG_BUF_INIT again. */
+void kg_buf_clear(kg_buf *buf);
+
+/* ---- IRIs ------------------------------------------------------------------ */
+
+/* Checks a user-supplied base IRI: valid UTF-8, an RFC 3987 scheme, no
+ * character that may not appear in an IRI (space, controls, <>"{}|^`\) and
+ * only well-formed %XX escapes.  KG_ERR_USAGE naming the problem otherwise. */
+kg_status kg_export_check_base_iri(const char *base_iri, kg_error *err);
+
+/* Appends base_iri + local to buf, percent-encoding (as UTF-8 bytes) every
+ * byte of local that may not appear in an IRI, so a local part that is
+ * already safe (every id kgraph mints) is copied unchanged. */
+void kg_export_iri_append(kg_buf *buf, const char *base_iri, const char *local);
+
+/* Full IRI of entity i as a new string (caller frees), spelled the same in
+ * every format; NULL when out of memory. */
+char *kg_export_entity_iri(const kg_graph *graph, size_t i);
+
+/* ---- text ------------------------------------------------------------------ */
+
+/* True when s[0..len) is well-formed UTF-8 (no overlongs or surrogates). */
+bool kg_export_utf8_valid(const char *s, size_t len);
+
+/* New string (caller frees) with every invalid UTF-8 sequence replaced by
+ * U+FFFD.  With for_xml, also replaces what XML 1.0 cannot carry: C0 controls
+ * other than TAB, LF and CR and DEL become a space, U+FFFE/U+FFFF become
+ * U+FFFD.  NULL when out of memory. */
+char *kg_export_clean_text(const char *s, size_t len, bool for_xml);
+
+/* x when it is finite, else 0: no writer ever emits NaN or infinity. */
+double kg_export_finite(double x);
+
+/* ---- centrality measures -------------------------------------------------- */
+
+typedef struct kg_export_measure {
+    const char *name;     /* JSON and GraphML key: "in_degree" */
+    const char *rdf_name; /* Turtle predicate: "kg:inDegree" */
+    const char *method;   /* short description written into the JSON header */
+    size_t offset;        /* of the double in kg_centrality */
+} kg_export_measure;
+
+#define KG_EXPORT_N_MEASURES 9
+extern const kg_export_measure kg_export_measures[KG_EXPORT_N_MEASURES];
+
+/* The value of measure m for entity i (0 when there is no centrality array),
+ * never NaN or infinite. */
+double kg_export_measure_value(const kg_graph *graph, size_t i, const kg_export_measure *m);
+
+/* ---- errors ------------------------------------------------------------------ */
+
+/* Flushes out and checks its error indicator: KG_ERR_IO with strerror of the
+ * failure when anything written to out was lost (ENOSPC shows up here, since
+ * stdio buffers until the flush). */
+kg_status kg_export_flush(FILE *out, kg_error *err);
+
+/* KG_ERR_IO "write failed: <strerror(errnum)>" (EIO when errnum is 0). */
+kg_status kg_export_write_error(kg_error *err, int errnum);
+
+#endif /* KG_EXPORT_INTERNAL_H */
