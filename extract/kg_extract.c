@@ -374,8 +374,8 @@ static bool chain_stop_ru(const kx_token *t) {
 }
 
 static bool genitive_like(const char *lower) {
-    static const char *const endings[] = {"ов", "ев", "ей", "ых", "их", "ой", "ого", "его", "а",
-                                          "я",  "ы",  "и",  "ий", "ии", "ия", "ам", "ям"};
+    static const char *const endings[] = {"ов", "ев", "ей", "ых", "их", "ой", "ого", "его",
+                                          "а",  "я",  "ы",  "и",  "ий", "ии", "ия"};
     for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
         if (ends_with(lower, endings[i]))
             return true;
@@ -554,7 +554,7 @@ static size_t ru_chain(const doc_state *ds, size_t j, size_t end) {
         }
         if (place_end && !phrase(t, LX_ORG_HEAD))
             break;
-        if (genitive_like(t->lower) || adjective_like(t->lower) || phrase(t, LX_ORG_HEAD)) {
+        if (genitive_like(t->lower) || phrase(t, LX_ORG_HEAD)) {
             k++;
             continue;
         }
@@ -657,6 +657,24 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
         /* An English head alone ("the Federation") refers back; no new body. */
         if (!ru && r - l == 1 && l == h)
             continue;
+        if (!ru) {
+            /* "International Trade Union Forum": the event's name */
+            if (r < s1 && phrase(&ds->toks[r], LX_EVENT | LX_AGREEMENT) && ds->toks[r].cap)
+                continue;
+            /* without an "of ..." complement, a name needs a word of its own
+             * beyond nationality adjectives and organisation words:
+             * "Tajik trade unions" and "Russian trade union federations" are
+             * descriptions */
+            bool complement = false, own = false;
+            for (size_t i = l; i < r; i++) {
+                const kx_token *w = &ds->toks[i];
+                complement |= has(w, LX_CONNECTOR_OF) && i > h;
+                own |= proper(ds, w) && !has(w, LX_ORG_MODIFIER | LX_NATIONALITY | LX_NOT_NAME) &&
+                       !phrase(w, LX_ORG_HEAD);
+            }
+            if (!complement && !own)
+                continue;
+        }
         /* "President of the Executive Council of X": the council is part of
          * the post; X is the body. */
         if (governed && phrase(t, LX_ORGAN) && !ru) {
@@ -692,11 +710,19 @@ static kg_status find_quoted_orgs(doc_state *ds, size_t sent, size_t s0, size_t 
     for (size_t i = s0; i + 2 < s1; i++) {
         if (ds->toks[i].kind != TK_PUNCT || !is_open_quote(ds->toks[i].cp))
             continue;
+        if (i > s0 && phrase(&ds->toks[i - 1], LX_EVENT | LX_AGREEMENT))
+            continue; /* the title of an event or agreement */
         size_t q = i + 1;
         bool head = false;
         while (q < s1 && !(ds->toks[q].kind == TK_PUNCT && is_close_quote(ds->toks[q].cp))) {
-            head |= phrase(&ds->toks[q], LX_ORG_HEAD);
-            q++;
+            /* «Федерация Тверских профсоюзов»: the head leads or is capitalised;
+             * «No federation can solve ...» is a quotation */
+            if (phrase(&ds->toks[q], LX_ORG_HEAD) && (q == i + 1 || ds->toks[q].cap))
+                head = true;
+            if (has(&ds->toks[q], LX_AUX) || ds->toks[q].kind == TK_PUNCT)
+                head = false, q = s1;
+            else
+                q++;
         }
         if (q >= s1 || q - i > 10 || !head || !ds->toks[i + 1].cap || !free_range(ds, i + 1, q))
             continue;
@@ -809,6 +835,11 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
          * general unless capitalised into a name. */
         if (agreement && !ru && t->lx_len == 1 && ends_with(t->lower, "s") && !t->cap)
             continue;
+        /* Russian plurals ("совместные семинары") likewise */
+        if (ru && a > s0 && is_word(&ds->toks[a - 1]) &&
+            (ends_with(ds->toks[a - 1].lower, "ые") || ends_with(ds->toks[a - 1].lower, "ие")) &&
+            !ds->toks[a - 1].cap)
+            continue;
         size_t head_len = t->lx_len, l = a, r = a + head_len;
         /* left modifiers: ordinals, capitalised words, agreement adjectives */
         while (l > s0) {
@@ -816,9 +847,15 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
             if (ds->owner[l - 1] >= 0)
                 break;
             bool ok;
-            if (ru)
+            if (ru && event && is_word(p) && p->upper && ds->owner[l - 1] < 0 &&
+                strspn(ds->text + p->start, "IVXLC") == p->end - p->start)
+                ok = true;
+            else if (ru)
                 ok = is_word(p) && p->script == SC_CYRILLIC && adjective_like(p->lower) &&
                      !has(p, LX_FUNCTION | LX_AUX | LX_SIGN);
+            else if (event && is_word(p) && p->upper && ds->owner[l - 1] < 0 &&
+                     strspn(ds->text + p->start, "IVXLC") == p->end - p->start)
+                ok = true; /* roman ordinals: "VIII Congress" */
             else
                 ok = (is_word(p) && (proper(ds, p) || has(p, LX_AGREEMENT_MODIFIER)) &&
                       !has(p, LX_FUNCTION | LX_ARTICLE) && !phrase(p, LX_TITLE)) ||
@@ -829,6 +866,11 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
                 break;
             l--;
         }
+        /* "VIII Конгресс Всеобщей конфедерации профсоюзов": a body named
+         * right after a Russian event head belongs to the event's name */
+        if (ru && event && r < s1 && ds->owner[r] >= 0 &&
+            ds->ms[ds->owner[r]].type == KG_ENT_ORGANIZATION && ds->ms[ds->owner[r]].t0 == r)
+            r = ds->ms[ds->owner[r]].t1;
         /* right: "on cooperation", "of the X", "о сотрудничестве" */
         if (r + 1 < s1 && (has(&ds->toks[r], LX_CONNECTOR_OF) ||
                            strcmp(ds->toks[r].lower, "о") == 0 ||
@@ -861,6 +903,15 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
                 if (k > j)
                     r = k;
             }
+        }
+        /* International Conference «Trade Unions and Labour Migration» */
+        if (r + 1 < s1 && ds->toks[r].kind == TK_PUNCT && is_open_quote(ds->toks[r].cp)) {
+            size_t q = r + 1;
+            while (q < s1 && q - r <= 12 &&
+                   !(ds->toks[q].kind == TK_PUNCT && is_close_quote(ds->toks[q].cp)))
+                q++;
+            if (q < s1 && q - r <= 12 && free_range(ds, r, q + 1))
+                r = q + 1;
         }
         bool bare = r - l == head_len;
         bool capital = false;
@@ -935,11 +986,14 @@ static char ru_context_case(const doc_state *ds, size_t p0, size_t s0) {
     for (int c = 0; c < 4; c++)
         if (in_list(ds->ex->lex, cues[c], t->lower))
             return cases[c];
-    /* the title token itself may close a multi-word title */
-    size_t ti = i - 1;
-    while (ti > s0 && !phrase(&ds->toks[ti], LX_TITLE) && i - 1 - ti < 3)
-        ti--;
-    if (phrase(&ds->toks[ti], LX_TITLE)) {
+    /* the title whose phrase ends right here, taken from its first word:
+     * "заместитель председателя" is nominative though its last word is not */
+    size_t ti = i;
+    for (size_t k = i; k-- > s0 && i - k <= KX_MAX_PHRASE;)
+        if (phrase(&ds->toks[k], LX_TITLE) && ds->toks[k].lx_title != NULL &&
+            k + ds->toks[k].lx_len == i)
+            ti = k;
+    if (ti < i) {
         const kx_token *tt = &ds->toks[ti];
         static const char *const ends[] = {"title_ins", "title_gen", "title_dat"};
         static const char tc[] = {'i', 'g', 'd'};
@@ -1061,7 +1115,11 @@ static kg_status find_people(doc_state *ds, size_t sent, size_t s0, size_t s1) {
             }
             break;
         }
-        if (words == 0) {
+        if (words == 0)
+            continue;
+        /* «Decent Work in Central Asia»: a title in quotes, not a person */
+        if (p0 > s0 && ds->toks[p0 - 1].kind == TK_PUNCT && is_open_quote(ds->toks[p0 - 1].cp)) {
+            i = k > i ? k - 1 : i;
             continue;
         }
         size_t p1 = k;
@@ -1197,10 +1255,12 @@ static size_t skip_apposition(const doc_state *ds, size_t i, size_t s1) {
 
 static kg_status rules_holds_post(doc_state *ds, size_t s0, size_t s1) {
     kg_status st = KG_OK;
+    size_t covered = s0; /* "генерального секретаря": one title, not two */
     for (size_t ti = s0; ti < s1; ti++) {
         const kx_token *t = &ds->toks[ti];
-        if (!phrase(t, LX_TITLE) || t->lx_title == NULL || ds->owner[ti] >= 0)
+        if (!phrase(t, LX_TITLE) || t->lx_title == NULL || ds->owner[ti] >= 0 || ti < covered)
             continue;
+        covered = ti + t->lx_len;
         const char *role = t->lx_title->role;
         size_t after = ti + t->lx_len;
         const char *rt = NULL;
@@ -1297,6 +1357,9 @@ static long topic(const doc_state *ds, size_t s0, size_t s1, kg_entity_type type
     if (mentions_in(ds, s0, s1, type, found, 1) == 1)
         return (long)found[0];
     uint64_t noun = type == KG_ENT_AGREEMENT ? LX_AGREEMENT : LX_EVENT;
+    /* "Delegations from ... took part": the event the text is about */
+    if (type == KG_ENT_EVENT && first_token(ds, s0, s1, LX_PARTICIPATE) >= 0)
+        noun |= LX_PARTICIPATE;
     if (first_token(ds, s0, s1, noun) < 0)
         return -1;
     for (size_t m = ds->n_ms; m-- > 0;)
@@ -1477,6 +1540,23 @@ static kg_status rules_events_places(doc_state *ds, size_t s0, size_t s1) {
                 return st;
         }
     }
+    /* "The forum, held on 3 May, gathered ... in Astana": the sentence's
+     * one event and the first place after "in" */
+    if (ev >= 0 && nl > 0 && first_token(ds, s0, s1, LX_HELD | LX_ORGANIZE) >= 0) {
+        bool done = false;
+        for (size_t r = 0; r < ds->n_rels; r++)
+            if (ds->rels[r].type == KG_REL_LOCATED_IN && ds->rels[r].subj == (size_t)ev)
+                done = true;
+        for (size_t p = 0; p < nl && !done; p++) {
+            size_t i = ds->ms[places[p]].t0;
+            if (i > s0 && has(&ds->toks[i - 1], LX_IN) && ds->ms[places[p]].t0 > ds->ms[ev].t0) {
+                if ((st = add_rel(ds, KG_REL_LOCATED_IN, (size_t)ev, places[p], NULL, NULL,
+                                  "located_in.event_held_in_place", 0.6)) != KG_OK)
+                    return st;
+                break;
+            }
+        }
+    }
     /* visited: PERSON/ORG ... visit ... PLACE */
     long visit = first_token(ds, s0, s1, LX_VISIT);
     if (visit >= 0 && !not_done) {
@@ -1562,6 +1642,33 @@ cleanup:
     return ok;
 }
 
+/* Surnames agree when equal or when one is the other plus a case ending of
+ * at most three letters ("жумалиев" / "жумалиева" / "жумалиевым"). */
+static bool same_surname(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > lb) {
+        const char *t = a;
+        a = b;
+        b = t;
+        size_t tl = la;
+        la = lb;
+        lb = tl;
+    }
+    return la >= 4 && strncmp(a, b, la) == 0 && cp_count(b + la, lb - la) <= 3;
+}
+
+/* "K. Zhumaliev" and "Kanybek Zhumaliev": first letters agree when both
+ * names have more than one part. */
+static bool initials_agree(const char *a, const char *b) {
+    const char *sa = strpbrk(a, " ."), *sb = strpbrk(b, " .");
+    if (sa == NULL || sb == NULL)
+        return true;
+    size_t pa = 0, pb = 0;
+    int32_t ca = kg_cp_tolower(kg_utf8_next(a, strlen(a), &pa));
+    int32_t cb = kg_cp_tolower(kg_utf8_next(b, strlen(b), &pb));
+    return ca == cb;
+}
+
 /* Last word of a person's name, as a key. */
 static char *surname_key(const char *name) {
     const char *sp = strrchr(name, ' ');
@@ -1580,6 +1687,17 @@ static kg_status group_mentions(doc_state *ds, group **out_groups, size_t *out_n
     for (size_t i = 0; i < ds->n_ms; i++) {
         mention *m = &ds->ms[i];
         const char *key = m->key;
+        if (m->type == KG_ENT_PERSON) {
+            /* people by their name in the nominative: stems of personal names
+             * are unreliable ("Шелестов" and "Шелестова" stem differently) */
+            char *k = kg_text_key(m->name, strlen(m->name));
+            key = k != NULL ? kg_strpool_cstr(ds->ex->pool, k) : NULL;
+            free(k);
+            if (key == NULL) {
+                free(groups);
+                return KG_ERR_NOMEM;
+            }
+        }
         size_t g = ng;
         for (size_t j = 0; j < ng; j++)
             if (groups[j].type == m->type && groups[j].key == key) {
@@ -1628,7 +1746,8 @@ static kg_status group_mentions(doc_state *ds, group **out_groups, size_t *out_n
                 if (ds->ms[j].type != KG_ENT_PERSON)
                     continue;
                 char *ok = surname_key(ds->ms[j].name);
-                if (ok != NULL && strcmp(ok, sk) == 0 && ds->ms[j].group != hit) {
+                if (ok != NULL && same_surname(ok, sk) && ds->ms[j].group != hit &&
+                    initials_agree(ds->ms[j].name, m->name)) {
                     hit = ds->ms[j].group;
                     hits++;
                 }

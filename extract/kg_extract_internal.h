@@ -48,6 +48,7 @@
 #define LX_AGREEMENT_MODIFIER (1ull << 32)
 #define LX_ORGAN (1ull << 33)
 #define LX_REFERENCE (1ull << 34)
+#define LX_NATIONALITY (1ull << 35)
 
 /* Classes that make a capitalised word part of something other than a name. */
 #define LX_NON_NAME                                                                            \

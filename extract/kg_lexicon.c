@@ -386,6 +386,7 @@ static kg_status load_morph(kx_lexicon *lex, kg_extractor *ex, kg_error *err) {
     static const char *const adj[] = {"adj_f", "adj_m", "adj_n"};
     static const char *const cues[] = {"cue_ins", "cue_gen", "cue_dat", "cue_pre"};
     static const char *const ends[] = {"title_ins", "title_gen", "title_dat"};
+    json_t *verbs = NULL;
     kg_status st = KG_OK;
     json_t *root = load_data("ru_morph.json", err);
     if (root == NULL)
@@ -411,6 +412,9 @@ static kg_status load_morph(kx_lexicon *lex, kg_extractor *ex, kg_error *err) {
         if ((st = add_plain_list(lex, ex->pool, ends[c], json_object_get(te, ends[c] + 6))) !=
             KG_OK)
             goto cleanup;
+    verbs = json_object_get(root, "verb_endings");
+    if ((st = add_plain_list(lex, ex->pool, "verb_endings", verbs)) != KG_OK)
+        goto cleanup;
 cleanup:
     json_decref(root);
     return st;
@@ -422,13 +426,13 @@ kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err) {
         "by",       "in",           "honorific",    "sign",     "not_done", "meet",
         "visit",    "participate",  "organize",     "held",     "member",   "headquarters",
         "speech",   "report",       "month",        "weekday",  "not_name", "org_modifier",
-        "aux",      "agreement_modifier", "ordinal_suffix"};
+        "aux",      "agreement_modifier", "ordinal_suffix", "nationality"};
     static const uint64_t cue_classes[] = {
         LX_FUNCTION, LX_CONNECTOR_OF, LX_ARTICLE,      LX_AND,       LX_BETWEEN,   LX_WITH,
         LX_BY,       LX_IN,           LX_HONORIFIC,    LX_SIGN,      LX_NOT_DONE,  LX_MEET,
         LX_VISIT,    LX_PARTICIPATE,  LX_ORGANIZE,     LX_HELD,      LX_MEMBER,    LX_HEADQUARTERS,
         LX_SPEECH,   LX_REPORT,       LX_MONTH,        LX_WEEKDAY,   LX_NOT_NAME,  LX_ORG_MODIFIER,
-        LX_AUX,      LX_AGREEMENT_MODIFIER, 0};
+        LX_AUX,      LX_AGREEMENT_MODIFIER, 0, LX_NATIONALITY};
     static const char *const agr_names[] = {"agreement", "event", "reference_only"};
     static const uint64_t agr_classes[] = {LX_AGREEMENT, LX_EVENT, LX_REFERENCE};
     static const char *const organ_names[] = {"organs"};

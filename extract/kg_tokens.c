@@ -169,6 +169,17 @@ static kg_status push(kx_token **toks, size_t *n, size_t *cap, const kx_token *t
     return KG_OK;
 }
 
+static bool verb_form(const kg_extractor *ex, const char *lower) {
+    size_t n = 0, len = strlen(lower);
+    const char *const *ends = kx_lexicon_list(ex->lex, "verb_endings", &n);
+    for (size_t i = 0; i < n; i++) {
+        size_t el = strlen(ends[i]);
+        if (len > el + 4 && memcmp(lower + len - el, ends[i], el) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Finds the longest lexicon phrase at each token. */
 static void tag_lexicon(const kg_extractor *ex, kx_token *toks, size_t n) {
     char key[1024];
@@ -193,8 +204,15 @@ static void tag_lexicon(const kg_extractor *ex, kx_token *toks, size_t n) {
             if (ne == 0)
                 continue;
             uint64_t cls = 0;
+            bool verb = L == 1 && toks[i].script == SC_CYRILLIC && verb_form(ex, toks[i].lower);
             for (size_t k = 0; k < ne; k++) {
                 uint64_t c = es[k]->cls;
+                /* Russian nouns of the lexicon meet verbs through a common
+                 * stem ("договорились" → "договор"): a verb ending that the
+                 * dictionary form lacks rules the noun out. */
+                if (verb && (c & (LX_TITLE | LX_ORG_HEAD | LX_AGREEMENT | LX_EVENT | LX_PLACE)) &&
+                    !verb_form(ex, es[k]->lemma))
+                    continue;
                 /* Names of places and bodies are proper nouns: a lower-case
                  * "turkey" or "chad" is not a country. */
                 if ((c & (LX_PLACE | LX_KNOWN_ORG)) && !toks[i].cap)
