@@ -51,14 +51,11 @@ static void build_usage(FILE *out) {
 }
 
 static int parse_options(int argc, char **argv, build_options *opt, int *first_input) {
-    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
-                                             {"format", required_argument, NULL, 'f'},
-                                             {"base-iri", required_argument, NULL, 'b'},
-                                             {"lang", required_argument, NULL, 'l'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {"version", no_argument, NULL, 'V'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},   {"format", required_argument, NULL, 'f'},
+        {"base-iri", required_argument, NULL, 'b'}, {"lang", required_argument, NULL, 'l'},
+        {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
     opt->output = "kgraph-out";
     opt->formats = KG_FORMAT_ALL;
     opt->base_iri = KG_DEFAULT_BASE_IRI;
@@ -89,8 +86,7 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
             else if (strcmp(optarg, "en") == 0 || strcmp(optarg, "ru") == 0)
                 opt->lang = optarg;
             else {
-                fprintf(stderr, "kgraph: error: --lang must be auto, en or ru, not '%s'\n",
-                        optarg);
+                fprintf(stderr, "kgraph: error: --lang must be auto, en or ru, not '%s'\n", optarg);
                 return KG_EXIT_USAGE;
             }
             break;

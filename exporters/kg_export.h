@@ -46,8 +46,7 @@ kg_status kg_export(const kg_graph *graph, kg_format format, FILE *out, kg_error
 /* Writes path atomically (temp file + fsync + rename) with the writer for
  * format.  On failure the temp file is removed and an existing file at path
  * is left as it was. */
-kg_status kg_export_file(const kg_graph *graph, kg_format format, const char *path,
-                         kg_error *err);
+kg_status kg_export_file(const kg_graph *graph, kg_format format, const char *path, kg_error *err);
 
 #ifdef __cplusplus
 }

@@ -30,9 +30,9 @@ typedef struct mention {
     char gram_case;      /* Russian person names: case read from context */
     bool bare;           /* agreement/event named only by its head noun */
     bool is_acronym;
-    bool is_source;     /* a news agency quoted as the source: no relations */
-    const char *key;    /* grouping key: places inside replaced by their canonical names */
-    size_t group; /* in-document entity */
+    bool is_source;  /* a news agency quoted as the source: no relations */
+    const char *key; /* grouping key: places inside replaced by their canonical names */
+    size_t group;    /* in-document entity */
 } mention;
 
 typedef struct rel {
@@ -199,8 +199,8 @@ static const char *mention_key(doc_state *ds, kg_entity_type type, size_t t0, si
     return kg_strpool_intern(ds->ex->pool, buf, len);
 }
 
-static kg_status add_mention(doc_state *ds, kg_entity_type type, size_t t0, size_t t1,
-                             size_t sent, const char *name, mention **out) {
+static kg_status add_mention(doc_state *ds, kg_entity_type type, size_t t0, size_t t1, size_t sent,
+                             const char *name, mention **out) {
     if (ds->n_ms >= KX_MAX_MENTIONS) {
         *out = NULL;
         return KG_OK;
@@ -241,8 +241,8 @@ static bool free_range(const doc_state *ds, size_t t0, size_t t1) {
 /* ---- Russian morphology (rules from ru_morph.json) ----------------------------- */
 
 static bool is_vowel_ru(int32_t cp) {
-    static const int32_t v[] = {0x430, 0x435, 0x438, 0x43E, 0x443, 0x44B, 0x44D,
-                                0x44E, 0x44F, 0x451, 0x439};
+    static const int32_t v[] = {0x430, 0x435, 0x438, 0x43E, 0x443, 0x44B,
+                                0x44D, 0x44E, 0x44F, 0x451, 0x439};
     for (size_t i = 0; i < sizeof v / sizeof *v; i++)
         if (cp == v[i])
             return true;
@@ -288,8 +288,8 @@ static char *recase(const char *w, bool upper, bool cap) {
 /* Applies the first matching rule of kind to lower-case word; returns a new
  * string or NULL when no rule applies.  gram_case 0 applies only rules whose
  * ending is long enough to be unambiguous. */
-static char *apply_rules(const kx_lexicon *lex, const char *kind, const char *lower,
-                         char gram_case, char *matched_case) {
+static char *apply_rules(const kx_lexicon *lex, const char *kind, const char *lower, char gram_case,
+                         char *matched_case) {
     size_t n = 0;
     const kx_morph_rule *rules = kx_lexicon_rules(lex, kind, &n);
     size_t len = strlen(lower);
@@ -356,9 +356,9 @@ static char ru_gender(const kx_entry *e) {
 static bool adjective_like(const char *lower) {
     /* not -ом/-ем (nouns in the instrumental: союзом) nor -ние/-тие (nouns:
      * подписание) */
-    static const char *const endings[] = {"ая", "яя", "ой", "ей", "ую", "юю", "ое", "ее",
-                                          "ого", "его", "ому", "ему", "ым", "им", "ый", "ий",
-                                          "ые", "ие", "ых", "их", "ыми", "ими"};
+    static const char *const endings[] = {"ая",  "яя",  "ой",  "ей",  "ую",  "юю", "ое", "ее",
+                                          "ого", "его", "ому", "ему", "ым",  "им", "ый", "ий",
+                                          "ые",  "ие",  "ых",  "их",  "ыми", "ими"};
     if (ends_with(lower, "ние") || ends_with(lower, "тие") || ends_with(lower, "ений"))
         return false;
     for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
@@ -783,8 +783,8 @@ static kg_status find_acronyms(doc_state *ds, size_t sent, size_t s0, size_t s1)
             /* "Federation of Trade Unions of Kyrgyzstan (FTUK)" */
             mention *m = &ds->ms[ds->owner[i - 2]];
             if (m->type == KG_ENT_ORGANIZATION && m->t1 == i - 1) {
-                m->acronym = kg_strpool_intern(ds->ex->pool, ds->text + t->start,
-                                               t->end - t->start);
+                m->acronym =
+                    kg_strpool_intern(ds->ex->pool, ds->text + t->start, t->end - t->start);
                 if (m->acronym == NULL)
                     return KG_ERR_NOMEM;
                 ds->owner[i] = (long)(m - ds->ms);
@@ -859,9 +859,8 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
             else
                 ok = (is_word(p) && (proper(ds, p) || has(p, LX_AGREEMENT_MODIFIER)) &&
                       !has(p, LX_FUNCTION | LX_ARTICLE) && !phrase(p, LX_TITLE)) ||
-                     (event && (p->kind == TK_NUM ||
-                                (is_word(p) && ds->text[p->start] >= '0' &&
-                                 ds->text[p->start] <= '9')));
+                     (event && (p->kind == TK_NUM || (is_word(p) && ds->text[p->start] >= '0' &&
+                                                      ds->text[p->start] <= '9')));
             if (!ok)
                 break;
             l--;
@@ -872,9 +871,9 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
             ds->ms[ds->owner[r]].type == KG_ENT_ORGANIZATION && ds->ms[ds->owner[r]].t0 == r)
             r = ds->ms[ds->owner[r]].t1;
         /* right: "on cooperation", "of the X", "о сотрудничестве" */
-        if (r + 1 < s1 && (has(&ds->toks[r], LX_CONNECTOR_OF) ||
-                           strcmp(ds->toks[r].lower, "о") == 0 ||
-                           strcmp(ds->toks[r].lower, "об") == 0)) {
+        if (r + 1 < s1 &&
+            (has(&ds->toks[r], LX_CONNECTOR_OF) || strcmp(ds->toks[r].lower, "о") == 0 ||
+             strcmp(ds->toks[r].lower, "об") == 0)) {
             size_t j = r + 1;
             if (j < s1 && has(&ds->toks[j], LX_ARTICLE))
                 j++;
@@ -888,14 +887,14 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
             } else {
                 size_t k = j, words = 0;
                 while (k < s1 && words < 4 && is_word(&ds->toks[k]) && ds->owner[k] < 0 &&
-                       !has(&ds->toks[k], LX_AUX | LX_BETWEEN | LX_WITH | LX_BY | LX_SIGN |
-                                              LX_ARTICLE) &&
+                       !has(&ds->toks[k],
+                            LX_AUX | LX_BETWEEN | LX_WITH | LX_BY | LX_SIGN | LX_ARTICLE) &&
                        !phrase(&ds->toks[k], LX_TITLE | LX_PLACE)) {
-                    if (has(&ds->toks[k], LX_AND) &&
-                        (k + 1 >= s1 || !is_word(&ds->toks[k + 1]) ||
-                         has(&ds->toks[k + 1], LX_AUX | LX_ARTICLE)))
+                    if (has(&ds->toks[k], LX_AND) && (k + 1 >= s1 || !is_word(&ds->toks[k + 1]) ||
+                                                      has(&ds->toks[k + 1], LX_AUX | LX_ARTICLE)))
                         break;
-                    if (has(&ds->toks[k], LX_CONNECTOR_OF | LX_FUNCTION) && !has(&ds->toks[k], LX_AND))
+                    if (has(&ds->toks[k], LX_CONNECTOR_OF | LX_FUNCTION) &&
+                        !has(&ds->toks[k], LX_AND))
                         break;
                     k++;
                     words++;
@@ -927,7 +926,8 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
         if (ru) {
             /* head in its dictionary form */
             size_t n = 0;
-            const kx_entry *const *es = kx_lexicon_lookup(ds->ex->lex, t->stem, strlen(t->stem), &n);
+            const kx_entry *const *es =
+                kx_lexicon_lookup(ds->ex->lex, t->stem, strlen(t->stem), &n);
             const kx_entry *e = NULL;
             for (size_t k = 0; k < n; k++)
                 if (es[k]->cls & (LX_AGREEMENT | LX_EVENT))
@@ -935,8 +935,8 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
             name = ru_nominative(ds, l, a, head_len, e, r);
         }
         mention *m;
-        kg_status st = add_mention(ds, agreement ? KG_ENT_AGREEMENT : KG_ENT_EVENT, l, r, sent,
-                                   name, &m);
+        kg_status st =
+            add_mention(ds, agreement ? KG_ENT_AGREEMENT : KG_ENT_EVENT, l, r, sent, name, &m);
         if (st != KG_OK)
             return st;
         if (m != NULL)
@@ -1108,8 +1108,7 @@ static kg_status find_people(doc_state *ds, size_t sent, size_t s0, size_t s1) {
             }
             /* particles inside a name: "Ould", "El", "bin" */
             if (words > 0 && is_word(t) && has(t, LX_PARTICLE) && k + 1 < s1 &&
-                name_word(ds, &ds->toks[k + 1]))
-            {
+                name_word(ds, &ds->toks[k + 1])) {
                 k++;
                 continue;
             }
@@ -1173,10 +1172,11 @@ static kg_status find_sources(doc_state *ds, size_t sent, size_t s0, size_t s1) 
         if (ds->owner[i] >= 0 || !is_word(t) || !t->cap || has(t, LX_NON_NAME) ||
             phrase(t, LX_NON_NAME))
             continue;
-        bool before_report = i + 1 < s1 && has(&ds->toks[i + 1], LX_REPORT) &&
-                             (i == s0 || !is_word(&ds->toks[i - 1]) || is_punct(&ds->toks[i - 1], ','));
-        bool after_to = i >= 2 && has(&ds->toks[i - 2], LX_REPORT) &&
-                        strcmp(ds->toks[i - 1].lower, "to") == 0;
+        bool before_report =
+            i + 1 < s1 && has(&ds->toks[i + 1], LX_REPORT) &&
+            (i == s0 || !is_word(&ds->toks[i - 1]) || is_punct(&ds->toks[i - 1], ','));
+        bool after_to =
+            i >= 2 && has(&ds->toks[i - 2], LX_REPORT) && strcmp(ds->toks[i - 1].lower, "to") == 0;
         if (!before_report && !after_to)
             continue;
         mention *m;
@@ -1310,8 +1310,8 @@ static kg_status rules_holds_post(doc_state *ds, size_t s0, size_t s1) {
         size_t b = ti;
         if (b > s0 && has(&ds->toks[b - 1], LX_ARTICLE))
             b--;
-        if (org >= 0 && b > s0 + 1 && is_punct(&ds->toks[b - 1], ',') &&
-            ds->owner[b - 2] >= 0 && ds->ms[ds->owner[b - 2]].type == KG_ENT_PERSON) {
+        if (org >= 0 && b > s0 + 1 && is_punct(&ds->toks[b - 1], ',') && ds->owner[b - 2] >= 0 &&
+            ds->ms[ds->owner[b - 2]].type == KG_ENT_PERSON) {
             rt = role_text(ds, ti);
             if ((st = add_rel(ds, KG_REL_HOLDS_POST, (size_t)ds->owner[b - 2], (size_t)org, role,
                               rt, "holds_post.person_comma_title_org", 0.85)) != KG_OK)
@@ -1430,8 +1430,8 @@ static kg_status rules_agreements(doc_state *ds, size_t s0, size_t s1) {
                 ds->ms[ds->rels[r].subj].sent == o->sent)
                 holder = true;
         const char *rule = between >= 0 && o->t0 > (size_t)between ? "party_to.between"
-                           : holder                                 ? "party_to.signatory_body"
-                                                                    : "party_to.sign_sentence";
+                           : holder                                ? "party_to.signatory_body"
+                                                                   : "party_to.sign_sentence";
         double conf = between >= 0 && o->t0 > (size_t)between ? 0.85 : holder ? 0.75 : 0.65;
         if ((st = add_rel(ds, KG_REL_PARTY_TO, orgs[i], (size_t)agr, NULL, NULL, rule, conf)) !=
             KG_OK)
@@ -1513,7 +1513,8 @@ static kg_status rules_events_places(doc_state *ds, size_t s0, size_t s1) {
             continue;
         while (i > s0 && ds->owner[i - 1] >= 0 && ds->ms[ds->owner[i - 1]].type == KG_ENT_PLACE)
             i = ds->ms[ds->owner[i - 1]].t0;
-        if (i >= s0 + 3 && ds->toks[i - 1].kind == TK_WORD && strcmp(ds->toks[i - 1].lower, "s") == 0)
+        if (i >= s0 + 3 && ds->toks[i - 1].kind == TK_WORD &&
+            strcmp(ds->toks[i - 1].lower, "s") == 0)
             i -= 2;
         while (i > s0 && ds->owner[i - 1] >= 0 && ds->ms[ds->owner[i - 1]].type == KG_ENT_PLACE)
             i = ds->ms[ds->owner[i - 1]].t0;
@@ -1566,8 +1567,8 @@ static kg_status rules_events_places(doc_state *ds, size_t s0, size_t s1) {
             if (ds->ms[places[p]].t0 < (size_t)visit)
                 continue;
             for (size_t i = 0; i < nw; i++)
-                if ((st = add_rel(ds, KG_REL_VISITED, who[i], places[p], NULL, NULL,
-                                  "visited.cue", 0.7)) != KG_OK)
+                if ((st = add_rel(ds, KG_REL_VISITED, who[i], places[p], NULL, NULL, "visited.cue",
+                                  0.7)) != KG_OK)
                     return st;
             break;
         }
@@ -1591,7 +1592,8 @@ static kg_status rules_events_places(doc_state *ds, size_t s0, size_t s1) {
     return KG_OK;
 }
 
-/* ---- in-document coreference ------------------------------------------------------------------ */
+/* ---- in-document coreference ------------------------------------------------------------------
+ */
 
 typedef struct group {
     kg_entity_type type;
@@ -1802,9 +1804,9 @@ static const char *group_name(const doc_state *ds, size_t g) {
                 count++;
         size_t len = strlen(m->name);
         bool acr = m->is_acronym && m->name == m->surface;
-        bool better = best == NULL || (best_acr && !acr) ||
-                      (acr == best_acr && (count > best_count ||
-                                           (count == best_count && len > best_len)));
+        bool better =
+            best == NULL || (best_acr && !acr) ||
+            (acr == best_acr && (count > best_count || (count == best_count && len > best_len)));
         if (better) {
             best = m->name;
             best_count = count;
@@ -1825,7 +1827,8 @@ static const char *lang_of(const char *s) {
     return "en";
 }
 
-/* ---- the document ------------------------------------------------------------------------------ */
+/* ---- the document ------------------------------------------------------------------------------
+ */
 
 static kg_status infer_parties(doc_state *ds) {
     /* whoever signed for a body makes that body a party */
@@ -1922,8 +1925,7 @@ cleanup:
     return st;
 }
 
-kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc,
-                              kg_doc_facts *out) {
+kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, kg_doc_facts *out) {
     doc_state ds = {0};
     kg_status st;
     kg_doc_facts_clear(out);
@@ -1932,8 +1934,9 @@ kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc,
     ds.text = doc->text != NULL ? doc->text : "";
     ds.len = doc->text != NULL ? doc->len : 0;
     out->doc_id = doc->id;
-    out->lang = doc->lang != NULL ? doc->lang
-                                  : kg_strpool_cstr(extractor->pool, kg_detect_lang(ds.text, ds.len));
+    out->lang = doc->lang != NULL
+                    ? doc->lang
+                    : kg_strpool_cstr(extractor->pool, kg_detect_lang(ds.text, ds.len));
     out->title = doc->title;
     out->date = doc->date;
     out->url = doc->url;
@@ -1953,8 +1956,8 @@ kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc,
         size_t s0 = ds.sents[s].start, s1 = ds.sents[s].end;
         size_t words = 0, uppers = 0;
         for (size_t i = s0; i < s1; i++)
-            if (is_word(&ds.toks[i]) && cp_count(ds.text + ds.toks[i].start,
-                                                  ds.toks[i].end - ds.toks[i].start) > 1) {
+            if (is_word(&ds.toks[i]) &&
+                cp_count(ds.text + ds.toks[i].start, ds.toks[i].end - ds.toks[i].start) > 1) {
                 words++;
                 uppers += ds.toks[i].upper;
             }
@@ -1994,7 +1997,8 @@ cleanup:
     return st;
 }
 
-/* ---- lifecycle ----------------------------------------------------------------------------------- */
+/* ---- lifecycle
+ * ----------------------------------------------------------------------------------- */
 
 kg_status kg_extractor_new(kg_extractor **out, kg_strpool *pool, kg_error *err) {
     kg_extractor *ex = calloc(1, sizeof *ex);

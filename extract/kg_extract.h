@@ -23,11 +23,11 @@ typedef struct kg_document {
     const char *id;   /* pooled */
     const char *text; /* cleaned UTF-8 (kg_text_clean), owned by the reader */
     size_t len;
-    const char *lang; /* "en", "ru" or NULL for auto-detection; pooled */
+    const char *lang;               /* "en", "ru" or NULL for auto-detection; pooled */
     const char *title, *date, *url; /* pooled or NULL */
-    const char *source;  /* file the document came from (for messages) */
-    size_t source_line;  /* line in a JSON Lines file, else 0 */
-    size_t n_invalid;    /* invalid UTF-8 sequences replaced while reading */
+    const char *source;             /* file the document came from (for messages) */
+    size_t source_line;             /* line in a JSON Lines file, else 0 */
+    size_t n_invalid;               /* invalid UTF-8 sequences replaced while reading */
 } kg_document;
 
 typedef struct kg_reader kg_reader;
@@ -67,8 +67,7 @@ void kg_extractor_free(kg_extractor *extractor);
 /* Extracts the facts of one document into out, which must be initialised
  * (kg_doc_facts_init) and is cleared first.  Never fails on odd text: any
  * byte string gives some (maybe empty) facts; errors are only KG_ERR_NOMEM. */
-kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc,
-                              kg_doc_facts *out);
+kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, kg_doc_facts *out);
 
 /* ---- sentences (exposed for tests and tools) ----------------------------- */
 
@@ -79,8 +78,8 @@ typedef struct kg_span {
 /* Splits text into sentences, not fooled by initials ("K.Omarov",
  * "A. Smith"), common abbreviations or decimal numbers.  *out is a new array
  * (caller frees); *n receives the count. */
-kg_status kg_split_sentences(kg_extractor *extractor, const char *text, size_t len,
-                             kg_span **out, size_t *n);
+kg_status kg_split_sentences(kg_extractor *extractor, const char *text, size_t len, kg_span **out,
+                             size_t *n);
 
 #ifdef __cplusplus
 }

@@ -51,8 +51,8 @@
 #define LX_NATIONALITY (1ull << 35)
 
 /* Classes that make a capitalised word part of something other than a name. */
-#define LX_NON_NAME                                                                            \
-    (LX_TITLE | LX_ORG_HEAD | LX_AGREEMENT | LX_EVENT | LX_PLACE | LX_KNOWN_ORG | LX_FUNCTION | \
+#define LX_NON_NAME                                                                                \
+    (LX_TITLE | LX_ORG_HEAD | LX_AGREEMENT | LX_EVENT | LX_PLACE | LX_KNOWN_ORG | LX_FUNCTION |    \
      LX_HONORIFIC | LX_MONTH | LX_WEEKDAY | LX_NOT_NAME | LX_SPEECH | LX_REPORT)
 
 typedef struct kx_entry {
@@ -119,7 +119,7 @@ void kx_lexicon_free(kx_lexicon *lex);
 
 /* Entries of the phrase whose stems, joined by one space, are key. */
 const kx_entry *const *kx_lexicon_lookup(const kx_lexicon *lex, const char *key, size_t len,
-                                          size_t *n);
+                                         size_t *n);
 /* Morphology rules (ru_morph.json). */
 const kx_morph_rule *kx_lexicon_rules(const kx_lexicon *lex, const char *kind, size_t *n);
 const char *const *kx_lexicon_list(const kx_lexicon *lex, const char *name, size_t *n);
@@ -130,8 +130,7 @@ kg_status kx_word_forms(kg_extractor *ex, const char *s, size_t len, const char 
 
 /* Tokenises text[0..len) into a new array (*out, caller frees), tagging
  * lexicon phrases.  Offsets are relative to text. */
-kg_status kx_tokenize(kg_extractor *ex, const char *text, size_t len, kx_token **out,
-                      size_t *n);
+kg_status kx_tokenize(kg_extractor *ex, const char *text, size_t len, kx_token **out, size_t *n);
 
 /* Splits tokens into sentences: *out receives token ranges [start, end). */
 kg_status kx_sentences(const kx_token *toks, size_t n, const char *text, kg_span **out,

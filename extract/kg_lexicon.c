@@ -104,7 +104,7 @@ static kg_status table_add(kx_lexicon *lex, kg_strpool *pool, const char *key, s
 }
 
 const kx_entry *const *kx_lexicon_lookup(const kx_lexicon *lex, const char *key, size_t len,
-                                          size_t *n) {
+                                         size_t *n) {
     const phrase_slot *s = table_find(lex, key, len);
     if (s == NULL || s->key == NULL) {
         *n = 0;
@@ -421,18 +421,62 @@ cleanup:
 }
 
 kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err) {
-    static const char *const cue_names[] = {
-        "function", "connector_of", "article",      "and",      "between",  "with",
-        "by",       "in",           "honorific",    "sign",     "not_done", "meet",
-        "visit",    "participate",  "organize",     "held",     "member",   "headquarters",
-        "speech",   "report",       "month",        "weekday",  "not_name", "org_modifier",
-        "aux",      "agreement_modifier", "ordinal_suffix", "nationality"};
-    static const uint64_t cue_classes[] = {
-        LX_FUNCTION, LX_CONNECTOR_OF, LX_ARTICLE,      LX_AND,       LX_BETWEEN,   LX_WITH,
-        LX_BY,       LX_IN,           LX_HONORIFIC,    LX_SIGN,      LX_NOT_DONE,  LX_MEET,
-        LX_VISIT,    LX_PARTICIPATE,  LX_ORGANIZE,     LX_HELD,      LX_MEMBER,    LX_HEADQUARTERS,
-        LX_SPEECH,   LX_REPORT,       LX_MONTH,        LX_WEEKDAY,   LX_NOT_NAME,  LX_ORG_MODIFIER,
-        LX_AUX,      LX_AGREEMENT_MODIFIER, 0, LX_NATIONALITY};
+    static const char *const cue_names[] = {"function",
+                                            "connector_of",
+                                            "article",
+                                            "and",
+                                            "between",
+                                            "with",
+                                            "by",
+                                            "in",
+                                            "honorific",
+                                            "sign",
+                                            "not_done",
+                                            "meet",
+                                            "visit",
+                                            "participate",
+                                            "organize",
+                                            "held",
+                                            "member",
+                                            "headquarters",
+                                            "speech",
+                                            "report",
+                                            "month",
+                                            "weekday",
+                                            "not_name",
+                                            "org_modifier",
+                                            "aux",
+                                            "agreement_modifier",
+                                            "ordinal_suffix",
+                                            "nationality"};
+    static const uint64_t cue_classes[] = {LX_FUNCTION,
+                                           LX_CONNECTOR_OF,
+                                           LX_ARTICLE,
+                                           LX_AND,
+                                           LX_BETWEEN,
+                                           LX_WITH,
+                                           LX_BY,
+                                           LX_IN,
+                                           LX_HONORIFIC,
+                                           LX_SIGN,
+                                           LX_NOT_DONE,
+                                           LX_MEET,
+                                           LX_VISIT,
+                                           LX_PARTICIPATE,
+                                           LX_ORGANIZE,
+                                           LX_HELD,
+                                           LX_MEMBER,
+                                           LX_HEADQUARTERS,
+                                           LX_SPEECH,
+                                           LX_REPORT,
+                                           LX_MONTH,
+                                           LX_WEEKDAY,
+                                           LX_NOT_NAME,
+                                           LX_ORG_MODIFIER,
+                                           LX_AUX,
+                                           LX_AGREEMENT_MODIFIER,
+                                           0,
+                                           LX_NATIONALITY};
     static const char *const agr_names[] = {"agreement", "event", "reference_only"};
     static const uint64_t agr_classes[] = {LX_AGREEMENT, LX_EVENT, LX_REFERENCE};
     static const char *const organ_names[] = {"organs"};
@@ -447,8 +491,7 @@ kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err) {
     if ((st = table_grow(lex)) != KG_OK ||
         (st = load_form_entries(lex, ex, "titles.json", LX_TITLE, err)) != KG_OK ||
         (st = load_form_entries(lex, ex, "org_heads.json", LX_ORG_HEAD, err)) != KG_OK ||
-        (st = load_lists(lex, ex, "org_heads.json", organ_names, organ_classes, 1, err)) !=
-            KG_OK ||
+        (st = load_lists(lex, ex, "org_heads.json", organ_names, organ_classes, 1, err)) != KG_OK ||
         (st = load_lists(lex, ex, "agreements.json", agr_names, agr_classes, 3, err)) != KG_OK ||
         (st = load_lists(lex, ex, "cues.json", cue_names, cue_classes,
                          sizeof cue_names / sizeof *cue_names, err)) != KG_OK ||

@@ -66,8 +66,8 @@ static kg_status cache_put(kg_extractor *ex, const char *lower, const char *stem
         for (size_t i = 0; i < ex->cache_size; i++) {
             if (ex->cache_keys[i] == NULL)
                 continue;
-            size_t j = (size_t)(((uintptr_t)ex->cache_keys[i] >> 3) * 0x9E3779B97F4A7C15ULL) &
-                       (n - 1);
+            size_t j =
+                (size_t)(((uintptr_t)ex->cache_keys[i] >> 3) * 0x9E3779B97F4A7C15ULL) & (n - 1);
             while (keys[j] != NULL)
                 j = (j + 1) & (n - 1);
             keys[j] = ex->cache_keys[i];
@@ -296,8 +296,8 @@ kg_status kx_tokenize(kg_extractor *ex, const char *text, size_t len, kx_token *
                     }
                     continue;
                 }
-                if (digits && (c == '.' || c == ',' || c == ':' || c == '/' || c == '-' ||
-                               c == 0x2013) &&
+                if (digits &&
+                    (c == '.' || c == ',' || c == ':' || c == '/' || c == '-' || c == 0x2013) &&
                     kg_cp_is_digit(next))
                     continue;
                 pos = save;
@@ -311,8 +311,7 @@ kg_status kx_tokenize(kg_extractor *ex, const char *text, size_t len, kx_token *
             t.kind = TK_PUNCT;
             t.end = pos;
         }
-        if ((st = kx_word_forms(ex, text + t.start, t.end - t.start, &t.lower, &t.stem)) !=
-            KG_OK)
+        if ((st = kx_word_forms(ex, text + t.start, t.end - t.start, &t.lower, &t.stem)) != KG_OK)
             goto fail;
         if (t.kind == TK_WORD) {
             size_t p = t.start;
@@ -344,18 +343,17 @@ static bool is_terminal(int32_t cp) {
 }
 
 static bool is_closing(int32_t cp) {
-    return cp == '"' || cp == 0x201D || cp == 0x00BB || cp == 0x2019 || cp == ')' ||
-           cp == '\'' || cp == ']';
+    return cp == '"' || cp == 0x201D || cp == 0x00BB || cp == 0x2019 || cp == ')' || cp == '\'' ||
+           cp == ']';
 }
 
 /* Words after which a period does not end a sentence. */
 static bool is_abbreviation(const char *lower) {
     static const char *const abbr[] = {
-        "mr",  "mrs", "ms",  "dr",  "st",  "prof", "jr",  "sr",  "vs",  "etc",  "no",
-        "inc", "ltd", "co",  "gen", "col", "lt",   "sgt", "rev", "fig", "approx", "dept",
-        "г",   "гг",  "им",  "ул",  "т",   "д",    "тыс", "млн", "млрд", "руб", "долл",
-        "обл", "р-н", "пр",  "стр", "см",  "проф", "акад", "ст",  "корр", "зам", "пос",
-        "с",   "др",  "вв",  "е"};
+        "mr",  "mrs", "ms",   "dr",   "st",  "prof", "jr",   "sr",  "vs",     "etc",  "no",  "inc",
+        "ltd", "co",  "gen",  "col",  "lt",  "sgt",  "rev",  "fig", "approx", "dept", "г",   "гг",
+        "им",  "ул",  "т",    "д",    "тыс", "млн",  "млрд", "руб", "долл",   "обл",  "р-н", "пр",
+        "стр", "см",  "проф", "акад", "ст",  "корр", "зам",  "пос", "с",      "др",   "вв",  "е"};
     for (size_t i = 0; i < sizeof abbr / sizeof *abbr; i++)
         if (strcmp(lower, abbr[i]) == 0)
             return true;
@@ -426,8 +424,8 @@ kg_status kx_sentences(const kx_token *toks, size_t n, const char *text, kg_span
     return KG_OK;
 }
 
-kg_status kg_split_sentences(kg_extractor *extractor, const char *text, size_t len,
-                             kg_span **out, size_t *n) {
+kg_status kg_split_sentences(kg_extractor *extractor, const char *text, size_t len, kg_span **out,
+                             size_t *n) {
     kx_token *toks = NULL;
     size_t nt = 0;
     kg_status st = kx_tokenize(extractor, text, len, &toks, &nt);

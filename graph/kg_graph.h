@@ -20,7 +20,7 @@ extern "C" {
 #define KG_DEFAULT_BASE_IRI "https://kgraph.example.org/id/"
 
 typedef struct kg_centrality {
-    double degree;      /* in + out edges (multi-edges counted) */
+    double degree; /* in + out edges (multi-edges counted) */
     double in_degree;
     double out_degree;
     double strength;    /* sum of edge weights (evidence counts) */
@@ -32,10 +32,10 @@ typedef struct kg_centrality {
 } kg_centrality;
 
 typedef struct kg_graph {
-    const char *base_iri;       /* pooled or static; ends with '/' or '#' */
-    const kg_resolved *data;    /* borrowed: must outlive the graph */
-    kg_centrality *centrality;  /* one per entity, owned */
-    igraph_t igraph;            /* vertex i = entity i, edge j = relation j */
+    const char *base_iri;      /* pooled or static; ends with '/' or '#' */
+    const kg_resolved *data;   /* borrowed: must outlive the graph */
+    kg_centrality *centrality; /* one per entity, owned */
+    igraph_t igraph;           /* vertex i = entity i, edge j = relation j */
 } kg_graph;
 
 /* Installs kgraph's igraph error and warning handlers (which record instead

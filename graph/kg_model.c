@@ -218,7 +218,7 @@ size_t kg_strpool_bytes(const kg_strpool *pool) {
 static const char *const entity_names[KG_ENT_TYPE_COUNT] = {"Organization", "Person", "Agreement",
                                                             "Event", "Place"};
 static const char *const relation_names[KG_REL_TYPE_COUNT] = {
-    "holds_post", "party_to",        "signed",    "member_of",  "met_with",
+    "holds_post", "party_to",        "signed",    "member_of", "met_with",
     "visited",    "participated_in", "organized", "located_in"};
 
 const char *kg_entity_type_name(kg_entity_type type) {
@@ -350,8 +350,7 @@ kg_status kg_doc_facts_alias(kg_doc_facts *facts, size_t index, const char *alia
     for (size_t i = 0; i < e->n_aliases; i++)
         if (e->aliases[i] == alias)
             return KG_OK;
-    if (reserve((void **)&e->aliases, &e->cap_aliases, e->n_aliases, sizeof *e->aliases) !=
-        KG_OK)
+    if (reserve((void **)&e->aliases, &e->cap_aliases, e->n_aliases, sizeof *e->aliases) != KG_OK)
         return KG_ERR_NOMEM;
     e->aliases[e->n_aliases++] = alias;
     return KG_OK;

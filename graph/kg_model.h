@@ -105,15 +105,15 @@ typedef enum kg_entity_type {
 } kg_entity_type;
 
 typedef enum kg_relation_type {
-    KG_REL_HOLDS_POST = 0, /* Person → Organization, with role */
-    KG_REL_PARTY_TO,       /* Organization → Agreement */
-    KG_REL_SIGNED,         /* Person → Agreement */
-    KG_REL_MEMBER_OF,      /* Organization → Organization */
-    KG_REL_MET_WITH,       /* symmetric: stored with subject IRI < object IRI */
-    KG_REL_VISITED,        /* Person|Organization → Place */
-    KG_REL_PARTICIPATED_IN,/* Person|Organization → Event */
-    KG_REL_ORGANIZED,      /* Organization → Event */
-    KG_REL_LOCATED_IN,     /* Organization|Event|Place → Place */
+    KG_REL_HOLDS_POST = 0,  /* Person → Organization, with role */
+    KG_REL_PARTY_TO,        /* Organization → Agreement */
+    KG_REL_SIGNED,          /* Person → Agreement */
+    KG_REL_MEMBER_OF,       /* Organization → Organization */
+    KG_REL_MET_WITH,        /* symmetric: stored with subject IRI < object IRI */
+    KG_REL_VISITED,         /* Person|Organization → Place */
+    KG_REL_PARTICIPATED_IN, /* Person|Organization → Event */
+    KG_REL_ORGANIZED,       /* Organization → Event */
+    KG_REL_LOCATED_IN,      /* Organization|Event|Place → Place */
     KG_REL_TYPE_COUNT
 } kg_relation_type;
 
@@ -164,7 +164,7 @@ typedef struct kg_doc_relation {
 
 typedef struct kg_doc_facts {
     const char *doc_id;
-    const char *lang; /* detected or given language of the document */
+    const char *lang;               /* detected or given language of the document */
     const char *title, *date, *url; /* NULL when unknown */
     size_t n_sentences, n_bytes;
     kg_doc_entity *entities;

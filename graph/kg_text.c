@@ -223,8 +223,8 @@ char *kg_text_nfc(const char *s, size_t len) {
     return map_utf8(s, len, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
 }
 
-kg_status kg_text_clean(const char *in, size_t len, char **out, size_t *out_len,
-                        size_t *n_invalid, size_t *first_invalid) {
+kg_status kg_text_clean(const char *in, size_t len, char **out, size_t *out_len, size_t *n_invalid,
+                        size_t *first_invalid) {
     tbuf b = {0};
     size_t bad = 0, first = 0, pos = 0;
     if (len >= 3 && memcmp(in, "\xEF\xBB\xBF", 3) == 0)
@@ -315,10 +315,11 @@ static bool is_quote(int32_t cp) {
 }
 
 char *kg_text_key(const char *s, size_t len) {
-    char *folded = len == 0 ? strdup("")
-                            : map_utf8(s, len,
-                                       UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                           UTF8PROC_CASEFOLD);
+    char *folded =
+        len == 0
+            ? strdup("")
+            : map_utf8(s, len,
+                       UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
     if (folded == NULL)
         return NULL;
     size_t flen = strlen(folded), pos = 0;

@@ -33,8 +33,8 @@ size_t kg_utf8_encode(int32_t cp, char *buf);
  * normalises.  *n_invalid (may be NULL) receives the number of replaced
  * sequences and *first_invalid the byte offset of the first one in the
  * input.  Result and length in *out / *out_len; caller frees *out. */
-kg_status kg_text_clean(const char *in, size_t len, char **out, size_t *out_len,
-                        size_t *n_invalid, size_t *first_invalid);
+kg_status kg_text_clean(const char *in, size_t len, char **out, size_t *out_len, size_t *n_invalid,
+                        size_t *first_invalid);
 
 /* NFC of s (len bytes, assumed valid UTF-8). */
 char *kg_text_nfc(const char *s, size_t len);

@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
     build-essential cmake pkg-config          # toolchain
-    libigraph-dev libraptor2-dev libjansson-dev libutf8proc-dev check  # libraries
+    libigraph-dev libraptor2-dev libjansson-dev libutf8proc-dev libstemmer-dev check  # libraries
     raptor2-utils serdi                       # rapper / serdi: Turtle round trips
     python3 python3-rdflib python3-networkx python3-igraph  # independent readers, score.py
     valgrind clang-format                     # safety nets in scripts/test.sh

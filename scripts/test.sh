@@ -41,7 +41,10 @@ cmake -S . -B "$build" -DKG_WERROR=ON
 cmake --build "$build" -j"$jobs"
 
 step "ctest ($build/)"
-ctest --test-dir "$build" --output-on-failure
+ctest_log=$(mktemp)
+ctest --test-dir "$build" --output-on-failure | tee "$ctest_log"
+summary=$(grep -Eo '[0-9]+ tests failed out of [0-9]+' "$ctest_log" | tail -1)
+rm -f "$ctest_log"
 
 if [ "${KG_SKIP_ASAN:-0}" != 1 ]; then
     step "build ($build_asan/, -DKG_SANITIZE='address;undefined')"
@@ -70,3 +73,8 @@ fi
 current="done"
 echo
 echo "test.sh: all checks passed"
+if [ -n "${summary:-}" ]; then
+    failed=${summary%% *}
+    total=${summary##* }
+    echo "tests: $((total - failed)) passed, $failed failed"
+fi
