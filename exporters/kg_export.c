@@ -471,7 +471,7 @@ const kg_export_measure kg_export_measures[KG_EXPORT_N_MEASURES] = {
             "normalised igraph closeness over the reachable part, undirected"),
     MEASURE(harmonic, "kg:harmonic", "normalised harmonic centrality, undirected"),
     MEASURE(pagerank, "kg:pagerank",
-            "PageRank (PRPACK), directed, damping 0.85, weighted by evidence counts"),
+            "PageRank (PRPACK), undirected, damping 0.85, weighted by evidence counts"),
     MEASURE(eigenvector, "kg:eigenvector",
             "eigenvector centrality, undirected, weighted by evidence counts, maximum scaled to 1"),
 };

@@ -86,8 +86,10 @@ void kg_igraph_setup(void) {
 
 /* ---- building --------------------------------------------------------------- */
 
+/* NaN and infinities become 0, and so does rounding noise such as 6e-17
+ * from eigensolvers, so that exports do not carry meaningless digits. */
 static double finite_or_zero(double x) {
-    return isfinite(x) ? x : 0.0;
+    return isfinite(x) && fabs(x) >= 1e-12 ? x : 0.0;
 }
 
 /* Fills one field of every kg_centrality from res. */
@@ -139,8 +141,11 @@ static igraph_error_t compute_centralities(const igraph_t *graph, const igraph_v
                                             /*normalized=*/true));
     store(c, n, offsetof(kg_centrality, harmonic), &res);
 
+    /* Undirected: a relation's direction is grammar (person → post, party →
+     * agreement, visitor → place), not an endorsement, and directed rank would
+     * pile up on whatever is most often an object, such as places. */
     IGRAPH_CHECK(igraph_pagerank(graph, IGRAPH_PAGERANK_ALGO_PRPACK, &res, &value, igraph_vss_all(),
-                                 /*directed=*/true, 0.85, weights, NULL));
+                                 /*directed=*/false, 0.85, weights, NULL));
     store(c, n, offsetof(kg_centrality, pagerank), &res);
 
     /* Without edges every vertex is equally (un)important and igraph warns;

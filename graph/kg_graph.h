@@ -27,7 +27,7 @@ typedef struct kg_centrality {
     double betweenness; /* exact, undirected, unweighted */
     double closeness;   /* igraph closeness over the reachable part, undirected */
     double harmonic;    /* harmonic centrality, normalised, undirected */
-    double pagerank;    /* damping 0.85, weighted by evidence counts */
+    double pagerank;    /* undirected, damping 0.85, weighted by evidence counts */
     double eigenvector; /* undirected, weighted, scaled so the maximum is 1 */
 } kg_centrality;
 

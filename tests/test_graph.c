@@ -104,9 +104,9 @@ START_TEST(test_path_centralities) {
     ck_assert_double_eq_tol(c[0].harmonic, 0.75, 1e-12);
 
     ck_assert_double_eq_tol(pagerank_sum(g, 3), 1.0, 1e-9);
-    /* Directed: the sink c collects the most. */
-    ck_assert(c[2].pagerank > c[1].pagerank);
-    ck_assert(c[1].pagerank > c[0].pagerank);
+    /* Undirected and weighted: rank follows strength (b 5 > c 3 > a 2). */
+    ck_assert(c[1].pagerank > c[2].pagerank);
+    ck_assert(c[2].pagerank > c[0].pagerank);
 
     /* Weighted (2, 3) undirected eigenvector, scaled to max 1: b is the max;
      * the eigenvector of [[0,2,0],[2,0,3],[0,3,0]] is (2, √13, 3)/√13. */
