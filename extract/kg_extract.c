@@ -556,6 +556,13 @@ static size_t ru_chain(const doc_state *ds, size_t j, size_t end) {
             break;
         if (genitive_like(t->lower) || phrase(t, LX_ORG_HEAD)) {
             k++;
+            /* "работников образования и науки": "и" between two lower-case
+             * genitives stays inside the name */
+            if (k + 1 < end && has(&ds->toks[k], LX_AND) && ds->owner[k + 1] < 0 &&
+                is_word(&ds->toks[k + 1]) && !ds->toks[k + 1].cap && !t->cap &&
+                ds->toks[k + 1].script == SC_CYRILLIC && genitive_like(ds->toks[k + 1].lower) &&
+                !adjective_like(ds->toks[k + 1].lower))
+                k++;
             continue;
         }
         break;
@@ -654,8 +661,8 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
             continue; /* "председатель союза": too generic to name a body */
         if (r - l == head_len && !capital)
             continue;
-        /* An English head alone ("the Federation") refers back; no new body. */
-        if (!ru && r - l == 1 && l == h)
+        /* A head alone ("the Federation", "Федерации") refers back; no new body. */
+        if (r - l == head_len && l == h)
             continue;
         if (!ru) {
             /* "International Trade Union Forum": the event's name */
@@ -1561,16 +1568,37 @@ static kg_status rules_events_places(doc_state *ds, size_t s0, size_t s1) {
     /* visited: PERSON/ORG ... visit ... PLACE */
     long visit = first_token(ds, s0, s1, LX_VISIT);
     if (visit >= 0 && !not_done) {
-        size_t *who = np > 0 ? people : orgs;
-        size_t nw = np > 0 ? np : no;
-        for (size_t p = 0; p < nl; p++) {
-            if (ds->ms[places[p]].t0 < (size_t)visit)
-                continue;
-            for (size_t i = 0; i < nw; i++)
-                if ((st = add_rel(ds, KG_REL_VISITED, who[i], places[p], NULL, NULL, "visited.cue",
-                                  0.7)) != KG_OK)
-                    return st;
-            break;
+        /* the place: the first after the cue, or one just before it after
+         * "in" ("находится в Москве с рабочим визитом") */
+        long place = -1;
+        for (size_t p = 0; p < nl && place < 0; p++)
+            if (ds->ms[places[p]].t0 > (size_t)visit)
+                place = (long)places[p];
+        for (size_t p = nl; p-- > 0 && place < 0;) {
+            const mention *pl = &ds->ms[places[p]];
+            if (pl->t1 <= (size_t)visit && (size_t)visit - pl->t1 <= 4 && pl->t0 > s0 &&
+                has(&ds->toks[pl->t0 - 1], LX_IN))
+                place = (long)places[p];
+        }
+        /* the visitor: the nearest person (else body) before the cue or the
+         * place, with those joined to it by "and" */
+        size_t limit =
+            place >= 0 && ds->ms[place].t0 < (size_t)visit ? ds->ms[place].t0 : (size_t)visit;
+        kg_entity_type want = KG_ENT_PERSON;
+        long who = -1;
+        for (int pass = 0; pass < 2 && who < 0; pass++, want = KG_ENT_ORGANIZATION)
+            for (size_t i = limit; i-- > s0 && who < 0;)
+                if (ds->owner[i] >= 0 && ds->ms[ds->owner[i]].type == want)
+                    who = ds->owner[i];
+        while (place >= 0 && who >= 0) {
+            if ((st = add_rel(ds, KG_REL_VISITED, (size_t)who, (size_t)place, NULL, NULL,
+                              "visited.cue", 0.7)) != KG_OK)
+                return st;
+            size_t t0 = ds->ms[who].t0;
+            if (t0 < s0 + 2 || !has(&ds->toks[t0 - 1], LX_AND) || ds->owner[t0 - 2] < 0 ||
+                ds->ms[ds->owner[t0 - 2]].type != ds->ms[who].type)
+                break;
+            who = ds->owner[t0 - 2];
         }
     }
     /* member_of: ORG ... member ... ORG */
@@ -1730,6 +1758,26 @@ static kg_status group_mentions(doc_state *ds, group **out_groups, size_t *out_n
                 }
             }
             if (hits == 1 && strchr(key, ' ') != NULL)
+                g = hit - 1;
+        }
+        /* "XV отчётно-выборная конференция" and "отчётно-выборная
+         * конференция": one event, named with and without its ordinal */
+        if (g == ng && (m->type == KG_ENT_EVENT || m->type == KG_ENT_AGREEMENT)) {
+            size_t hits = 0, hit = 0, kl = strlen(key);
+            for (size_t j = 0; j < ng; j++) {
+                if (groups[j].type != m->type)
+                    continue;
+                const char *o = groups[j].key;
+                size_t ol = strlen(o);
+                bool contained =
+                    (ol > kl && strcmp(o + ol - kl, key) == 0 && o[ol - kl - 1] == ' ') ||
+                    (kl > ol && strcmp(key + kl - ol, o) == 0 && key[kl - ol - 1] == ' ');
+                if (contained && hit != j + 1) {
+                    hit = j + 1;
+                    hits++;
+                }
+            }
+            if (hits == 1)
                 g = hit - 1;
         }
         /* agreements and events named by their noun alone: the last one */

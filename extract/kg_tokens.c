@@ -100,8 +100,6 @@ kg_status kx_word_forms(kg_extractor *ex, const char *s, size_t len, const char 
         if (cp < 0)
             cp = 0xFFFD;
         cp = kg_cp_tolower(cp);
-        if (cp == 0x0451) /* ё → е: Russian text writes both */
-            cp = 0x0435;
         if (cp == 0x2019 || cp == 0x02BC)
             cp = '\'';
         if (cp == 0x2010 || cp == 0x2011)
@@ -140,7 +138,16 @@ kg_status kx_word_forms(kg_extractor *ex, const char *s, size_t len, const char 
         struct sb_stemmer *stemmer = script == SC_CYRILLIC ? ex->stem_ru : NULL;
         st = l;
         if (stemmer != NULL && n < 200) {
-            const sb_symbol *r = sb_stemmer_stem(stemmer, (const sb_symbol *)l, (int)n);
+            /* ё → е for matching only: Russian text writes both, while the
+             * lower-case form keeps what was written */
+            char folded[256];
+            memcpy(folded, l, n);
+            for (size_t k = 0; k + 1 < n; k++)
+                if ((unsigned char)folded[k] == 0xD1 && (unsigned char)folded[k + 1] == 0x91) {
+                    folded[k] = (char)0xD0;
+                    folded[k + 1] = (char)0xB5;
+                }
+            const sb_symbol *r = sb_stemmer_stem(stemmer, (const sb_symbol *)folded, (int)n);
             if (r != NULL)
                 st = kg_strpool_intern(ex->pool, (const char *)r,
                                        (size_t)sb_stemmer_length(stemmer));
