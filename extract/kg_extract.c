@@ -339,6 +339,13 @@ static bool buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t 
     return true;
 }
 
+/* Appends word (taken over and freed; NULL means an allocation failed). */
+static bool append_owned(char **buf, size_t *len, size_t *cap, char *word) {
+    bool ok = word != NULL && buf_add(buf, len, cap, word, strlen(word));
+    free(word);
+    return ok;
+}
+
 /* Grammatical gender of a Russian noun from its dictionary form. */
 static char ru_gender(const kx_entry *e) {
     if (e != NULL && e->gender != 0)
@@ -425,11 +432,7 @@ static const char *ru_nominative(doc_state *ds, size_t t0, size_t head, size_t h
         } else {
             word = strndup(ds->text + t->start, t->end - t->start);
         }
-        if (word == NULL)
-            goto cleanup;
-        bool ok = buf_add(&buf, &len, &cap, word, strlen(word));
-        free(word);
-        if (!ok)
+        if (!append_owned(&buf, &len, &cap, word))
             goto cleanup;
     }
     if (buf != NULL)
@@ -451,11 +454,7 @@ static const char *title_case_span(doc_state *ds, size_t t0, size_t t1) {
             goto cleanup;
         char *w = t->kind == TK_WORD ? recase(t->lower, false, t->cap)
                                      : strndup(ds->text + t->start, t->end - t->start);
-        if (w == NULL)
-            goto cleanup;
-        bool ok = buf_add(&buf, &len, &cap, w, strlen(w));
-        free(w);
-        if (!ok)
+        if (!append_owned(&buf, &len, &cap, w))
             goto cleanup;
     }
     if (buf != NULL)
@@ -1074,11 +1073,7 @@ static const char *ru_person_name(doc_state *ds, size_t p0, size_t p1, char gram
         } else {
             w = strndup(ds->text + t->start, t->end - t->start);
         }
-        if (w == NULL)
-            goto cleanup;
-        bool ok = buf_add(&buf, &len, &cap, w, strlen(w));
-        free(w);
-        if (!ok)
+        if (!append_owned(&buf, &len, &cap, w))
             goto cleanup;
     }
     if (buf != NULL)

@@ -237,6 +237,26 @@ cleanup:
     return st;
 }
 
+static kg_status add_plain_list(kx_lexicon *lex, kg_strpool *pool, const char *name, json_t *arr) {
+    named_list *grown = realloc(lex->lists, (lex->n_lists + 1) * sizeof *grown);
+    if (grown == NULL)
+        return KG_ERR_NOMEM;
+    lex->lists = grown;
+    named_list *list = &lex->lists[lex->n_lists++];
+    list->name = name;
+    list->n = 0;
+    list->items = calloc(json_array_size(arr) + 1, sizeof *list->items);
+    if (list->items == NULL)
+        return KG_ERR_NOMEM;
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        if (json_string_value(v) != NULL)
+            list->items[list->n++] = kg_strpool_cstr(pool, json_string_value(v));
+    }
+    return KG_OK;
+}
+
 /* Word lists: {"name": ["form", ...]} pairs mapped to classes, and kept by
  * name for kx_lexicon_list. */
 static kg_status load_lists(kx_lexicon *lex, kg_extractor *ex, const char *file,
@@ -253,37 +273,18 @@ static kg_status load_lists(kx_lexicon *lex, kg_extractor *ex, const char *file,
                               "built-in lexicon: \"%s\" must be an array", names[i]);
             goto cleanup;
         }
-        named_list *grown = realloc(lex->lists, (lex->n_lists + 1) * sizeof *grown);
-        if (grown == NULL) {
-            st = KG_ERR_NOMEM;
+        if ((st = add_plain_list(lex, ex->pool, names[i], arr)) != KG_OK)
             goto cleanup;
-        }
-        lex->lists = grown;
-        named_list *list = &lex->lists[lex->n_lists++];
-        list->name = names[i];
-        list->n = 0;
-        list->items = calloc(json_array_size(arr) + 1, sizeof *list->items);
-        if (list->items == NULL) {
-            st = KG_ERR_NOMEM;
-            goto cleanup;
-        }
-        size_t k;
-        json_t *form;
-        json_array_foreach(arr, k, form) {
-            const char *f = json_string_value(form);
-            if (f == NULL)
-                continue;
-            list->items[list->n++] = kg_strpool_cstr(ex->pool, f);
-            if (classes[i] == 0)
-                continue;
+        const named_list *list = &lex->lists[lex->n_lists - 1];
+        for (size_t k = 0; k < list->n && classes[i] != 0; k++) {
             kx_entry *e = entry_new(lex, classes[i]);
-            if (e == NULL) {
+            if (e == NULL || list->items[k] == NULL) {
                 st = KG_ERR_NOMEM;
                 goto cleanup;
             }
-            e->name = e->lemma = list->items[list->n - 1];
-            e->cyrillic = has_cyrillic(f);
-            if ((st = add_form(lex, ex, f, e)) != KG_OK)
+            e->name = e->lemma = list->items[k];
+            e->cyrillic = has_cyrillic(list->items[k]);
+            if ((st = add_form(lex, ex, list->items[k], e)) != KG_OK)
                 goto cleanup;
         }
     }
@@ -358,26 +359,6 @@ static kg_status load_rules(kx_lexicon *lex, kg_strpool *pool, const char *name,
         m->to = kg_strpool_cstr(pool, to);
         m->gram_case = c != NULL ? c[0] : 'a';
         m->after_vowel = json_is_true(json_object_get(item, "after_vowel"));
-    }
-    return KG_OK;
-}
-
-static kg_status add_plain_list(kx_lexicon *lex, kg_strpool *pool, const char *name, json_t *arr) {
-    named_list *grown = realloc(lex->lists, (lex->n_lists + 1) * sizeof *grown);
-    if (grown == NULL)
-        return KG_ERR_NOMEM;
-    lex->lists = grown;
-    named_list *list = &lex->lists[lex->n_lists++];
-    list->name = name;
-    list->n = 0;
-    list->items = calloc(json_array_size(arr) + 1, sizeof *list->items);
-    if (list->items == NULL)
-        return KG_ERR_NOMEM;
-    size_t i;
-    json_t *v;
-    json_array_foreach(arr, i, v) {
-        if (json_string_value(v) != NULL)
-            list->items[list->n++] = kg_strpool_cstr(pool, json_string_value(v));
     }
     return KG_OK;
 }

@@ -1,6 +1,7 @@
 /* kg_model.c — status codes, errors, the string pool, vocabularies and the
  * per-document fact containers declared in kg_model.h. */
 #include "kg_model.h"
+#include "kg_model_internal.h"
 #include "kg_text.h"
 
 #include <stdio.h>
@@ -251,7 +252,7 @@ kg_status kg_relation_type_parse(const char *name, kg_relation_type *out) {
 
 /* ---- evidence ------------------------------------------------------------ */
 
-static int cmp_str(const char *a, const char *b) {
+int kg_strcmp_null(const char *a, const char *b) {
     if (a == b)
         return 0;
     if (a == NULL)
@@ -261,22 +262,22 @@ static int cmp_str(const char *a, const char *b) {
     return strcmp(a, b);
 }
 
-static int cmp_size(size_t a, size_t b) {
+int kg_cmp_size(size_t a, size_t b) {
     return (a > b) - (a < b);
 }
 
 int kg_evidence_cmp(const kg_evidence *a, const kg_evidence *b) {
-    int c = cmp_str(a->doc, b->doc);
+    int c = kg_strcmp_null(a->doc, b->doc);
     if (c == 0)
-        c = cmp_size(a->sentence, b->sentence);
+        c = kg_cmp_size(a->sentence, b->sentence);
     if (c == 0)
-        c = cmp_size(a->start, b->start);
+        c = kg_cmp_size(a->start, b->start);
     if (c == 0)
-        c = cmp_size(a->end, b->end);
+        c = kg_cmp_size(a->end, b->end);
     if (c == 0)
-        c = cmp_str(a->rule, b->rule);
+        c = kg_strcmp_null(a->rule, b->rule);
     if (c == 0)
-        c = cmp_str(a->text, b->text);
+        c = kg_strcmp_null(a->text, b->text);
     if (c == 0)
         c = (a->confidence > b->confidence) - (a->confidence < b->confidence);
     return c;
@@ -298,18 +299,20 @@ void kg_doc_facts_clear(kg_doc_facts *facts) {
     kg_doc_facts_init(facts);
 }
 
-/* Doubles *cap (from a minimum of 8) and reallocs *arr when n reaches it. */
-static kg_status reserve(void **arr, size_t *cap, size_t n, size_t elem) {
-    if (n < *cap)
+kg_status kg_reserve(void **array, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap)
         return KG_OK;
-    size_t new_cap = *cap < 8 ? 8 : *cap * 2;
-    if (new_cap > SIZE_MAX / elem)
+    size_t n = *cap < 16 ? 16 : *cap;
+    while (n < need) {
+        if (n > SIZE_MAX / 2 / elem)
+            return KG_ERR_NOMEM;
+        n *= 2;
+    }
+    void *grown = realloc(*array, n * elem);
+    if (grown == NULL)
         return KG_ERR_NOMEM;
-    void *p = realloc(*arr, new_cap * elem);
-    if (p == NULL)
-        return KG_ERR_NOMEM;
-    *arr = p;
-    *cap = new_cap;
+    *array = grown;
+    *cap = n;
     return KG_OK;
 }
 
@@ -326,8 +329,8 @@ kg_status kg_doc_facts_entity(kg_doc_facts *facts, kg_entity_type type, const ch
             return KG_OK;
         }
     }
-    if (reserve((void **)&facts->entities, &facts->cap_entities, facts->n_entities,
-                sizeof *facts->entities) != KG_OK)
+    if (kg_reserve((void **)&facts->entities, &facts->cap_entities, facts->n_entities + 1,
+                   sizeof *facts->entities) != KG_OK)
         return KG_ERR_NOMEM;
     kg_doc_entity *e = &facts->entities[facts->n_entities];
     memset(e, 0, sizeof *e);
@@ -350,7 +353,8 @@ kg_status kg_doc_facts_alias(kg_doc_facts *facts, size_t index, const char *alia
     for (size_t i = 0; i < e->n_aliases; i++)
         if (e->aliases[i] == alias)
             return KG_OK;
-    if (reserve((void **)&e->aliases, &e->cap_aliases, e->n_aliases, sizeof *e->aliases) != KG_OK)
+    if (kg_reserve((void **)&e->aliases, &e->cap_aliases, e->n_aliases + 1, sizeof *e->aliases) !=
+        KG_OK)
         return KG_ERR_NOMEM;
     e->aliases[e->n_aliases++] = alias;
     return KG_OK;
@@ -366,8 +370,8 @@ kg_status kg_doc_facts_relation(kg_doc_facts *facts, const kg_doc_relation *rel)
             r->evidence.end == rel->evidence.end)
             return KG_OK;
     }
-    if (reserve((void **)&facts->relations, &facts->cap_relations, facts->n_relations,
-                sizeof *facts->relations) != KG_OK)
+    if (kg_reserve((void **)&facts->relations, &facts->cap_relations, facts->n_relations + 1,
+                   sizeof *facts->relations) != KG_OK)
         return KG_ERR_NOMEM;
     facts->relations[facts->n_relations++] = *rel;
     return KG_OK;

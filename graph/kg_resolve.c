@@ -29,6 +29,7 @@
  * and the kg_resolved it produces.
  */
 #include "kg_resolve.h"
+#include "kg_model_internal.h"
 
 #include "kg_text.h"
 
@@ -78,39 +79,6 @@ struct kg_resolver {
 };
 
 /* ---- small helpers ---------------------------------------------------------- */
-
-/* Makes room for `need` elements in *array (capacity *cap), doubling. */
-static kg_status reserve(void **array, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap)
-        return KG_OK;
-    size_t n = *cap < 16 ? 16 : *cap;
-    while (n < need) {
-        if (n > SIZE_MAX / 2 / elem)
-            return KG_ERR_NOMEM;
-        n *= 2;
-    }
-    void *grown = realloc(*array, n * elem);
-    if (grown == NULL)
-        return KG_ERR_NOMEM;
-    *array = grown;
-    *cap = n;
-    return KG_OK;
-}
-
-/* strcmp with NULL ordered before every string. */
-static int cmp_nullable(const char *a, const char *b) {
-    if (a == b)
-        return 0;
-    if (a == NULL)
-        return -1;
-    if (b == NULL)
-        return 1;
-    return strcmp(a, b);
-}
-
-static int cmp_size(size_t a, size_t b) {
-    return (a > b) - (a < b);
-}
 
 static int cmp_cstr_ptr(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -192,14 +160,14 @@ kg_status kg_resolver_add(kg_resolver *resolver, const kg_doc_facts *facts) {
         n_aliases += facts->entities[i].n_aliases;
     /* Reserve everything first: after this point nothing can fail, so a
      * document is recorded completely or not at all. */
-    if (reserve((void **)&resolver->mentions, &resolver->cap_mentions,
-                resolver->n_mentions + facts->n_entities, sizeof *resolver->mentions) != KG_OK ||
-        reserve((void **)&resolver->aliases, &resolver->cap_aliases,
-                resolver->n_aliases + n_aliases, sizeof *resolver->aliases) != KG_OK ||
-        reserve((void **)&resolver->records, &resolver->cap_records,
-                resolver->n_records + facts->n_relations, sizeof *resolver->records) != KG_OK ||
-        reserve((void **)&resolver->docs, &resolver->cap_docs, resolver->n_docs + 1,
-                sizeof *resolver->docs) != KG_OK)
+    if (kg_reserve((void **)&resolver->mentions, &resolver->cap_mentions,
+                   resolver->n_mentions + facts->n_entities, sizeof *resolver->mentions) != KG_OK ||
+        kg_reserve((void **)&resolver->aliases, &resolver->cap_aliases,
+                   resolver->n_aliases + n_aliases, sizeof *resolver->aliases) != KG_OK ||
+        kg_reserve((void **)&resolver->records, &resolver->cap_records,
+                   resolver->n_records + facts->n_relations, sizeof *resolver->records) != KG_OK ||
+        kg_reserve((void **)&resolver->docs, &resolver->cap_docs, resolver->n_docs + 1,
+                   sizeof *resolver->docs) != KG_OK)
         return KG_ERR_NOMEM;
 
     size_t base = resolver->n_mentions;
@@ -325,7 +293,7 @@ static kg_status add_key(resolve_keys *keys, const kg_resolver *resolver, size_t
     pos += strlen(key);
     text[pos] = '\0';
 
-    if (reserve((void **)&keys->items, &keys->cap, keys->n + 1, sizeof *keys->items) != KG_OK) {
+    if (kg_reserve((void **)&keys->items, &keys->cap, keys->n + 1, sizeof *keys->items) != KG_OK) {
         status = KG_ERR_NOMEM;
         goto cleanup;
     }
@@ -472,9 +440,10 @@ static kg_status build_entity(const kg_resolver *resolver, const size_t *members
     size_t n_forms = 0;
     for (size_t i = 0; i < count; i++)
         n_forms += 1 + resolver->mentions[members[i]].n_aliases;
-    if (reserve((void **)&scratch->forms, &scratch->cap_forms, n_forms, sizeof *scratch->forms) !=
-            KG_OK ||
-        reserve((void **)&scratch->strs, &scratch->cap_strs, count, sizeof *scratch->strs) != KG_OK)
+    if (kg_reserve((void **)&scratch->forms, &scratch->cap_forms, n_forms,
+                   sizeof *scratch->forms) != KG_OK ||
+        kg_reserve((void **)&scratch->strs, &scratch->cap_strs, count, sizeof *scratch->strs) !=
+            KG_OK)
         return KG_ERR_NOMEM;
 
     resolve_form *forms = scratch->forms;
@@ -564,7 +533,7 @@ typedef struct resolve_id_order {
 static int cmp_id_order(const void *a, const void *b) {
     const resolve_id_order *x = a, *y = b;
     int c = strcmp(x->id, y->id);
-    return c != 0 ? c : cmp_size(x->cluster, y->cluster);
+    return c != 0 ? c : kg_cmp_size(x->cluster, y->cluster);
 }
 
 /* Makes cluster ids unique.  Every cluster whose id is shared gets
@@ -619,13 +588,13 @@ typedef struct resolve_edge {
 } resolve_edge;
 
 static int cmp_edge_group(const resolve_edge *a, const resolve_edge *b) {
-    int c = cmp_size(a->subject, b->subject);
+    int c = kg_cmp_size(a->subject, b->subject);
     if (c == 0)
-        c = cmp_size(a->object, b->object);
+        c = kg_cmp_size(a->object, b->object);
     if (c == 0)
-        c = cmp_size((size_t)a->type, (size_t)b->type);
+        c = kg_cmp_size((size_t)a->type, (size_t)b->type);
     if (c == 0)
-        c = cmp_nullable(a->role, b->role);
+        c = kg_strcmp_null(a->role, b->role);
     return c;
 }
 
@@ -768,17 +737,17 @@ static int cmp_doc_info(const void *a, const void *b) {
     const kg_doc_info *x = a, *y = b;
     int c = strcmp(x->id, y->id);
     if (c == 0)
-        c = cmp_nullable(x->lang, y->lang);
+        c = kg_strcmp_null(x->lang, y->lang);
     if (c == 0)
-        c = cmp_nullable(x->title, y->title);
+        c = kg_strcmp_null(x->title, y->title);
     if (c == 0)
-        c = cmp_nullable(x->date, y->date);
+        c = kg_strcmp_null(x->date, y->date);
     if (c == 0)
-        c = cmp_nullable(x->url, y->url);
+        c = kg_strcmp_null(x->url, y->url);
     if (c == 0)
-        c = cmp_size(x->n_sentences, y->n_sentences);
+        c = kg_cmp_size(x->n_sentences, y->n_sentences);
     if (c == 0)
-        c = cmp_size(x->n_bytes, y->n_bytes);
+        c = kg_cmp_size(x->n_bytes, y->n_bytes);
     return c;
 }
 
