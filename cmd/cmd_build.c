@@ -23,25 +23,37 @@ typedef struct build_options {
     const char *base_iri;
     const char *lang; /* NULL: auto */
     int quiet;
+    const char **rules, **lexicons; /* --rules / --lexicon files, in order */
+    size_t n_rules, n_lexicons;
 } build_options;
 
 static void build_usage(FILE *out) {
     fprintf(out,
             "usage: kgraph build [options] INPUT...\n"
             "\n"
-            "Reads news articles, extracts organisations, people, agreements, events and\n"
-            "places with the relations between them, merges them across documents, ranks\n"
+            "Reads news articles, extracts organisations, people, agreements, "
+            "events and\n"
+            "places with the relations between them, merges them across "
+            "documents, ranks\n"
             "them by centrality and writes the knowledge graph.\n"
             "\n"
-            "INPUT is a file, a directory (searched recursively for *.txt, *.md, *.jsonl)\n"
-            "or - for standard input.  JSON Lines: one {\"id\", \"text\", \"title\"?, \"date\"?,\n"
+            "INPUT is a file, a directory (searched recursively for *.txt, *.md, "
+            "*.jsonl)\n"
+            "or - for standard input.  JSON Lines: one {\"id\", \"text\", "
+            "\"title\"?, \"date\"?,\n"
             "\"lang\"?, \"url\"?} object per line.\n"
             "\n"
             "options:\n"
             "  -o, --output DIR     output directory (default ./kgraph-out)\n"
-            "  -f, --format LIST    comma list of ttl,graphml,json (default: all three)\n"
+            "  -f, --format LIST    comma list of ttl,graphml,json (default: all "
+            "three)\n"
             "      --base-iri IRI   base for minted IRIs (default %s)\n"
-            "      --lang auto|en|ru  language of plain-text inputs (default auto, per document)\n"
+            "      --lang auto|en|ru  language of plain-text inputs (default "
+            "auto, per document)\n"
+            "      --rules FILE     add extraction rules (JSON, docs/rules.md); "
+            "repeatable\n"
+            "      --lexicon FILE   add word-list entries (JSON, docs/rules.md); "
+            "repeatable\n"
             "  -q, --quiet          no summary\n"
             "  -h, --help           this help\n"
             "  -V, --version        print the version\n"
@@ -54,6 +66,7 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},   {"format", required_argument, NULL, 'f'},
         {"base-iri", required_argument, NULL, 'b'}, {"lang", required_argument, NULL, 'l'},
+        {"rules", required_argument, NULL, 'r'},    {"lexicon", required_argument, NULL, 'x'},
         {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
     opt->output = "kgraph-out";
@@ -61,6 +74,7 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
     opt->base_iri = KG_DEFAULT_BASE_IRI;
     opt->lang = NULL;
     opt->quiet = 0;
+    opt->n_rules = opt->n_lexicons = 0;
     optind = 1;
     opterr = 0;
     int c;
@@ -93,6 +107,14 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
         case 'q':
             opt->quiet = 1;
             break;
+        case 'r':
+        case 'x':
+            /* argv outlives the options: keep pointers into it */
+            if (c == 'r')
+                opt->rules[opt->n_rules++] = optarg;
+            else
+                opt->lexicons[opt->n_lexicons++] = optarg;
+            break;
         case 'h':
             build_usage(stdout);
             return -1;
@@ -117,7 +139,8 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
     if (blen == 0 || strchr(opt->base_iri, ':') == NULL ||
         (opt->base_iri[blen - 1] != '/' && opt->base_iri[blen - 1] != '#')) {
         fprintf(stderr,
-                "kgraph: error: --base-iri must be an absolute IRI ending in '/' or '#', "
+                "kgraph: error: --base-iri must be an absolute IRI ending in '/' "
+                "or '#', "
                 "not '%s'\n",
                 opt->base_iri);
         return KG_EXIT_USAGE;
@@ -191,12 +214,30 @@ static void print_summary(const kg_graph *g, size_t n_docs, size_t bytes, double
         printf("  %s\n", written[i]);
 }
 
+/* --lexicon files first (rules may name their words), then --rules. */
+static kg_status add_user_data(kg_extractor *extractor, const build_options *opt, kg_error *err) {
+    kg_status st = KG_OK;
+    for (size_t i = 0; i < opt->n_lexicons && st == KG_OK; i++)
+        st = kg_extractor_add_lexicon(extractor, opt->lexicons[i], err);
+    for (size_t i = 0; i < opt->n_rules && st == KG_OK; i++)
+        st = kg_extractor_add_rules(extractor, opt->rules[i], err);
+    return st;
+}
+
 int kg_cmd_build(int argc, char **argv) {
     build_options opt;
+    /* at most one --rules or --lexicon per argument */
+    const char **files = calloc((size_t)argc * 2 + 2, sizeof *files);
+    if (files == NULL)
+        return KG_EXIT_FAILURE;
+    opt.rules = files;
+    opt.lexicons = files + argc + 1;
     int first = 0;
     int rc = parse_options(argc, argv, &opt, &first);
-    if (rc != KG_EXIT_OK)
+    if (rc != KG_EXIT_OK) {
+        free(files);
         return rc < 0 ? KG_EXIT_OK : rc;
+    }
 
     kg_error err;
     kg_error_clear(&err);
@@ -232,6 +273,7 @@ int kg_cmd_build(int argc, char **argv) {
     if ((st = kg_reader_new(&reader, pool, (const char *const *)argv + first,
                             (size_t)(argc - first))) != KG_OK ||
         (st = kg_extractor_new(&extractor, pool, &err)) != KG_OK ||
+        (st = add_user_data(extractor, &opt, &err)) != KG_OK ||
         (st = kg_resolver_new(&resolver, pool)) != KG_OK)
         goto cleanup;
     const char *forced_lang = opt.lang != NULL ? kg_strpool_cstr(pool, opt.lang) : NULL;
@@ -254,7 +296,8 @@ int kg_cmd_build(int argc, char **argv) {
             goto cleanup;
         if (doc.n_invalid > 0)
             fprintf(stderr,
-                    "kgraph: warning: %s: %zu invalid UTF-8 sequence%s replaced by U+FFFD\n",
+                    "kgraph: warning: %s: %zu invalid UTF-8 sequence%s replaced by "
+                    "U+FFFD\n",
                     doc.source != NULL ? doc.source : doc.id, doc.n_invalid,
                     doc.n_invalid == 1 ? "" : "s");
         if (doc.lang == NULL && forced_lang != NULL)
@@ -311,5 +354,6 @@ cleanup:
     kg_extractor_free(extractor);
     kg_reader_free(reader);
     kg_strpool_free(pool);
+    free(files);
     return kg_cmd_exit_code(st);
 }

@@ -11,10 +11,15 @@
  * Every word list is data (the JSON files in extract/data); the patterns here are the
  * first version of the rule set and name their rule ids in the evidence. */
 #include "kg_extract_internal.h"
+#include "kg_rules.h"
 
+#include <errno.h>
 #include <libstemmer.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+const unsigned char *kg_builtin_data(const char *name, size_t *len);
 
 /* Mentions per document beyond which extra ones are ignored, so one huge
  * document cannot take the run down. */
@@ -30,9 +35,11 @@ typedef struct mention {
     char gram_case;      /* Russian person names: case read from context */
     bool bare;           /* agreement/event named only by its head noun */
     bool is_acronym;
-    bool is_source;  /* a news agency quoted as the source: no relations */
-    const char *key; /* grouping key: places inside replaced by their canonical names */
-    size_t group;    /* in-document entity */
+    bool is_source;   /* a news agency quoted as the source: no relations */
+    bool coref;       /* refers back ("the Federation"): its surface is no alias */
+    const char *head; /* organisations: stem of the head noun */
+    const char *key;  /* grouping key: places inside replaced by their canonical names */
+    size_t group;     /* in-document entity */
 } mention;
 
 typedef struct rel {
@@ -569,6 +576,35 @@ static size_t ru_chain(const doc_state *ds, size_t j, size_t end) {
     return k;
 }
 
+/* "the Federation" after "the Federation of Trade Unions of Kyrgyzstan": a
+ * mention of that body, when exactly one body named so far has this head. */
+static kg_status refer_back(doc_state *ds, size_t sent, size_t h, size_t head_len) {
+    const kx_token *t = &ds->toks[h];
+    bool capital = t->cap && h > ds->sents[sent].start;
+    bool article = h > 0 && has(&ds->toks[h - 1], LX_ARTICLE);
+    if (!capital && !article)
+        return KG_OK;
+    long found = -1;
+    for (size_t i = 0; i < ds->n_ms; i++) {
+        const mention *m = &ds->ms[i];
+        if (m->type != KG_ENT_ORGANIZATION || m->head == NULL || m->head != t->stem)
+            continue;
+        if (found >= 0 && ds->ms[found].key != m->key)
+            return KG_OK; /* two bodies with this head: ambiguous */
+        found = (long)i;
+    }
+    if (found < 0)
+        return KG_OK;
+    const char *key = ds->ms[found].key, *name = ds->ms[found].name;
+    mention *m;
+    kg_status st = add_mention(ds, KG_ENT_ORGANIZATION, h, h + head_len, sent, name, &m);
+    if (st == KG_OK && m != NULL) {
+        m->key = key;
+        m->coref = true;
+    }
+    return st;
+}
+
 static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, size_t s1) {
     for (size_t h = s0; h < s1; h++) {
         const kx_token *t = &ds->toks[h];
@@ -660,9 +696,15 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
             continue; /* "председатель союза": too generic to name a body */
         if (r - l == head_len && !capital)
             continue;
-        /* A head alone ("the Federation", "Федерации") refers back; no new body. */
-        if (r - l == head_len && l == h)
+        /* A head alone ("the Federation", "Федерации") names no new body: it
+         * refers back to the one body of the document so far with that head,
+         * if there is exactly one. */
+        if (r - l == head_len && l == h) {
+            kg_status st = refer_back(ds, sent, h, head_len);
+            if (st != KG_OK)
+                return st;
             continue;
+        }
         if (!ru) {
             /* "International Trade Union Forum": the event's name */
             if (r < s1 && phrase(&ds->toks[r], LX_EVENT | LX_AGREEMENT) && ds->toks[r].cap)
@@ -697,6 +739,7 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
             name = title_case_span(ds, l, r);
         /* a body of the lexicon written out in full gets its official name */
         const kx_token *first = &ds->toks[l];
+        const char *head_stem = t->stem;
         if (first->lx_known != NULL && first->lx_len == r - l)
             name = first->script == SC_CYRILLIC && first->lx_known->name_ru != NULL
                        ? first->lx_known->name_ru
@@ -705,6 +748,8 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
         kg_status st = add_mention(ds, KG_ENT_ORGANIZATION, l, r, sent, name, &m);
         if (st != KG_OK)
             return st;
+        if (m != NULL)
+            m->head = head_stem;
         h = r - 1;
     }
     return KG_OK;
@@ -1167,30 +1212,6 @@ static kg_status find_people(doc_state *ds, size_t sent, size_t s0, size_t s1) {
     return KG_OK;
 }
 
-/* News-agency attributions: "Trend reports", "reported to BelTA". */
-static kg_status find_sources(doc_state *ds, size_t sent, size_t s0, size_t s1) {
-    for (size_t i = s0; i < s1; i++) {
-        const kx_token *t = &ds->toks[i];
-        if (ds->owner[i] >= 0 || !is_word(t) || !t->cap || has(t, LX_NON_NAME) ||
-            phrase(t, LX_NON_NAME))
-            continue;
-        bool before_report =
-            i + 1 < s1 && has(&ds->toks[i + 1], LX_REPORT) &&
-            (i == s0 || !is_word(&ds->toks[i - 1]) || is_punct(&ds->toks[i - 1], ','));
-        bool after_to =
-            i >= 2 && has(&ds->toks[i - 2], LX_REPORT) && strcmp(ds->toks[i - 1].lower, "to") == 0;
-        if (!before_report && !after_to)
-            continue;
-        mention *m;
-        kg_status st = add_mention(ds, KG_ENT_ORGANIZATION, i, i + 1, sent, NULL, &m);
-        if (st != KG_OK)
-            return st;
-        if (m != NULL)
-            m->is_source = true;
-    }
-    return KG_OK;
-}
-
 /* ---- relations ------------------------------------------------------------------------------ */
 
 static kg_status add_rel(doc_state *ds, kg_relation_type type, size_t subj, size_t obj,
@@ -1222,13 +1243,6 @@ static kg_status add_rel(doc_state *ds, kg_relation_type type, size_t subj, size
     return r->rule == NULL ? KG_ERR_NOMEM : KG_OK;
 }
 
-static long mention_at(const doc_state *ds, size_t i, size_t s1, kg_entity_type type) {
-    if (i >= s1 || ds->owner[i] < 0)
-        return -1;
-    const mention *m = &ds->ms[ds->owner[i]];
-    return m->type == type && m->t0 == i ? ds->owner[i] : -1;
-}
-
 /* The written role: Russian titles in their dictionary form. */
 static const char *role_text(doc_state *ds, size_t ti) {
     const kx_token *t = &ds->toks[ti];
@@ -1241,96 +1255,6 @@ static const char *role_text(doc_state *ds, size_t ti) {
     if (ds->caps)
         return title_case_span(ds, ti, ti + t->lx_len);
     return intern_span(ds, t->start, ds->toks[ti + t->lx_len - 1].end);
-}
-
-/* Skips "(ACR)" and one comma and an honorific after position i. */
-static size_t skip_apposition(const doc_state *ds, size_t i, size_t s1) {
-    if (i < s1 && is_punct(&ds->toks[i], ','))
-        i++;
-    if (i < s1 && has(&ds->toks[i], LX_HONORIFIC)) {
-        i++;
-        if (i < s1 && is_punct(&ds->toks[i], '.'))
-            i++;
-    }
-    return i;
-}
-
-static kg_status rules_holds_post(doc_state *ds, size_t s0, size_t s1) {
-    kg_status st = KG_OK;
-    size_t covered = s0; /* "генерального секретаря": one title, not two */
-    for (size_t ti = s0; ti < s1; ti++) {
-        const kx_token *t = &ds->toks[ti];
-        if (!phrase(t, LX_TITLE) || t->lx_title == NULL || ds->owner[ti] >= 0 || ti < covered)
-            continue;
-        covered = ti + t->lx_len;
-        const char *role = t->lx_title->role;
-        size_t after = ti + t->lx_len;
-        const char *rt = NULL;
-        /* A: Chairman of the ORG PERSON / Председатель ORG PERSON */
-        size_t j = after;
-        if (j < s1 && has(&ds->toks[j], LX_CONNECTOR_OF))
-            j++;
-        if (j < s1 && has(&ds->toks[j], LX_ARTICLE))
-            j++;
-        /* "President of the Executive Council of X": the organ joins the role */
-        size_t organ_end = 0;
-        {
-            size_t k = j;
-            while (k < s1 && ds->owner[k] < 0 && is_word(&ds->toks[k]) &&
-                   !phrase(&ds->toks[k], LX_ORGAN) && has(&ds->toks[k], LX_ORG_MODIFIER))
-                k++;
-            if (k < s1 && ds->owner[k] < 0 && phrase(&ds->toks[k], LX_ORGAN)) {
-                size_t e = k + ds->toks[k].lx_len;
-                if (e + 1 < s1 && has(&ds->toks[e], LX_CONNECTOR_OF)) {
-                    organ_end = e;
-                    j = e + 1;
-                    if (j < s1 && has(&ds->toks[j], LX_ARTICLE))
-                        j++;
-                }
-            }
-        }
-        long org = mention_at(ds, j, s1, KG_ENT_ORGANIZATION);
-        if (org >= 0) {
-            size_t p = ds->ms[org].t1;
-            if (p < s1 && is_punct(&ds->toks[p], '(')) { /* "(FTUK)" */
-                while (p < s1 && !is_punct(&ds->toks[p], ')'))
-                    p++;
-                p++;
-            }
-            p = skip_apposition(ds, p, s1);
-            long person = mention_at(ds, p, s1, KG_ENT_PERSON);
-            if (person >= 0) {
-                rt = organ_end > 0 ? intern_span(ds, t->start, ds->toks[organ_end - 1].end)
-                                   : role_text(ds, ti);
-                if ((st = add_rel(ds, KG_REL_HOLDS_POST, (size_t)person, (size_t)org, role, rt,
-                                  "holds_post.title_org_person", 0.9)) != KG_OK)
-                    return st;
-                continue;
-            }
-        }
-        /* B: PERSON, (the) Chairman of (the) ORG */
-        size_t b = ti;
-        if (b > s0 && has(&ds->toks[b - 1], LX_ARTICLE))
-            b--;
-        if (org >= 0 && b > s0 + 1 && is_punct(&ds->toks[b - 1], ',') && ds->owner[b - 2] >= 0 &&
-            ds->ms[ds->owner[b - 2]].type == KG_ENT_PERSON) {
-            rt = role_text(ds, ti);
-            if ((st = add_rel(ds, KG_REL_HOLDS_POST, (size_t)ds->owner[b - 2], (size_t)org, role,
-                              rt, "holds_post.person_comma_title_org", 0.85)) != KG_OK)
-                return st;
-            continue;
-        }
-        /* C: ORG Chairman PERSON ("FNPR Chairman Ivan Petrov") */
-        long person = mention_at(ds, skip_apposition(ds, after, s1), s1, KG_ENT_PERSON);
-        if (person >= 0 && ti > s0 && ds->owner[ti - 1] >= 0 &&
-            ds->ms[ds->owner[ti - 1]].type == KG_ENT_ORGANIZATION) {
-            rt = role_text(ds, ti);
-            if ((st = add_rel(ds, KG_REL_HOLDS_POST, (size_t)person, (size_t)ds->owner[ti - 1],
-                              role, rt, "holds_post.org_title_person", 0.8)) != KG_OK)
-                return st;
-        }
-    }
-    return KG_OK;
 }
 
 /* Indices of mentions of a type within [s0, s1), in order. */
@@ -1370,249 +1294,129 @@ static long topic(const doc_state *ds, size_t s0, size_t s1, kg_entity_type type
     return -1;
 }
 
-#define MAXM 64
+/* ---- the rules ----------------------------------------------------------------------------------
+ */
 
-/* "the agreement between X, Y and Z": the bodies after "between" are its
- * parties whether or not it was signed yet. */
-static kg_status rules_agreement_between(doc_state *ds, size_t s0, size_t s1) {
-    size_t agrs[MAXM];
-    size_t na = mentions_in(ds, s0, s1, KG_ENT_AGREEMENT, agrs, MAXM);
-    for (size_t a = 0; a < na; a++) {
-        size_t k = ds->ms[agrs[a]].t1;
-        if (k >= s1 || !has(&ds->toks[k], LX_BETWEEN))
-            continue;
-        for (k = k + 1; k < s1; k++) {
-            const kx_token *t = &ds->toks[k];
-            if (t->kind == TK_PUNCT && !is_punct(t, ','))
-                break;
-            if (has(t, LX_SIGN | LX_AUX) && !has(t, LX_BETWEEN))
-                break;
-            long m = ds->owner[k];
-            if (m >= 0 && ds->ms[m].type == KG_ENT_ORGANIZATION && ds->ms[m].t0 == k) {
-                kg_status st = add_rel(ds, KG_REL_PARTY_TO, (size_t)m, agrs[a], NULL, NULL,
-                                       "party_to.agreement_between", 0.85);
-                if (st != KG_OK)
-                    return st;
-                k = ds->ms[m].t1 - 1;
-            }
-        }
+typedef struct rule_ctx {
+    doc_state *ds;
+    size_t sent, s0, s1;
+    const kx_unit *units;
+} rule_ctx;
+
+/* Mentions an emitted end stands for: the captured mention units, or the
+ * sentence's topic. */
+static size_t end_mentions(const rule_ctx *rc, const kx_end *end, size_t *const *units,
+                           const size_t *n, long *out, size_t max) {
+    if (end->topic_type >= 0) {
+        long t = topic(rc->ds, rc->s0, rc->s1, (kg_entity_type)end->topic_type);
+        out[0] = t;
+        return t >= 0 ? 1 : 0;
     }
-    return KG_OK;
+    size_t k = 0;
+    for (size_t i = 0; i < n[end->capture] && k < max; i++) {
+        long m = rc->units[units[end->capture][i]].mention;
+        if (m >= 0)
+            out[k++] = m;
+    }
+    return k;
 }
 
-static kg_status rules_agreements(doc_state *ds, size_t s0, size_t s1) {
-    kg_status st = rules_agreement_between(ds, s0, s1);
-    if (st != KG_OK)
-        return st;
-    long sign = first_token(ds, s0, s1, LX_SIGN);
-    if (sign < 0 || first_token(ds, s0, s1, LX_NOT_DONE) >= 0)
-        return KG_OK;
-    long agr = topic(ds, s0, s1, KG_ENT_AGREEMENT);
-    if (agr < 0)
-        return KG_OK;
-    size_t people[MAXM], orgs[MAXM];
-    size_t np = mentions_in(ds, s0, s1, KG_ENT_PERSON, people, MAXM);
-    size_t no = mentions_in(ds, s0, s1, KG_ENT_ORGANIZATION, orgs, MAXM);
-    for (size_t i = 0; i < np; i++)
-        if ((st = add_rel(ds, KG_REL_SIGNED, people[i], (size_t)agr, NULL, NULL,
-                          "signed.sign_verb_person", 0.8)) != KG_OK)
-            return st;
-    long between = first_token(ds, s0, s1, LX_BETWEEN);
-    for (size_t i = 0; i < no; i++) {
-        const mention *o = &ds->ms[orgs[i]];
-        /* "at the headquarters of X", "reported to X": not a party */
-        bool place_like = false;
-        for (size_t k = o->t0 > s0 + 3 ? o->t0 - 3 : s0; k < o->t0; k++)
-            place_like |= has(&ds->toks[k], LX_HEADQUARTERS | LX_REPORT);
-        if (place_like)
-            continue;
-        bool holder = false; /* the body of someone's post in this sentence */
-        for (size_t r = 0; r < ds->n_rels; r++)
-            if (ds->rels[r].type == KG_REL_HOLDS_POST && ds->rels[r].obj == orgs[i] &&
-                ds->ms[ds->rels[r].subj].sent == o->sent)
-                holder = true;
-        const char *rule = between >= 0 && o->t0 > (size_t)between ? "party_to.between"
-                           : holder                                ? "party_to.signatory_body"
-                                                                   : "party_to.sign_sentence";
-        double conf = between >= 0 && o->t0 > (size_t)between ? 0.85 : holder ? 0.75 : 0.65;
-        if ((st = add_rel(ds, KG_REL_PARTY_TO, orgs[i], (size_t)agr, NULL, NULL, rule, conf)) !=
-            KG_OK)
-            return st;
+/* Whether the sentence already has a relation of this type with the same
+ * subject (once == 1) or object (once == 2). */
+static bool has_relation(const doc_state *ds, kg_relation_type type, size_t subj, size_t obj,
+                         int once, size_t sent) {
+    for (size_t r = 0; r < ds->n_rels; r++) {
+        const rel *x = &ds->rels[r];
+        if (x->type == type && x->sent == sent && (once == 1 ? x->subj == subj : x->obj == obj))
+            return true;
     }
-    return KG_OK;
+    return false;
 }
 
-static kg_status rules_meetings(doc_state *ds, size_t s0, size_t s1) {
-    long cue = first_token(ds, s0, s1, LX_MEET);
-    if (cue < 0 || first_token(ds, s0, s1, LX_NOT_DONE) >= 0)
-        return KG_OK;
-    size_t people[MAXM];
-    /* people only: "relations of the Government with the Federation were
-     * discussed at the meeting" names bodies that did not meet */
-    size_t np = mentions_in(ds, s0, s1, KG_ENT_PERSON, people, MAXM);
-    if (np < 2)
-        return KG_OK;
-    /* split at the first "with"/"с" after the first participant */
-    size_t split = s1;
-    for (size_t i = ds->ms[people[0]].t1; i < s1; i++)
-        if (has(&ds->toks[i], LX_WITH) && ds->owner[i] < 0) {
-            split = i;
-            break;
-        }
-    long between = first_token(ds, s0, s1, LX_BETWEEN);
-    for (size_t a = 0; a < np; a++)
-        for (size_t b = a + 1; b < np; b++) {
-            const mention *x = &ds->ms[people[a]], *y = &ds->ms[people[b]];
-            bool across = split < s1 && x->t1 <= split && y->t0 > split;
-            bool both_between = between >= 0 && x->t0 > (size_t)between;
-            if (!across && !both_between)
+static kg_status on_match(void *ctx, const kx_rule *rule, size_t *const *units, const size_t *n) {
+    rule_ctx *rc = ctx;
+    doc_state *ds = rc->ds;
+    for (size_t e = 0; e < rule->n_emits; e++) {
+        const kx_emit *em = &rule->emits[e];
+        if (em->kind == KX_EMIT_ENTITY) {
+            if (n[em->entity_capture] == 0)
                 continue;
-            kg_status st = add_rel(ds, KG_REL_MET_WITH, people[a], people[b], NULL, NULL,
-                                   across ? "met_with.meet_with" : "met_with.between", 0.75);
+            const kx_unit *u = &rc->units[units[em->entity_capture][0]];
+            if (u->mention >= 0 || !free_range(ds, u->t0, u->t1))
+                continue;
+            mention *m;
+            kg_status st = add_mention(ds, em->entity, u->t0, u->t1, rc->sent, NULL, &m);
             if (st != KG_OK)
                 return st;
+            if (m != NULL)
+                m->is_source = em->source;
+            continue;
         }
+        long subj[64], obj[64];
+        size_t ns = end_mentions(rc, &em->subject, units, n, subj, 64);
+        size_t no = end_mentions(rc, &em->object, units, n, obj, 64);
+        const char *role = NULL, *rtext = NULL;
+        if (em->role_first >= 0 && n[em->role_first] > 0) {
+            size_t first = rc->units[units[em->role_first][0]].t0;
+            const kx_token *t = &ds->toks[first];
+            role = t->lx_title != NULL ? t->lx_title->role : NULL;
+            if (em->role_last != em->role_first && n[em->role_last] > 0) {
+                /* "President of the Executive Council": the span of both */
+                size_t last = rc->units[units[em->role_last][n[em->role_last] - 1]].t1;
+                rtext = intern_span(ds, t->start, ds->toks[last - 1].end);
+            } else {
+                rtext = role_text(ds, first);
+            }
+        }
+        for (size_t a = 0; a < ns; a++)
+            for (size_t b = 0; b < no; b++) {
+                if (rule->once != 0 && has_relation(ds, em->relation, (size_t)subj[a],
+                                                    (size_t)obj[b], rule->once, rc->sent))
+                    continue;
+                kg_status st = add_rel(ds, em->relation, (size_t)subj[a], (size_t)obj[b], role,
+                                       rtext, rule->id, rule->confidence);
+                if (st != KG_OK)
+                    return st;
+            }
+    }
     return KG_OK;
 }
 
-static kg_status rules_events_places(doc_state *ds, size_t s0, size_t s1) {
-    kg_status st = KG_OK;
-    bool not_done = first_token(ds, s0, s1, LX_NOT_DONE) >= 0;
-    size_t people[MAXM], orgs[MAXM], places[MAXM];
-    size_t np = mentions_in(ds, s0, s1, KG_ENT_PERSON, people, MAXM);
-    size_t no = mentions_in(ds, s0, s1, KG_ENT_ORGANIZATION, orgs, MAXM);
-    size_t nl = mentions_in(ds, s0, s1, KG_ENT_PLACE, places, MAXM);
-    long ev = topic(ds, s0, s1, KG_ENT_EVENT);
-    /* participated_in */
-    long part = first_token(ds, s0, s1, LX_PARTICIPATE);
-    if (part >= 0 && ev >= 0 && !not_done) {
-        for (size_t i = 0; i < np; i++)
-            if ((st = add_rel(ds, KG_REL_PARTICIPATED_IN, people[i], (size_t)ev, NULL, NULL,
-                              "participated_in.cue", 0.7)) != KG_OK)
-                return st;
-        for (size_t i = 0; i < no; i++)
-            if ((st = add_rel(ds, KG_REL_PARTICIPATED_IN, orgs[i], (size_t)ev, NULL, NULL,
-                              "participated_in.cue", 0.65)) != KG_OK)
-                return st;
-    }
-    /* organized: "organized by X", "X hosted the forum" */
-    long org_cue = first_token(ds, s0, s1, LX_ORGANIZE);
-    if (org_cue >= 0 && ev >= 0 && !not_done) {
-        for (size_t i = 0; i < no; i++) {
-            if ((st = add_rel(ds, KG_REL_ORGANIZED, orgs[i], (size_t)ev, NULL, NULL,
-                              "organized.cue", 0.7)) != KG_OK)
-                return st;
-        }
-    }
-    /* located_in: EVENT (held) in PLACE; headquarters of ORG in PLACE */
-    for (size_t p = 0; p < nl; p++) {
-        const mention *pl = &ds->ms[places[p]];
-        size_t i = pl->t0;
-        /* "Azerbaijan’s Baku": the last of a possessive chain */
-        if (pl->t1 + 1 < s1 && ds->toks[pl->t1].kind == TK_PUNCT &&
-            strcmp(ds->toks[pl->t1 + 1].lower, "s") == 0 &&
-            mention_at(ds, pl->t1 + 2, s1, KG_ENT_PLACE) >= 0)
-            continue;
-        while (i > s0 && ds->owner[i - 1] >= 0 && ds->ms[ds->owner[i - 1]].type == KG_ENT_PLACE)
-            i = ds->ms[ds->owner[i - 1]].t0;
-        if (i >= s0 + 3 && ds->toks[i - 1].kind == TK_WORD &&
-            strcmp(ds->toks[i - 1].lower, "s") == 0)
-            i -= 2;
-        while (i > s0 && ds->owner[i - 1] >= 0 && ds->ms[ds->owner[i - 1]].type == KG_ENT_PLACE)
-            i = ds->ms[ds->owner[i - 1]].t0;
-        if (i == s0 || !has(&ds->toks[i - 1], LX_IN))
-            continue;
-        size_t k = i - 1;
-        if (k > s0 && has(&ds->toks[k - 1], LX_HELD))
-            k--;
-        if (k > s0 && is_punct(&ds->toks[k - 1], ','))
-            k--;
-        if (k == s0 || ds->owner[k - 1] < 0)
-            continue;
-        size_t host = (size_t)ds->owner[k - 1];
-        kg_entity_type ht = ds->ms[host].type;
-        bool hq = false;
-        for (size_t q = ds->ms[host].t0 > s0 + 3 ? ds->ms[host].t0 - 3 : s0; q < ds->ms[host].t0;
-             q++)
-            hq |= has(&ds->toks[q], LX_HEADQUARTERS);
-        if (ht == KG_ENT_EVENT || (ht == KG_ENT_ORGANIZATION && hq)) {
-            if ((st = add_rel(ds, KG_REL_LOCATED_IN, host, places[p], NULL, NULL,
-                              ht == KG_ENT_EVENT ? "located_in.event_in_place"
-                                                 : "located_in.headquarters_in_place",
-                              0.7)) != KG_OK)
-                return st;
-        }
-    }
-    /* "The forum, held on 3 May, gathered ... in Astana": the sentence's
-     * one event and the first place after "in" */
-    if (ev >= 0 && nl > 0 && first_token(ds, s0, s1, LX_HELD | LX_ORGANIZE) >= 0) {
-        bool done = false;
-        for (size_t r = 0; r < ds->n_rels; r++)
-            if (ds->rels[r].type == KG_REL_LOCATED_IN && ds->rels[r].subj == (size_t)ev)
-                done = true;
-        for (size_t p = 0; p < nl && !done; p++) {
-            size_t i = ds->ms[places[p]].t0;
-            if (i > s0 && has(&ds->toks[i - 1], LX_IN) && ds->ms[places[p]].t0 > ds->ms[ev].t0) {
-                if ((st = add_rel(ds, KG_REL_LOCATED_IN, (size_t)ev, places[p], NULL, NULL,
-                                  "located_in.event_held_in_place", 0.6)) != KG_OK)
-                    return st;
-                break;
+/* Runs one phase of the rules over sentence [s0, s1): entity rules after the
+ * recognisers (so "Ирина Ковальчук сообщила" stays a person), relation rules
+ * after them. */
+static kg_status run_rules(doc_state *ds, size_t sent, size_t s0, size_t s1, bool entity_phase) {
+    kx_unit *units = malloc((s1 - s0 + 1) * sizeof *units);
+    if (units == NULL)
+        return KG_ERR_NOMEM;
+    size_t n = 0;
+    uint64_t classes = 0;
+    for (size_t i = s0; i < s1; i++) {
+        classes |= ds->toks[i].word_cls | ds->toks[i].lx_cls;
+        long m = ds->owner[i];
+        if (m >= 0) {
+            const mention *mm = &ds->ms[m];
+            if (i == mm->t0) {
+                units[n++] = (kx_unit){mm->t0, mm->t1, m, (int)mm->type};
+                i = mm->t1 - 1;
             }
+            /* a token owned outside the mention's span, such as "(FTUK)"
+             * after its long form, is part of that mention: skip it and
+             * its brackets */
+            else if (n > 0 && units[n - 1].mention < 0 && is_punct(&ds->toks[units[n - 1].t0], '('))
+                n--;
+            if (i + 1 < s1 && ds->owner[i + 1] < 0 && is_punct(&ds->toks[i + 1], ')') &&
+                !(i == mm->t1 - 1))
+                i++;
+            continue;
         }
+        units[n++] = (kx_unit){i, i + 1, -1, -1};
     }
-    /* visited: PERSON/ORG ... visit ... PLACE */
-    long visit = first_token(ds, s0, s1, LX_VISIT);
-    if (visit >= 0 && !not_done) {
-        /* the place: the first after the cue, or one just before it after
-         * "in" ("находится в Москве с рабочим визитом") */
-        long place = -1;
-        for (size_t p = 0; p < nl && place < 0; p++)
-            if (ds->ms[places[p]].t0 > (size_t)visit)
-                place = (long)places[p];
-        for (size_t p = nl; p-- > 0 && place < 0;) {
-            const mention *pl = &ds->ms[places[p]];
-            if (pl->t1 <= (size_t)visit && (size_t)visit - pl->t1 <= 4 && pl->t0 > s0 &&
-                has(&ds->toks[pl->t0 - 1], LX_IN))
-                place = (long)places[p];
-        }
-        /* the visitor: the nearest person (else body) before the cue or the
-         * place, with those joined to it by "and" */
-        size_t limit =
-            place >= 0 && ds->ms[place].t0 < (size_t)visit ? ds->ms[place].t0 : (size_t)visit;
-        kg_entity_type want = KG_ENT_PERSON;
-        long who = -1;
-        for (int pass = 0; pass < 2 && who < 0; pass++, want = KG_ENT_ORGANIZATION)
-            for (size_t i = limit; i-- > s0 && who < 0;)
-                if (ds->owner[i] >= 0 && ds->ms[ds->owner[i]].type == want)
-                    who = ds->owner[i];
-        while (place >= 0 && who >= 0) {
-            if ((st = add_rel(ds, KG_REL_VISITED, (size_t)who, (size_t)place, NULL, NULL,
-                              "visited.cue", 0.7)) != KG_OK)
-                return st;
-            size_t t0 = ds->ms[who].t0;
-            if (t0 < s0 + 2 || !has(&ds->toks[t0 - 1], LX_AND) || ds->owner[t0 - 2] < 0 ||
-                ds->ms[ds->owner[t0 - 2]].type != ds->ms[who].type)
-                break;
-            who = ds->owner[t0 - 2];
-        }
-    }
-    /* member_of: ORG ... member ... ORG */
-    long member = first_token(ds, s0, s1, LX_MEMBER);
-    if (member >= 0 && no >= 2) {
-        for (size_t a = 0; a < no; a++) {
-            if (ds->ms[orgs[a]].t1 > (size_t)member)
-                continue;
-            for (size_t b = 0; b < no; b++) {
-                if (ds->ms[orgs[b]].t0 <= (size_t)member)
-                    continue;
-                if ((st = add_rel(ds, KG_REL_MEMBER_OF, orgs[a], orgs[b], NULL, NULL,
-                                  "member_of.cue", 0.7)) != KG_OK)
-                    return st;
-                break;
-            }
-        }
-    }
-    return KG_OK;
+    rule_ctx rc = {ds, sent, s0, s1, units};
+    kg_status st =
+        kx_rules_match(ds->ex->rules, ds->toks, units, n, classes, entity_phase, on_match, &rc);
+    free(units);
+    return st;
 }
 
 /* ---- in-document coreference ------------------------------------------------------------------
@@ -1925,6 +1729,13 @@ static kg_status emit(doc_state *ds, kg_doc_facts *out) {
         const mention *m = &ds->ms[i];
         size_t e = index[m->group];
         out->entities[e].mentions++;
+        /* Aliases let other documents find the entity, so forms that would
+         * also fit others stay out: a back reference ("the Federation") and
+         * a surname alone ("Ospanov"). */
+        bool weak = m->coref || (m->type == KG_ENT_PERSON && strchr(m->surface, ' ') == NULL &&
+                                 strchr(m->surface, '.') == NULL);
+        if (weak)
+            continue;
         if ((st = kg_doc_facts_alias(out, e, m->surface)) != KG_OK ||
             (st = kg_doc_facts_alias(out, e, m->name)) != KG_OK)
             goto cleanup;
@@ -2011,12 +1822,9 @@ kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, k
             (st = find_acronyms(&ds, s, s0, s1)) != KG_OK ||
             (st = find_agreements_events(&ds, s, s0, s1)) != KG_OK ||
             (st = find_places(&ds, s, s0, s1)) != KG_OK ||
-            (st = find_sources(&ds, s, s0, s1)) != KG_OK ||
             (st = find_people(&ds, s, s0, s1)) != KG_OK ||
-            (st = rules_holds_post(&ds, s0, s1)) != KG_OK ||
-            (st = rules_agreements(&ds, s0, s1)) != KG_OK ||
-            (st = rules_meetings(&ds, s0, s1)) != KG_OK ||
-            (st = rules_events_places(&ds, s0, s1)) != KG_OK)
+            (st = run_rules(&ds, s, s0, s1, true)) != KG_OK ||
+            (st = run_rules(&ds, s, s0, s1, false)) != KG_OK)
             goto cleanup;
     }
     /* groups are needed to infer parties through posts */
@@ -2057,6 +1865,20 @@ kg_status kg_extractor_new(kg_extractor **out, kg_strpool *pool, kg_error *err) 
     }
     if ((st = kx_lexicon_new(&ex->lex, ex, err)) != KG_OK)
         goto fail;
+    size_t len = 0;
+    const unsigned char *rules = kg_builtin_data("rules.json", &len);
+    ex->rules = kx_rules_new();
+    if (ex->rules == NULL) {
+        st = KG_ERR_NOMEM;
+        goto fail;
+    }
+    if (rules == NULL) {
+        st = kg_error_set(err, KG_ERR_INTERNAL, "rules.json", 0, 0, "missing from the build");
+        goto fail;
+    }
+    if ((st = kx_rules_load(ex->rules, ex, (const char *)rules, len, "rules.json (built in)",
+                            err)) != KG_OK)
+        goto fail;
     *out = ex;
     return KG_OK;
 fail:
@@ -2064,10 +1886,69 @@ fail:
     return st;
 }
 
+/* Reads a whole (small) data file; caller frees *out. */
+static kg_status read_data_file(const char *path, char **out, size_t *len, kg_error *err) {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return kg_error_set(err, KG_ERR_INPUT, path, 0, 0, "%s", strerror(errno));
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    kg_status st = KG_OK;
+    for (;;) {
+        if (n + 4096 > cap) {
+            char *grown = realloc(buf, cap = (cap + 4096) * 2);
+            if (grown == NULL) {
+                st = KG_ERR_NOMEM;
+                break;
+            }
+            buf = grown;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (st == KG_OK && ferror(f))
+        st = kg_error_set(err, KG_ERR_IO, path, 0, 0, "read error");
+    fclose(f);
+    if (st != KG_OK) {
+        free(buf);
+        return st;
+    }
+    *out = buf;
+    *len = n;
+    return KG_OK;
+}
+
+kg_status kg_extractor_add_rules(kg_extractor *extractor, const char *path, kg_error *err) {
+    char *text = NULL;
+    size_t len = 0;
+    kg_status st = read_data_file(path, &text, &len, err);
+    if (st == KG_OK)
+        st = kx_rules_load(extractor->rules, extractor, text, len, path, err);
+    free(text);
+    return st;
+}
+
+kg_status kg_extractor_add_lexicon(kg_extractor *extractor, const char *path, kg_error *err) {
+    char *text = NULL;
+    size_t len = 0;
+    kg_status st = read_data_file(path, &text, &len, err);
+    if (st == KG_OK)
+        st = kx_lexicon_add(extractor->lex, extractor, text, len, path, err);
+    free(text);
+    return st;
+}
+
+size_t kg_extractor_rule_count(const kg_extractor *extractor) {
+    return extractor == NULL ? 0 : kx_rules_count(extractor->rules);
+}
+
 void kg_extractor_free(kg_extractor *extractor) {
     if (extractor == NULL)
         return;
     kx_lexicon_free(extractor->lex);
+    kx_rules_free(extractor->rules);
     if (extractor->stem_en != NULL)
         sb_stemmer_delete(extractor->stem_en);
     if (extractor->stem_ru != NULL)

@@ -64,6 +64,19 @@ kg_status kg_extractor_new(kg_extractor **out, kg_strpool *pool, kg_error *err);
 
 void kg_extractor_free(kg_extractor *extractor);
 
+/* Adds the rules of a JSON rule file (the language of docs/rules.md); a rule
+ * whose id is already known replaces it.  A malformed file gives
+ * KG_ERR_PARSE with the file, the line and what is wrong, and leaves the
+ * rules loaded so far in place. */
+kg_status kg_extractor_add_rules(kg_extractor *extractor, const char *path, kg_error *err);
+
+/* Adds the entries of a JSON lexicon file ({"TITLE": [...], "PLACE": [...],
+ * "SIGN": ["inked", ...]}, see docs/rules.md) to the built-in word lists. */
+kg_status kg_extractor_add_lexicon(kg_extractor *extractor, const char *path, kg_error *err);
+
+/* Number of rules loaded (built-in and added). */
+size_t kg_extractor_rule_count(const kg_extractor *extractor);
+
 /* Extracts the facts of one document into out, which must be initialised
  * (kg_doc_facts_init) and is cleared first.  Never fails on odd text: any
  * byte string gives some (maybe empty) facts; errors are only KG_ERR_NOMEM. */

@@ -105,6 +105,7 @@ typedef struct kx_token {
 struct kg_extractor {
     kg_strpool *pool;
     kx_lexicon *lex;
+    struct kx_rules *rules;
     struct sb_stemmer *stem_en, *stem_ru;
     /* lower → stem cache keyed by pooled pointer */
     const char **cache_keys;
@@ -116,6 +117,14 @@ struct kg_extractor {
 /* Builds the lexicon from the built-in data; KG_ERR_PARSE names the file. */
 kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err);
 void kx_lexicon_free(kx_lexicon *lex);
+
+/* Adds the entries of a user lexicon file (JSON: {"CLASS": [entries]});
+ * KG_ERR_PARSE names where and what is wrong. */
+kg_status kx_lexicon_add(kx_lexicon *lex, kg_extractor *ex, const char *text, size_t len,
+                         const char *where, kg_error *err);
+
+/* The class bit of a class name ("TITLE", "ORG_HEAD", ...); 0 when unknown. */
+uint64_t kx_class_by_name(const char *name);
 
 /* Entries of the phrase whose stems, joined by one space, are key. */
 const kx_entry *const *kx_lexicon_lookup(const kx_lexicon *lex, const char *key, size_t len,

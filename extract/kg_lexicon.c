@@ -188,51 +188,49 @@ static json_t *load_data(const char *file, kg_error *err) {
 }
 
 /* An entry per form list item: {"forms": [...], ...} objects. */
-static kg_status load_form_entries(kx_lexicon *lex, kg_extractor *ex, const char *file,
-                                   uint64_t cls, kg_error *err) {
-    kg_status st = KG_OK;
-    json_t *root = load_data(file, err);
-    if (root == NULL)
-        return KG_ERR_PARSE;
-    json_t *entries = json_object_get(root, "entries");
-    if (!json_is_array(entries)) {
-        st = parse_error(err, file, "\"entries\" must be an array");
-        goto cleanup;
-    }
+/* Entries with written forms: [{"forms": [...], "role"?, "head"?,
+ * "gender"?}] (titles, organisation heads). */
+static kg_status add_form_entries(kx_lexicon *lex, kg_extractor *ex, json_t *entries, uint64_t cls,
+                                  const char *file, kg_error *err) {
     size_t i;
     json_t *item;
+    if (!json_is_array(entries))
+        return parse_error(err, file, "entries must be an array");
     json_array_foreach(entries, i, item) {
         json_t *forms = json_object_get(item, "forms");
         const char *role = json_string_value(json_object_get(item, "role"));
         const char *gender = json_string_value(json_object_get(item, "gender"));
-        if (!json_is_array(forms)) {
-            st = parse_error(err, file, "an entry without a \"forms\" array");
-            goto cleanup;
-        }
+        if (!json_is_array(forms))
+            return parse_error(err, file, "an entry without a \"forms\" array");
         size_t k;
         json_t *form;
         json_array_foreach(forms, k, form) {
             const char *f = json_string_value(form);
-            if (f == NULL) {
-                st = parse_error(err, file, "a form that is not a string");
-                goto cleanup;
-            }
+            if (f == NULL)
+                return parse_error(err, file, "a form that is not a string");
             kx_entry *e = entry_new(lex, cls);
-            if (e == NULL) {
-                st = KG_ERR_NOMEM;
-                goto cleanup;
-            }
+            if (e == NULL)
+                return KG_ERR_NOMEM;
             e->name = kg_strpool_cstr(ex->pool, f);
             e->lemma = e->name;
             e->role = role != NULL ? kg_strpool_cstr(ex->pool, role) : NULL;
             e->gender = gender != NULL ? gender[0] : 0;
             e->head_role = json_is_true(json_object_get(item, "head"));
             e->cyrillic = has_cyrillic(f);
-            if ((st = add_form(lex, ex, f, e)) != KG_OK)
-                goto cleanup;
+            kg_status st = add_form(lex, ex, f, e);
+            if (st != KG_OK)
+                return st;
         }
     }
-cleanup:
+    return KG_OK;
+}
+
+static kg_status load_form_entries(kx_lexicon *lex, kg_extractor *ex, const char *file,
+                                   uint64_t cls, kg_error *err) {
+    json_t *root = load_data(file, err);
+    if (root == NULL)
+        return KG_ERR_PARSE;
+    kg_status st = add_form_entries(lex, ex, json_object_get(root, "entries"), cls, file, err);
     json_decref(root);
     return st;
 }
@@ -293,44 +291,48 @@ cleanup:
     return st;
 }
 
-/* Gazetteer-like files: {"<key>": [{"name", "ru", "forms": [...]}]}. */
-static kg_status load_named(kx_lexicon *lex, kg_extractor *ex, const char *file, const char *key,
-                            uint64_t cls, kg_error *err) {
-    kg_status st = KG_OK;
-    json_t *root = load_data(file, err);
-    if (root == NULL)
-        return KG_ERR_PARSE;
-    json_t *arr = json_object_get(root, key);
+/* Named things with their names and forms: [{"name", "ru"?, "forms"?}]
+ * (places, well-known bodies). */
+static kg_status add_named(kx_lexicon *lex, kg_extractor *ex, json_t *arr, uint64_t cls,
+                           const char *file, kg_error *err) {
     size_t i;
     json_t *item;
+    if (!json_is_array(arr))
+        return parse_error(err, file, "named entries must be an array");
     json_array_foreach(arr, i, item) {
         const char *name = json_string_value(json_object_get(item, "name"));
         const char *ru = json_string_value(json_object_get(item, "ru"));
-        if (name == NULL) {
-            st = parse_error(err, file, "an entry without a \"name\"");
-            goto cleanup;
-        }
+        if (name == NULL)
+            return parse_error(err, file, "an entry without a \"name\"");
         kx_entry *e = entry_new(lex, cls);
-        if (e == NULL) {
-            st = KG_ERR_NOMEM;
-            goto cleanup;
-        }
+        if (e == NULL)
+            return KG_ERR_NOMEM;
         e->name = kg_strpool_cstr(ex->pool, name);
         e->name_ru = ru != NULL ? kg_strpool_cstr(ex->pool, ru) : NULL;
         e->lemma = e->name;
-        if ((st = add_form(lex, ex, name, e)) != KG_OK)
-            goto cleanup;
-        if (ru != NULL && (st = add_form(lex, ex, ru, e)) != KG_OK)
-            goto cleanup;
+        kg_status st = add_form(lex, ex, name, e);
+        if (st == KG_OK && ru != NULL)
+            st = add_form(lex, ex, ru, e);
         size_t k;
         json_t *form;
         json_array_foreach(json_object_get(item, "forms"), k, form) {
             const char *f = json_string_value(form);
-            if (f != NULL && (st = add_form(lex, ex, f, e)) != KG_OK)
-                goto cleanup;
+            if (st == KG_OK && f != NULL)
+                st = add_form(lex, ex, f, e);
         }
+        if (st != KG_OK)
+            return st;
     }
-cleanup:
+    return KG_OK;
+}
+
+/* Gazetteer-like files: {"<key>": [{"name", "ru", "forms": [...]}]}. */
+static kg_status load_named(kx_lexicon *lex, kg_extractor *ex, const char *file, const char *key,
+                            uint64_t cls, kg_error *err) {
+    json_t *root = load_data(file, err);
+    if (root == NULL)
+        return KG_ERR_PARSE;
+    kg_status st = add_named(lex, ex, json_object_get(root, key), cls, file, err);
     json_decref(root);
     return st;
 }
@@ -503,6 +505,59 @@ void kx_lexicon_free(kx_lexicon *lex) {
         free(lex->rules[i].rules);
     free(lex->rules);
     free(lex);
+}
+
+kg_status kx_lexicon_add(kx_lexicon *lex, kg_extractor *ex, const char *text, size_t len,
+                         const char *where, kg_error *err) {
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL)
+        return kg_error_set(err, KG_ERR_PARSE, where, (size_t)jerr.line, (size_t)jerr.column, "%s",
+                            jerr.text);
+    kg_status st = KG_OK;
+    const char *key;
+    json_t *v;
+    if (!json_is_object(root))
+        st = kg_error_set(err, KG_ERR_PARSE, where, 1, 0,
+                          "a lexicon file is an object of CLASS: [entries]");
+    json_object_foreach(root, key, v) {
+        if (st != KG_OK)
+            break;
+        if (strcmp(key, "description") == 0)
+            continue;
+        uint64_t cls = kx_class_by_name(key);
+        if (cls == 0) {
+            st = kg_error_set(err, KG_ERR_PARSE, where, 0, 0, "unknown word class \"%s\"", key);
+            break;
+        }
+        if (!json_is_array(v)) {
+            st = kg_error_set(err, KG_ERR_PARSE, where, 0, 0, "\"%s\" must be an array", key);
+            break;
+        }
+        if (cls & (LX_PLACE | LX_KNOWN_ORG)) {
+            st = add_named(lex, ex, v, cls, where, err);
+        } else if (json_is_object(json_array_get(v, 0))) {
+            st = add_form_entries(lex, ex, v, cls, where, err);
+        } else {
+            /* plain words */
+            for (size_t i = 0; i < json_array_size(v) && st == KG_OK; i++) {
+                const char *w = json_string_value(json_array_get(v, i));
+                kx_entry *e = w != NULL ? entry_new(lex, cls) : NULL;
+                if (w == NULL)
+                    st = kg_error_set(err, KG_ERR_PARSE, where, 0, 0,
+                                      "\"%s\": item %zu is not a string", key, i + 1);
+                else if (e == NULL)
+                    st = KG_ERR_NOMEM;
+                else {
+                    e->name = e->lemma = kg_strpool_cstr(ex->pool, w);
+                    e->cyrillic = has_cyrillic(w);
+                    st = add_form(lex, ex, w, e);
+                }
+            }
+        }
+    }
+    json_decref(root);
+    return st;
 }
 
 const kx_morph_rule *kx_lexicon_rules(const kx_lexicon *lex, const char *kind, size_t *n) {

@@ -363,12 +363,18 @@ kg_status kg_doc_facts_alias(kg_doc_facts *facts, size_t index, const char *alia
 kg_status kg_doc_facts_relation(kg_doc_facts *facts, const kg_doc_relation *rel) {
     if (rel->subject >= facts->n_entities || rel->object >= facts->n_entities)
         return KG_ERR_INTERNAL;
+    /* One sentence is one piece of evidence for a fact, however many rules or
+     * mentions in it found the fact: keep the most confident record, so that
+     * an edge's weight counts sentences. */
     for (size_t i = 0; i < facts->n_relations; i++) {
-        const kg_doc_relation *r = &facts->relations[i];
+        kg_doc_relation *r = &facts->relations[i];
         if (r->type == rel->type && r->subject == rel->subject && r->object == rel->object &&
-            r->role == rel->role && r->evidence.start == rel->evidence.start &&
-            r->evidence.end == rel->evidence.end)
+            r->role == rel->role && r->evidence.sentence == rel->evidence.sentence &&
+            r->evidence.doc == rel->evidence.doc) {
+            if (rel->evidence.confidence > r->evidence.confidence)
+                *r = *rel;
             return KG_OK;
+        }
     }
     if (kg_reserve((void **)&facts->relations, &facts->cap_relations, facts->n_relations + 1,
                    sizeof *facts->relations) != KG_OK)

@@ -188,8 +188,9 @@ kg_status kg_doc_facts_entity(kg_doc_facts *facts, kg_entity_type type, const ch
 /* Adds alias to entity index unless it equals the name or is present. */
 kg_status kg_doc_facts_alias(kg_doc_facts *facts, size_t index, const char *alias);
 
-/* Appends a relation; an identical (type, subject, object, role, evidence
- * span) relation is not added twice. */
+/* Appends a relation.  The same (type, subject, object, role) found again in
+ * the same sentence of the same document is not added twice: the record with
+ * the higher confidence is kept (the first one on a tie). */
 kg_status kg_doc_facts_relation(kg_doc_facts *facts, const kg_doc_relation *rel);
 
 /* ---- resolved, cross-document tables (output of resolve) ----------------- */

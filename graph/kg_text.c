@@ -208,13 +208,32 @@ uint64_t kg_hash64(const void *data, size_t len, uint64_t seed) {
 /* ---- normalisation --------------------------------------------------------- */
 
 /* Runs utf8proc_map with options over s; NULL on failure. */
+/* Runs utf8proc_map with options over s; invalid UTF-8 is first repaired
+ * (U+FFFD), so NULL means out of memory only. */
 static char *map_utf8(const char *s, size_t len, utf8proc_option_t options) {
     utf8proc_uint8_t *out = NULL;
     utf8proc_ssize_t n =
         utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &out, options);
-    if (n < 0)
+    if (n >= 0)
+        return (char *)out;
+    if (n != UTF8PROC_ERROR_INVALIDUTF8)
         return NULL;
-    return (char *)out;
+    tbuf b = {0};
+    size_t pos = 0;
+    while (pos < len) {
+        size_t at = pos;
+        int32_t cp = kg_utf8_next(s, len, &pos);
+        if (cp <= 0)
+            tbuf_cp(&b, 0xFFFD);
+        else
+            tbuf_put(&b, s + at, pos - at);
+    }
+    char *clean = tbuf_finish(&b);
+    if (clean == NULL)
+        return NULL;
+    n = utf8proc_map((const utf8proc_uint8_t *)clean, (utf8proc_ssize_t)b.len, &out, options);
+    free(clean);
+    return n >= 0 ? (char *)out : NULL;
 }
 
 char *kg_text_nfc(const char *s, size_t len) {
