@@ -582,7 +582,8 @@ static kg_status refer_back(doc_state *ds, size_t sent, size_t h, size_t head_le
     const kx_token *t = &ds->toks[h];
     bool capital = t->cap && h > ds->sents[sent].start;
     bool article = h > 0 && has(&ds->toks[h - 1], LX_ARTICLE);
-    if (!capital && !article)
+    bool titled = h > 0 && phrase(&ds->toks[h - 1], LX_TITLE); /* "Председатель профсоюза" */
+    if (!capital && !article && !titled)
         return KG_OK;
     long found = -1;
     for (size_t i = 0; i < ds->n_ms; i++) {
@@ -720,7 +721,8 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
                 own |= proper(ds, w) && !has(w, LX_ORG_MODIFIER | LX_NATIONALITY | LX_NOT_NAME) &&
                        !phrase(w, LX_ORG_HEAD);
             }
-            if (!complement && !own)
+            bool known = ds->toks[l].lx_known != NULL && ds->toks[l].lx_len == r - l;
+            if (!complement && !own && !known)
                 continue;
         }
         /* "President of the Executive Council of X": the council is part of
@@ -1372,6 +1374,9 @@ static kg_status on_match(void *ctx, const kx_rule *rule, size_t *const *units, 
             for (size_t b = 0; b < no; b++) {
                 if (rule->once != 0 && has_relation(ds, em->relation, (size_t)subj[a],
                                                     (size_t)obj[b], rule->once, rc->sent))
+                    continue;
+                if (em->not_post_body &&
+                    has_relation(ds, KG_REL_HOLDS_POST, 0, (size_t)subj[a], 2, rc->sent))
                     continue;
                 kg_status st = add_rel(ds, em->relation, (size_t)subj[a], (size_t)obj[b], role,
                                        rtext, rule->id, rule->confidence);

@@ -374,6 +374,7 @@ static kg_status compile_emit(compiler *c, json_t *obj, kx_emit *em) {
     const char *ent = json_string_value(json_object_get(obj, "entity"));
     if (rel != NULL) {
         em->kind = KX_EMIT_RELATION;
+        em->not_post_body = json_is_true(json_object_get(obj, "not_post_body"));
         if (kg_relation_type_parse(rel, &em->relation) != KG_OK)
             return fail(c, "unknown relation type \"%s\"", rel);
         kg_status st = compile_end(c, json_object_get(obj, "subject"), "subject", &em->subject);

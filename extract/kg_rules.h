@@ -41,7 +41,8 @@ typedef struct kx_emit {
     int role_first, role_last; /* captures whose span gives the role text, or -1 */
     kg_entity_type entity;     /* KX_EMIT_ENTITY: type of the named thing */
     int entity_capture;
-    bool source; /* KX_EMIT_ENTITY: a quoted news source, which takes no relations */
+    bool source;        /* KX_EMIT_ENTITY: a quoted news source, which takes no relations */
+    bool not_post_body; /* skip subjects that are the body of someone's post in the sentence */
 } kx_emit;
 
 typedef struct kx_rule {
