@@ -35,11 +35,12 @@ typedef struct mention {
     char gram_case;      /* Russian person names: case read from context */
     bool bare;           /* agreement/event named only by its head noun */
     bool is_acronym;
-    bool is_source;   /* a news agency quoted as the source: no relations */
-    bool coref;       /* refers back ("the Federation"): its surface is no alias */
-    const char *head; /* organisations: stem of the head noun */
-    const char *key;  /* grouping key: places inside replaced by their canonical names */
-    size_t group;     /* in-document entity */
+    bool is_source;      /* a news agency quoted as the source: no relations */
+    bool coref;          /* refers back ("the Federation"): its surface is no alias */
+    const char *head;    /* organisations: stem of the head noun */
+    const char *surname; /* people: key of the last name (pooled), set when grouping */
+    const char *key;     /* grouping key: places inside replaced by their canonical names */
+    size_t group;        /* in-document entity */
 } mention;
 
 typedef struct rel {
@@ -1514,6 +1515,16 @@ static char *surname_key(const char *name) {
 }
 
 static kg_status group_mentions(doc_state *ds, group **out_groups, size_t *out_n) {
+    for (size_t i = 0; i < ds->n_ms; i++) {
+        mention *m = &ds->ms[i];
+        if (m->type != KG_ENT_PERSON || m->surname != NULL)
+            continue;
+        char *k = surname_key(m->name);
+        m->surname = k != NULL ? kg_strpool_cstr(ds->ex->pool, k) : NULL;
+        free(k);
+        if (m->surname == NULL)
+            return KG_ERR_NOMEM;
+    }
     group *groups = calloc(ds->n_ms + 1, sizeof *groups);
     if (groups == NULL)
         return KG_ERR_NOMEM;
@@ -1594,20 +1605,16 @@ static kg_status group_mentions(doc_state *ds, group **out_groups, size_t *out_n
         }
         /* people: "Ospanov", "K. Ospanov" → the full name seen before */
         if (g == ng && m->type == KG_ENT_PERSON) {
-            char *sk = surname_key(m->name);
-            size_t hits = 0, hit = 0;
-            for (size_t j = 0; j < i && sk != NULL; j++) {
-                if (ds->ms[j].type != KG_ENT_PERSON)
+            size_t hits = 0, hit = SIZE_MAX;
+            for (size_t j = 0; j < i; j++) {
+                if (ds->ms[j].type != KG_ENT_PERSON || ds->ms[j].group == hit)
                     continue;
-                char *ok = surname_key(ds->ms[j].name);
-                if (ok != NULL && same_surname(ok, sk) && ds->ms[j].group != hit &&
+                if (same_surname(ds->ms[j].surname, m->surname) &&
                     initials_agree(ds->ms[j].name, m->name)) {
                     hit = ds->ms[j].group;
                     hits++;
                 }
-                free(ok);
             }
-            free(sk);
             if (hits == 1)
                 g = hit;
         }
@@ -1707,14 +1714,11 @@ static kg_status infer_parties(doc_state *ds) {
     return KG_OK;
 }
 
-static kg_status emit(doc_state *ds, kg_doc_facts *out) {
-    group *groups = NULL;
-    size_t ng = 0;
+/* Writes the groups (entities) and relations into out. */
+static kg_status emit(doc_state *ds, const group *groups, size_t ng, kg_doc_facts *out) {
     size_t *index = NULL;
     const char **sent_text = NULL;
-    kg_status st = group_mentions(ds, &groups, &ng);
-    if (st != KG_OK)
-        return st;
+    kg_status st = KG_OK;
     index = calloc(ng + 1, sizeof *index);
     sent_text = calloc(ds->n_sents + 1, sizeof *sent_text);
     if (index == NULL || sent_text == NULL) {
@@ -1778,7 +1782,6 @@ static kg_status emit(doc_state *ds, kg_doc_facts *out) {
             goto cleanup;
     }
 cleanup:
-    free(groups);
     free(index);
     free(sent_text);
     return st;
@@ -1786,6 +1789,8 @@ cleanup:
 
 kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, kg_doc_facts *out) {
     doc_state ds = {0};
+    group *groups = NULL;
+    size_t ng = 0;
     kg_status st;
     kg_doc_facts_clear(out);
     ds.ex = extractor;
@@ -1832,17 +1837,12 @@ kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, k
             (st = run_rules(&ds, s, s0, s1, false)) != KG_OK)
             goto cleanup;
     }
-    /* groups are needed to infer parties through posts */
-    {
-        group *groups = NULL;
-        size_t ng = 0;
-        if ((st = group_mentions(&ds, &groups, &ng)) != KG_OK)
-            goto cleanup;
-        free(groups);
-    }
-    if ((st = infer_parties(&ds)) != KG_OK || (st = emit(&ds, out)) != KG_OK)
+    /* groups first: parties are inferred through the posts of a group */
+    if ((st = group_mentions(&ds, &groups, &ng)) != KG_OK || (st = infer_parties(&ds)) != KG_OK ||
+        (st = emit(&ds, groups, ng, out)) != KG_OK)
         goto cleanup;
 cleanup:
+    free(groups);
     free(ds.toks);
     free(ds.sents);
     free(ds.owner);

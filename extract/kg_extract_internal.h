@@ -129,6 +129,10 @@ uint64_t kx_class_by_name(const char *name);
 /* Entries of the phrase whose stems, joined by one space, are key. */
 const kx_entry *const *kx_lexicon_lookup(const kx_lexicon *lex, const char *key, size_t len,
                                          size_t *n);
+/* Length in tokens of the longest phrase starting with this (pooled) stem;
+ * 0 when no phrase starts with it. */
+size_t kx_lexicon_first(const kx_lexicon *lex, const char *stem);
+
 /* Morphology rules (ru_morph.json). */
 const kx_morph_rule *kx_lexicon_rules(const kx_lexicon *lex, const char *kind, size_t *n);
 const char *const *kx_lexicon_list(const kx_lexicon *lex, const char *name, size_t *n);

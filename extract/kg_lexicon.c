@@ -33,7 +33,17 @@ typedef struct named_rules {
     size_t n;
 } named_rules;
 
+/* First stems of phrases (pooled pointers) with the longest phrase length
+ * starting with them: most tokens start no phrase, and this answers that
+ * with one pointer lookup instead of hashing strings. */
+typedef struct first_slot {
+    const char *stem;
+    size_t max_len;
+} first_slot;
+
 struct kx_lexicon {
+    first_slot *firsts;
+    size_t n_firsts, used_firsts;
     phrase_slot *slots;
     size_t n_slots, used;
     kx_entry **entries; /* every entry, owned */
@@ -103,6 +113,52 @@ static kg_status table_add(kx_lexicon *lex, kg_strpool *pool, const char *key, s
     return KG_OK;
 }
 
+static size_t ptr_hash(const char *p) {
+    return (size_t)(((uintptr_t)p >> 3) * 0x9E3779B97F4A7C15ULL);
+}
+
+static kg_status firsts_add(kx_lexicon *lex, const char *stem, size_t len) {
+    if ((lex->used_firsts + 1) * 2 > lex->n_firsts) {
+        size_t n = lex->n_firsts ? lex->n_firsts * 2 : 1024;
+        first_slot *slots = calloc(n, sizeof *slots);
+        if (slots == NULL)
+            return KG_ERR_NOMEM;
+        for (size_t i = 0; i < lex->n_firsts; i++) {
+            if (lex->firsts[i].stem == NULL)
+                continue;
+            size_t j = ptr_hash(lex->firsts[i].stem) & (n - 1);
+            while (slots[j].stem != NULL)
+                j = (j + 1) & (n - 1);
+            slots[j] = lex->firsts[i];
+        }
+        free(lex->firsts);
+        lex->firsts = slots;
+        lex->n_firsts = n;
+    }
+    size_t j = ptr_hash(stem) & (lex->n_firsts - 1);
+    while (lex->firsts[j].stem != NULL && lex->firsts[j].stem != stem)
+        j = (j + 1) & (lex->n_firsts - 1);
+    if (lex->firsts[j].stem == NULL) {
+        lex->firsts[j].stem = stem;
+        lex->used_firsts++;
+    }
+    if (len > lex->firsts[j].max_len)
+        lex->firsts[j].max_len = len;
+    return KG_OK;
+}
+
+size_t kx_lexicon_first(const kx_lexicon *lex, const char *stem) {
+    if (lex->n_firsts == 0)
+        return 0;
+    size_t j = ptr_hash(stem) & (lex->n_firsts - 1);
+    while (lex->firsts[j].stem != NULL) {
+        if (lex->firsts[j].stem == stem)
+            return lex->firsts[j].max_len;
+        j = (j + 1) & (lex->n_firsts - 1);
+    }
+    return 0;
+}
+
 const kx_entry *const *kx_lexicon_lookup(const kx_lexicon *lex, const char *key, size_t len,
                                          size_t *n) {
     const phrase_slot *s = table_find(lex, key, len);
@@ -152,10 +208,12 @@ static kg_status add_form(kx_lexicon *lex, kg_extractor *ex, const char *form,
         memcpy(key + len, toks[i].stem, sl);
         len += sl;
     }
+    const char *first = n > 0 ? toks[0].stem : NULL;
     free(toks);
     if (len == 0 || n > KX_MAX_PHRASE)
         return KG_OK;
-    return table_add(lex, ex->pool, key, len, entry);
+    st = firsts_add(lex, first, n);
+    return st != KG_OK ? st : table_add(lex, ex->pool, key, len, entry);
 }
 
 static bool has_cyrillic(const char *s) {
@@ -492,6 +550,7 @@ kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err) {
 void kx_lexicon_free(kx_lexicon *lex) {
     if (lex == NULL)
         return;
+    free(lex->firsts);
     for (size_t i = 0; i < lex->n_slots; i++)
         free(lex->slots[i].entries);
     free(lex->slots);

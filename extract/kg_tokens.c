@@ -192,7 +192,10 @@ static void tag_lexicon(const kg_extractor *ex, kx_token *toks, size_t n) {
     char key[1024];
     for (size_t i = 0; i < n; i++) {
         size_t lens[KX_MAX_PHRASE + 1];
-        size_t len = 0, max = n - i < KX_MAX_PHRASE ? n - i : KX_MAX_PHRASE;
+        size_t longest = kx_lexicon_first(ex->lex, toks[i].stem);
+        if (longest == 0)
+            continue;
+        size_t len = 0, max = n - i < longest ? n - i : longest;
         for (size_t k = 0; k < max; k++) {
             size_t sl = strlen(toks[i + k].stem);
             if (len + sl + 2 >= sizeof key || (k > 0 && toks[i + k].newlines > 0)) {
