@@ -1714,6 +1714,112 @@ static kg_status infer_parties(doc_state *ds) {
     return KG_OK;
 }
 
+/* ---- dates -------------------------------------------------------------------------------------
+ */
+
+/* Value of a token of digits only, or -1. */
+static long number_of(const doc_state *ds, const kx_token *t) {
+    if (t->kind != TK_NUM || t->end - t->start > 4)
+        return -1;
+    long v = 0;
+    for (size_t p = t->start; p < t->end; p++) {
+        if (ds->text[p] < '0' || ds->text[p] > '9')
+            return -1;
+        v = v * 10 + (ds->text[p] - '0');
+    }
+    return v;
+}
+
+/* The year the document is dated in: its date metadata, else a year in its
+ * first two sentences (the dateline); 0 when unknown. */
+static int document_year(const doc_state *ds) {
+    const char *d = ds->doc->date;
+    if (d != NULL && strlen(d) >= 4 && d[0] >= '1' && d[0] <= '2')
+        return atoi(d);
+    for (size_t s = 0; s < ds->n_sents && s < 2; s++)
+        for (size_t i = ds->sents[s].start; i < ds->sents[s].end; i++) {
+            long y = number_of(ds, &ds->toks[i]);
+            if (y >= 1900 && y <= 2100)
+                return (int)y;
+            if (ds->toks[i].kind == TK_NUM && ds->toks[i].end - ds->toks[i].start == 10 &&
+                ds->text[ds->toks[i].start + 4] == '-')
+                return atoi(ds->text + ds->toks[i].start);
+        }
+    return 0;
+}
+
+/* A date at token i ("2021-08-19", "12 May 2024", "21-22 May", "May 12,
+ * 2024", "13 июля"): writes ISO 8601 into out and returns the tokens it
+ * spans, or 0. */
+static size_t date_at(const doc_state *ds, size_t i, size_t s1, int year, char out[11]) {
+    const kx_token *t = &ds->toks[i];
+    int y = 0, m = 0, d = 0;
+    size_t used = 0;
+    if (t->kind == TK_NUM && t->end - t->start == 10 && ds->text[t->start + 4] == '-' &&
+        ds->text[t->start + 7] == '-') {
+        y = atoi(ds->text + t->start);
+        m = atoi(ds->text + t->start + 5);
+        d = atoi(ds->text + t->start + 8);
+        used = 1;
+    } else if (number_of(ds, t) >= 1 && number_of(ds, t) <= 31) {
+        /* "12 May", "21-22 May" (one token: "21-22" keeps its first day) */
+        size_t k = i + 1;
+        d = (int)number_of(ds, t);
+        if (k < s1 && (m = kx_lexicon_month(ds->ex->lex, ds->toks[k].lower)) > 0)
+            used = 2;
+    } else if (t->kind == TK_NUM && t->end - t->start <= 5 && i + 1 < s1) {
+        /* "21-22 May" */
+        d = atoi(ds->text + t->start);
+        if ((m = kx_lexicon_month(ds->ex->lex, ds->toks[i + 1].lower)) > 0)
+            used = 2;
+    } else if ((m = kx_lexicon_month(ds->ex->lex, t->lower)) > 0 && t->cap && i + 1 < s1) {
+        /* "May 12, 2024" — capitalised so that the modal "may" is no month */
+        d = (int)number_of(ds, &ds->toks[i + 1]);
+        if (d >= 1 && d <= 31)
+            used = 2;
+        if (used && i + 3 < s1 && is_punct(&ds->toks[i + 2], ',') &&
+            number_of(ds, &ds->toks[i + 3]) >= 1900) {
+            y = (int)number_of(ds, &ds->toks[i + 3]);
+            used = 4;
+        }
+    }
+    if (used == 2 && i + 2 < s1) {
+        long yy = number_of(ds, &ds->toks[i + 2]);
+        if (yy >= 1900 && yy <= 2100) {
+            y = (int)yy;
+            used = 3;
+        }
+    }
+    if (used == 0 || m < 1 || m > 12 || d < 1 || d > 31)
+        return 0;
+    if (y == 0)
+        y = year;
+    if (y < 1900 || y > 2100)
+        return 0;
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    return used;
+}
+
+/* The date nearest to mention m in its sentence, pooled, or NULL. */
+static const char *mention_date(doc_state *ds, const mention *m, int year) {
+    const kg_span *sp = &ds->sents[m->sent];
+    const char *best = NULL;
+    size_t best_dist = SIZE_MAX;
+    for (size_t i = sp->start; i < sp->end; i++) {
+        char iso[11];
+        size_t used = date_at(ds, i, sp->end, year, iso);
+        if (used == 0)
+            continue;
+        size_t dist = i >= m->t1 ? i - m->t1 : m->t0 - (i + used < m->t0 ? i + used : m->t0);
+        if (dist < best_dist) {
+            best = kg_strpool_cstr(ds->ex->pool, iso);
+            best_dist = dist;
+        }
+        i += used - 1;
+    }
+    return best;
+}
+
 /* Writes the groups (entities) and relations into out. */
 static kg_status emit(doc_state *ds, const group *groups, size_t ng, kg_doc_facts *out) {
     size_t *index = NULL;
@@ -1734,10 +1840,15 @@ static kg_status emit(doc_state *ds, const group *groups, size_t ng, kg_doc_fact
             goto cleanup;
         out->entities[index[g]].mentions = 0;
     }
+    int year = document_year(ds);
     for (size_t i = 0; i < ds->n_ms; i++) {
         const mention *m = &ds->ms[i];
         size_t e = index[m->group];
         out->entities[e].mentions++;
+        /* agreements and events: the first date read next to a mention */
+        if ((m->type == KG_ENT_AGREEMENT || m->type == KG_ENT_EVENT) &&
+            out->entities[e].date == NULL)
+            out->entities[e].date = mention_date(ds, m, year);
         /* Aliases let other documents find the entity, so forms that would
          * also fit others stay out: a back reference ("the Federation") and
          * a surname alone ("Ospanov"). */

@@ -133,6 +133,9 @@ const kx_entry *const *kx_lexicon_lookup(const kx_lexicon *lex, const char *key,
  * 0 when no phrase starts with it. */
 size_t kx_lexicon_first(const kx_lexicon *lex, const char *stem);
 
+/* Number (1–12) of the month this pooled lower-case word names, else 0. */
+int kx_lexicon_month(const kx_lexicon *lex, const char *lower);
+
 /* Morphology rules (ru_morph.json). */
 const kx_morph_rule *kx_lexicon_rules(const kx_lexicon *lex, const char *kind, size_t *n);
 const char *const *kx_lexicon_list(const kx_lexicon *lex, const char *name, size_t *n);

@@ -52,6 +52,9 @@ struct kx_lexicon {
     size_t n_lists;
     named_rules *rules;
     size_t n_rules;
+    const char *month_names[64]; /* pooled lower-case forms */
+    int month_numbers[64];
+    size_t n_months;
 };
 
 /* ---- phrase table ------------------------------------------------------------- */
@@ -461,6 +464,27 @@ cleanup:
     return st;
 }
 
+/* Month names and their numbers, for dates ("12 May 2024", "13 июля"). */
+static kg_status load_months(kx_lexicon *lex, kg_extractor *ex, kg_error *err) {
+    json_t *root = load_data("cues.json", err);
+    if (root == NULL)
+        return KG_ERR_PARSE;
+    const char *key;
+    json_t *v;
+    kg_status st = KG_OK;
+    json_object_foreach(json_object_get(root, "month_numbers"), key, v) {
+        const char *lower = NULL, *stem = NULL;
+        if (lex->n_months >= 64 || !json_is_integer(v))
+            break;
+        if ((st = kx_word_forms(ex, key, strlen(key), &lower, &stem)) != KG_OK)
+            break;
+        lex->month_names[lex->n_months] = lower;
+        lex->month_numbers[lex->n_months++] = (int)json_integer_value(v);
+    }
+    json_decref(root);
+    return st;
+}
+
 kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err) {
     static const char *const cue_names[] = {"function",
                                             "connector_of",
@@ -539,7 +563,7 @@ kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err) {
         (st = load_lists(lex, ex, "names.json", name_lists, name_classes, 3, err)) != KG_OK ||
         (st = load_named(lex, ex, "places.json", "places", LX_PLACE, err)) != KG_OK ||
         (st = load_named(lex, ex, "orgs.json", "organizations", LX_KNOWN_ORG, err)) != KG_OK ||
-        (st = load_morph(lex, ex, err)) != KG_OK) {
+        (st = load_morph(lex, ex, err)) != KG_OK || (st = load_months(lex, ex, err)) != KG_OK) {
         kx_lexicon_free(lex);
         return st;
     }
@@ -617,6 +641,13 @@ kg_status kx_lexicon_add(kx_lexicon *lex, kg_extractor *ex, const char *text, si
     }
     json_decref(root);
     return st;
+}
+
+int kx_lexicon_month(const kx_lexicon *lex, const char *lower) {
+    for (size_t i = 0; i < lex->n_months; i++)
+        if (lex->month_names[i] == lower)
+            return lex->month_numbers[i];
+    return 0;
 }
 
 const kx_morph_rule *kx_lexicon_rules(const kx_lexicon *lex, const char *kind, size_t *n) {

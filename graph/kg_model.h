@@ -151,7 +151,8 @@ typedef struct kg_doc_entity {
     const char *lang;     /* "en", "ru", ... language of name */
     const char **aliases; /* other forms seen (surface forms, acronyms); owned array */
     size_t n_aliases, cap_aliases;
-    size_t mentions; /* how often the entity is mentioned in the document (≥ 1) */
+    size_t mentions;  /* how often the entity is mentioned in the document (≥ 1) */
+    const char *date; /* agreements and events: ISO 8601 date read in the text, or NULL */
 } kg_doc_entity;
 
 typedef struct kg_doc_relation {
@@ -215,6 +216,7 @@ typedef struct kg_entity {
     size_t mentions;        /* total mentions over all documents */
     const char **documents; /* ids of documents mentioning it, sorted */
     size_t n_documents;
+    const char *date; /* agreements and events: earliest ISO 8601 date read, or NULL */
 } kg_entity;
 
 typedef struct kg_relation {

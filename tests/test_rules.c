@@ -219,6 +219,34 @@ START_TEST(test_the_federation_is_ambiguous_between_two) {
 }
 END_TEST
 
+static const char *entity_date(kg_entity_type type, const char *name) {
+    long e = entity(type, name);
+    ck_assert_int_ge(e, 0);
+    return facts.entities[e].date;
+}
+
+START_TEST(test_agreement_and_event_dates_in_iso_8601) {
+    extract("On 12 May 2024 in Bishkek the Federation of Trade Unions of Kyrgyzstan and the "
+            "Federation of Independent Trade Unions of Russia signed a memorandum of "
+            "cooperation.");
+    ck_assert_str_eq(entity_date(KG_ENT_AGREEMENT, "memorandum of cooperation"), "2024-05-12");
+    /* the year from the dateline when the sentence has none */
+    extract("Astana, 22 May 2024. The Federation of Trade Unions of Kazakhstan organised the "
+            "International Trade Union Forum on 21-22 May.");
+    ck_assert_str_eq(entity_date(KG_ENT_EVENT, "International Trade Union Forum"), "2024-05-21");
+    extract("Тверь, 14 июля 2023 года. Подписи под соглашением о сотрудничестве 13 июля "
+            "поставили председатель областного парламента Сергей Голубев и Раиса Виноградова.");
+    ck_assert_str_eq(entity_date(KG_ENT_AGREEMENT, "соглашение о сотрудничестве"), "2023-07-13");
+    /* ISO dates, and no year at all: no date */
+    extract("An agreement of cooperation was signed on 2021-08-19 between the Federation of "
+            "Trade Unions of Kyrgyzstan and the Federation of Trade Unions of Uzbekistan.");
+    ck_assert_str_eq(entity_date(KG_ENT_AGREEMENT, "agreement of cooperation"), "2021-08-19");
+    extract("On 3 March the Federation of Trade Unions of Kyrgyzstan signed a memorandum of "
+            "cooperation.");
+    ck_assert_ptr_null(entity_date(KG_ENT_AGREEMENT, "memorandum of cooperation"));
+}
+END_TEST
+
 /* ---- user rules and lexicons --------------------------------------------------------------- */
 
 static const char *appointed_rule =
@@ -380,6 +408,7 @@ static Suite *rules_suite(void) {
     tcase_add_test(builtin, test_member_of_between_two_bodies);
     tcase_add_test(builtin, test_the_federation_refers_back_to_the_one_federation);
     tcase_add_test(builtin, test_the_federation_is_ambiguous_between_two);
+    tcase_add_test(builtin, test_agreement_and_event_dates_in_iso_8601);
     suite_add_tcase(s, builtin);
     TCase *user = tcase_create("user");
     tcase_add_checked_fixture(user, setup, teardown);
