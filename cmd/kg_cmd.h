@@ -17,6 +17,8 @@ typedef struct kg_cmd {
 } kg_cmd;
 
 int kg_cmd_build(int argc, char **argv);
+int kg_cmd_extract(int argc, char **argv);
+int kg_cmd_eval(int argc, char **argv);
 
 /* "kgraph: error: <formatted err>" on stderr. */
 void kg_cmd_report(const char *level, const kg_error *err);

@@ -8,6 +8,8 @@
 
 static const kg_cmd commands[] = {
     {"build", kg_cmd_build, "extract, resolve, analyse and export a knowledge graph"},
+    {"extract", kg_cmd_extract, "write the facts of each document as JSON Lines, for build"},
+    {"eval", kg_cmd_eval, "score the extractor against gold annotations (score.py's figures)"},
 };
 
 static void usage(FILE *out) {

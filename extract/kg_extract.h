@@ -21,20 +21,29 @@ extern "C" {
 
 typedef struct kg_document {
     const char *id;   /* pooled */
-    const char *text; /* cleaned UTF-8 (kg_text_clean), owned by the reader */
+    const char *text; /* cleaned UTF-8 (kg_text_clean), owned by the reader; NULL for facts */
     size_t len;
     const char *lang;               /* "en", "ru" or NULL for auto-detection; pooled */
     const char *title, *date, *url; /* pooled or NULL */
     const char *source;             /* file the document came from (for messages) */
     size_t source_line;             /* line in a JSON Lines file, else 0 */
     size_t n_invalid;               /* invalid UTF-8 sequences replaced while reading */
+    /* Non-NULL when the input was already extracted (a line of a
+     * *.facts.jsonl file, a *.json file given directly, a *.facts.json file
+     * found in a directory; see kg_facts.h): these facts go to the resolver
+     * as they are, and text is NULL and len 0.  id, lang, title, date and url
+     * repeat the facts' own.  Owned by the reader, valid like the document. */
+    const kg_doc_facts *facts;
 } kg_document;
 
 typedef struct kg_reader kg_reader;
 
 /* A reader over the given inputs: files, directories (searched recursively
- * for *.txt, *.md, *.jsonl, in byte order of their paths), or "-" for stdin
- * (plain text, or JSON Lines when it starts with '{').  Inputs are checked
+ * for *.txt, *.md, *.jsonl and *.facts.json, in byte order of their paths),
+ * or "-" for stdin (plain text, or JSON Lines when it starts with '{').
+ * Files named *.facts.jsonl hold facts, one document per line; *.json files
+ * given directly (and *.facts.json found in directories) hold the facts of
+ * one document in the external format of kg_facts.h.  Inputs are checked
  * when reached, not here.  Caller frees with kg_reader_free. */
 kg_status kg_reader_new(kg_reader **out, kg_strpool *pool, const char *const *inputs,
                         size_t n_inputs);
@@ -48,6 +57,15 @@ kg_status kg_reader_next(kg_reader *reader, kg_document *doc, kg_error *err);
 
 /* Number of documents returned so far. */
 size_t kg_reader_count(const kg_reader *reader);
+
+/* Makes a plain-text document of raw[0..len) exactly as the reader makes
+ * one of a plain-text file: binary check, kg_text_clean, leading "# "
+ * metadata lines parsed and removed.  id (the document id) and where (the
+ * source, for messages) are interned in pool.  doc->text points into *text,
+ * a new buffer the caller frees (NULL on failure).  KG_ERR_INPUT for a
+ * binary or empty document, described in err. */
+kg_status kg_document_from_bytes(kg_document *doc, char **text, kg_strpool *pool, const char *raw,
+                                 size_t len, const char *id, const char *where, kg_error *err);
 
 /* ---- language ------------------------------------------------------------ */
 

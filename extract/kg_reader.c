@@ -5,7 +5,7 @@
  * Contract details beyond the header:
  *
  * - Plain-text files (*.txt, *.md, anything given directly that is not
- *   *.jsonl) are read whole and cleaned with kg_text_clean (BOM stripped,
+ *   *.jsonl or *.json) are read whole and cleaned with kg_text_clean (BOM stripped,
  *   CRLF/CR → LF, invalid UTF-8 → U+FFFD counted in n_invalid, NFC).  The
  *   lines at the very top that start with "# " are metadata: "# lang: ru",
  *   "# source: URL" (or "# url: URL"), "# title: ...", "# date: ..." fill the
@@ -24,6 +24,16 @@
  * - JSON Lines are streamed with getline: one object per line with string
  *   "id" and "text", optional string (or null) "title", "date", "lang",
  *   "url"; blank lines are skipped.
+ * - Facts (kg_facts.h): every line of a *.facts.jsonl file is the facts of
+ *   one document as `kgraph extract` writes them (KG_FACTS_JSONL); a *.json
+ *   file given directly, or a *.facts.json file found in a directory, is
+ *   the facts of one document in the external format (KG_FACTS_EXTERNAL,
+ *   "doc" defaulting to the file's id).  Inside directories *.gold.json and
+ *   other *.json files are not read: gold annotations sit beside their
+ *   texts (samples/expected, the evaluation corpus) and must not be built
+ *   into the graph of those texts.  On stdin, a JSON line with "doc" and no
+ *   "text" is facts, any other a document.  Such documents carry
+ *   kg_document.facts and no text.
  * - Errors: KG_ERR_INPUT concerns one input or document (missing file, empty
  *   directory, empty or binary document, JSON line with empty text); the
  *   reader has already moved past it, so the caller may report it and call
@@ -31,6 +41,7 @@
  *   KG_ERR_NOMEM) stops the reader: later calls return the same error.
  */
 #include "kg_extract.h"
+#include "kg_facts.h"
 #include "kg_text.h"
 
 #include <dirent.h>
@@ -132,6 +143,14 @@ static int is_jsonl_name(const char *name) {
     return has_ext(name, ".jsonl");
 }
 
+static int is_facts_jsonl_name(const char *name) {
+    return has_ext(name, ".facts.jsonl");
+}
+
+static int is_json_name(const char *name) {
+    return has_ext(name, ".json");
+}
+
 /* A README.md / readme.txt describes a corpus folder; it is not an article. */
 static int is_readme(const char *name) {
     static const char readme[] = "readme.";
@@ -141,8 +160,10 @@ static int is_readme(const char *name) {
     return 1;
 }
 
+/* What a directory walk picks up (see the file comment for *.json). */
 static int is_document_name(const char *name) {
-    return (has_ext(name, ".txt") || has_ext(name, ".md") || is_jsonl_name(name)) &&
+    return (has_ext(name, ".txt") || has_ext(name, ".md") || is_jsonl_name(name) ||
+            has_ext(name, ".facts.json")) &&
            !is_readme(name);
 }
 
@@ -234,7 +255,7 @@ static kg_status dir_set_add(dir_set *set, dev_t dev, ino_t ino, int *added) {
 
 /* ---- directory walk -------------------------------------------------------- */
 
-/* Collects the relative paths of every *.txt, *.md and *.jsonl file under dir
+/* Collects the relative paths of every document file (is_document_name) under dir
  * into files (sorted, byte order).  Directories are walked depth first with
  * their entries in byte order, each (st_dev, st_ino) once: when symbolic
  * links make a directory reachable twice, the route met first in that order
@@ -358,6 +379,13 @@ cleanup:
 
 /* ---- reader ---------------------------------------------------------------- */
 
+/* What the lines of a JSON Lines stream are. */
+typedef enum jsonl_kind {
+    JSONL_DOCUMENTS, /* {"id", "text", ...} */
+    JSONL_FACTS,     /* *.facts.jsonl */
+    JSONL_SNIFF      /* stdin: facts when a line has "doc" and no "text" */
+} jsonl_kind;
+
 struct kg_reader {
     kg_strpool *pool; /* borrowed */
     str_list inputs;  /* copies of the input arguments */
@@ -370,13 +398,15 @@ struct kg_reader {
 
     /* The JSON Lines stream being read, or NULL. */
     FILE *jsonl;
-    int jsonl_owned;          /* 0 for stdin, which is never closed */
+    int jsonl_owned; /* 0 for stdin, which is never closed */
+    jsonl_kind jsonl_kind;
     const char *jsonl_source; /* pooled */
     size_t jsonl_line;        /* number of the last line read */
     char *line;
     size_t line_cap;
 
-    char *text; /* cleaned text of the current document */
+    char *text;         /* cleaned text of the current document */
+    kg_doc_facts facts; /* facts of the current document when it was facts */
     size_t count;
 
     kg_status stopped; /* sticky error, KG_OK while the reader can go on */
@@ -418,6 +448,7 @@ static void close_jsonl(kg_reader *reader) {
         fclose(reader->jsonl);
     reader->jsonl = NULL;
     reader->jsonl_owned = 0;
+    reader->jsonl_kind = JSONL_DOCUMENTS;
     reader->jsonl_source = NULL;
     reader->jsonl_line = 0;
 }
@@ -437,6 +468,7 @@ void kg_reader_free(kg_reader *reader) {
     str_list_clear(&reader->inputs);
     free(reader->line);
     free(reader->text);
+    kg_doc_facts_clear(&reader->facts);
     free(reader);
 }
 
@@ -445,11 +477,11 @@ size_t kg_reader_count(const kg_reader *reader) {
 }
 
 /* Interns s (NULL for NULL). */
-static kg_status intern(kg_reader *reader, const char *s, size_t len, const char **out) {
+static kg_status intern(kg_strpool *pool, const char *s, size_t len, const char **out) {
     *out = NULL;
     if (s == NULL)
         return KG_OK;
-    *out = kg_strpool_intern(reader->pool, s, len);
+    *out = kg_strpool_intern(pool, s, len);
     return *out != NULL ? KG_OK : KG_ERR_NOMEM;
 }
 
@@ -485,7 +517,7 @@ static kg_status read_stream(FILE *f, const char *prefix, size_t prefix_len, cha
 }
 
 /* Parses "# key: value" into the document; unknown keys are ignored. */
-static kg_status parse_metadata_line(kg_reader *reader, const char *line, size_t len,
+static kg_status parse_metadata_line(kg_strpool *pool, const char *line, size_t len,
                                      kg_document *doc) {
     size_t k = 2, key_start, key_end;
     while (k < len && (line[k] == ' ' || line[k] == '\t'))
@@ -531,17 +563,17 @@ static kg_status parse_metadata_line(kg_reader *reader, const char *line, size_t
             return KG_OK; /* not a language tag */
         for (size_t i = 0; i < n; i++)
             lang[i] = (char)ascii_lower((unsigned char)line[k + i]);
-        return intern(reader, lang, n, field);
+        return intern(pool, lang, n, field);
     }
-    return intern(reader, line + k, v_end - k, field);
+    return intern(pool, line + k, v_end - k, field);
 }
 
 /* Turns the raw bytes of a plain-text document into *doc: binary check,
  * cleaning, metadata.  where names the source in messages; id is the
- * document id.  Takes nothing; reader->text receives the cleaned text. */
-static kg_status make_plain_doc(kg_reader *reader, const char *raw, size_t raw_len,
-                                const char *where, const char *id, kg_document *doc,
-                                kg_error *err) {
+ * document id.  Takes nothing; *text receives the cleaned text (which
+ * doc->text points into) for the caller to free. */
+static kg_status plain_doc(kg_strpool *pool, const char *raw, size_t raw_len, const char *where,
+                           const char *id, kg_document *doc, char **text, kg_error *err) {
     kg_status st = KG_OK;
     char *clean = NULL;
     size_t clean_len = 0, n_invalid = 0, first_invalid = 0;
@@ -561,7 +593,7 @@ static kg_status make_plain_doc(kg_reader *reader, const char *raw, size_t raw_l
     while (clean_len - pos >= 2 && clean[pos] == '#' && clean[pos + 1] == ' ') {
         const char *nl = memchr(clean + pos, '\n', clean_len - pos);
         size_t end = nl != NULL ? (size_t)(nl - clean) : clean_len;
-        st = parse_metadata_line(reader, clean + pos, end - pos, doc);
+        st = parse_metadata_line(pool, clean + pos, end - pos, doc);
         if (st != KG_OK)
             goto cleanup;
         pos = nl != NULL ? end + 1 : clean_len;
@@ -570,16 +602,16 @@ static kg_status make_plain_doc(kg_reader *reader, const char *raw, size_t raw_l
         st = kg_error_set(err, KG_ERR_INPUT, where, 0, 0, "empty document");
         goto cleanup;
     }
-    st = intern(reader, id, strlen(id), &doc->id);
+    st = intern(pool, id, strlen(id), &doc->id);
     if (st == KG_OK)
-        st = intern(reader, where, strlen(where), &doc->source);
+        st = intern(pool, where, strlen(where), &doc->source);
     if (st != KG_OK)
         goto cleanup;
     doc->text = clean + pos;
     doc->len = clean_len - pos;
     doc->source_line = 0;
     doc->n_invalid = n_invalid;
-    reader->text = clean; /* doc->text points into it */
+    *text = clean; /* doc->text points into it */
     clean = NULL;
 
 cleanup:
@@ -587,6 +619,26 @@ cleanup:
     if (st != KG_OK)
         memset(doc, 0, sizeof *doc);
     return st;
+}
+
+kg_status kg_document_from_bytes(kg_document *doc, char **text, kg_strpool *pool, const char *raw,
+                                 size_t len, const char *id, const char *where, kg_error *err) {
+    if (text != NULL)
+        *text = NULL;
+    if (doc == NULL || text == NULL || pool == NULL || (raw == NULL && len > 0) || id == NULL)
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "kg_document_from_bytes: NULL argument");
+    kg_status st = plain_doc(pool, raw != NULL ? raw : "", len, where != NULL ? where : id, id, doc,
+                             text, err);
+    if (st != KG_OK && st != KG_ERR_INPUT && (err == NULL || err->status != st))
+        kg_error_set(err, st, where, 0, 0, "%s", kg_strerror(st));
+    return st;
+}
+
+/* plain_doc for the reader: the cleaned text is the reader's. */
+static kg_status make_plain_doc(kg_reader *reader, const char *raw, size_t raw_len,
+                                const char *where, const char *id, kg_document *doc,
+                                kg_error *err) {
+    return plain_doc(reader->pool, raw, raw_len, where, id, doc, &reader->text, err);
 }
 
 /* Reads a plain-text file at path (id as given). */
@@ -616,6 +668,70 @@ cleanup:
     return st;
 }
 
+/* Points doc at reader->facts, just read from source (pooled) at line. */
+static void facts_doc(kg_reader *reader, const char *source, size_t line, kg_document *doc) {
+    memset(doc, 0, sizeof *doc);
+    doc->id = reader->facts.doc_id;
+    doc->lang = reader->facts.lang;
+    doc->title = reader->facts.title;
+    doc->date = reader->facts.date;
+    doc->url = reader->facts.url;
+    doc->source = source;
+    doc->source_line = line;
+    doc->facts = &reader->facts;
+}
+
+/* Reads a whole facts file in the external format (a *.json file given
+ * directly, a *.facts.json found in a directory); id is what its document
+ * id defaults to. */
+static kg_status read_facts_file(kg_reader *reader, const char *path, const char *id,
+                                 kg_document *doc, kg_error *err) {
+    kg_status st = KG_OK;
+    char *raw = NULL;
+    size_t raw_len = 0, start = 0;
+    const char *source = NULL;
+    char ebuf[128];
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        int e = errno;
+        return kg_error_set(err, (e == ENOENT || e == ENOTDIR) ? KG_ERR_INPUT : KG_ERR_IO, path, 0,
+                            0, "%s", errno_text(e, ebuf, sizeof ebuf));
+    }
+    st = read_stream(f, NULL, 0, &raw, &raw_len);
+    if (st == KG_ERR_IO)
+        st = kg_error_set(err, KG_ERR_IO, path, 0, 0, "read error: %s",
+                          errno_text(errno, ebuf, sizeof ebuf));
+    if (st != KG_OK)
+        goto cleanup;
+    if (raw_len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0)
+        start = 3;
+    if (is_blank(raw + start, raw_len - start)) {
+        st = kg_error_set(err, KG_ERR_INPUT, path, 0, 0, "empty facts file");
+        goto cleanup;
+    }
+    if ((st = intern(reader->pool, path, strlen(path), &source)) != KG_OK)
+        goto cleanup;
+    kg_facts_source src = {KG_FACTS_EXTERNAL, source, 0, id};
+    st = kg_facts_read_json(&reader->facts, reader->pool, raw + start, raw_len - start, &src, err);
+    if (st == KG_OK)
+        facts_doc(reader, source, 0, doc);
+
+cleanup:
+    fclose(f);
+    free(raw);
+    return st;
+}
+
+/* One line of facts from the JSON Lines stream being read. */
+static kg_status next_facts_line(kg_reader *reader, const char *line, size_t len, kg_document *doc,
+                                 kg_error *err) {
+    kg_facts_source src = {KG_FACTS_JSONL, reader->jsonl_source, reader->jsonl_line, NULL};
+    kg_status st = kg_facts_read_json(&reader->facts, reader->pool, line, len, &src, err);
+    if (st == KG_OK)
+        facts_doc(reader, reader->jsonl_source, reader->jsonl_line, doc);
+    return st;
+}
+
 /* Reads one optional string member ("title", ...); null counts as absent. */
 static kg_status jsonl_optional(kg_reader *reader, json_t *obj, const char *key, const char **out,
                                 kg_error *err) {
@@ -626,7 +742,7 @@ static kg_status jsonl_optional(kg_reader *reader, json_t *obj, const char *key,
     if (!json_is_string(v))
         return kg_error_set(err, KG_ERR_PARSE, reader->jsonl_source, reader->jsonl_line, 0,
                             "\"%s\" must be a string", key);
-    return intern(reader, json_string_value(v), json_string_length(v), out);
+    return intern(reader->pool, json_string_value(v), json_string_length(v), out);
 }
 
 /* Reads the next document of the JSON Lines stream; KG_FAILURE at its end. */
@@ -637,6 +753,7 @@ static kg_status next_jsonl(kg_reader *reader, kg_document *doc, kg_error *err) 
     char ebuf[128];
     const char *where = reader->jsonl_source;
     ssize_t got;
+    size_t len = 0, start = 0;
 
     for (;;) {
         errno = 0;
@@ -649,7 +766,8 @@ static kg_status next_jsonl(kg_reader *reader, kg_document *doc, kg_error *err) 
             return KG_FAILURE;
         }
         reader->jsonl_line++;
-        size_t len = (size_t)got, start = 0;
+        len = (size_t)got;
+        start = 0;
         if (reader->jsonl_line == 1 && len >= 3 && memcmp(reader->line, "\xEF\xBB\xBF", 3) == 0)
             start = 3;
         int blank = 1;
@@ -658,6 +776,8 @@ static kg_status next_jsonl(kg_reader *reader, kg_document *doc, kg_error *err) 
                     reader->line[i] == '\n';
         if (blank)
             continue;
+        if (reader->jsonl_kind == JSONL_FACTS)
+            return next_facts_line(reader, reader->line + start, len - start, doc, err);
 
         json_error_t jerr;
         obj = json_loadb(reader->line + start, len - start, JSON_DECODE_ANY, &jerr);
@@ -675,6 +795,11 @@ static kg_status next_jsonl(kg_reader *reader, kg_document *doc, kg_error *err) 
                           "expected a JSON object with \"id\" and \"text\"");
         goto cleanup;
     }
+    if (reader->jsonl_kind == JSONL_SNIFF && json_object_get(obj, "doc") != NULL &&
+        json_object_get(obj, "text") == NULL) {
+        st = next_facts_line(reader, reader->line + start, len - start, doc, err);
+        goto cleanup;
+    }
     json_t *id = json_object_get(obj, "id"), *text = json_object_get(obj, "text");
     if (!json_is_string(id) || !json_is_string(text)) {
         st = kg_error_set(err, KG_ERR_PARSE, where, reader->jsonl_line, 0,
@@ -683,7 +808,7 @@ static kg_status next_jsonl(kg_reader *reader, kg_document *doc, kg_error *err) 
     }
 
     memset(doc, 0, sizeof *doc);
-    st = intern(reader, json_string_value(id), json_string_length(id), &doc->id);
+    st = intern(reader->pool, json_string_value(id), json_string_length(id), &doc->id);
     if (st == KG_OK)
         st = jsonl_optional(reader, obj, "title", &doc->title, err);
     if (st == KG_OK)
@@ -721,11 +846,11 @@ cleanup:
     return st;
 }
 
-/* Starts streaming the JSON Lines file at path. */
-static kg_status open_jsonl(kg_reader *reader, const char *path, kg_error *err) {
+/* Starts streaming the JSON Lines file at path, whose lines are kind. */
+static kg_status open_jsonl(kg_reader *reader, const char *path, jsonl_kind kind, kg_error *err) {
     char ebuf[128];
     const char *source = NULL;
-    kg_status st = intern(reader, path, strlen(path), &source);
+    kg_status st = intern(reader->pool, path, strlen(path), &source);
     if (st != KG_OK)
         return st;
     FILE *f = fopen(path, "rb");
@@ -736,6 +861,7 @@ static kg_status open_jsonl(kg_reader *reader, const char *path, kg_error *err) 
     }
     reader->jsonl = f;
     reader->jsonl_owned = 1;
+    reader->jsonl_kind = kind;
     reader->jsonl_source = source;
     reader->jsonl_line = 0;
     return KG_OK;
@@ -773,11 +899,12 @@ static kg_status read_stdin(kg_reader *reader, kg_document *doc, kg_error *err) 
     }
     if (c == '{') {
         ungetc(c, stdin);
-        st = intern(reader, KG_STDIN_WHERE, strlen(KG_STDIN_WHERE), &reader->jsonl_source);
+        st = intern(reader->pool, KG_STDIN_WHERE, strlen(KG_STDIN_WHERE), &reader->jsonl_source);
         if (st != KG_OK)
             goto cleanup;
         reader->jsonl = stdin;
         reader->jsonl_owned = 0;
+        reader->jsonl_kind = JSONL_SNIFF;
         reader->jsonl_line = newlines; /* blank lines already consumed */
         st = KG_FAILURE;
         goto cleanup;
@@ -829,7 +956,10 @@ static kg_status reader_step(kg_reader *reader, kg_document *doc, kg_error *err)
             if (path == NULL)
                 return KG_ERR_NOMEM;
             if (is_jsonl_name(rel))
-                st = open_jsonl(reader, path, err);
+                st = open_jsonl(reader, path,
+                                is_facts_jsonl_name(rel) ? JSONL_FACTS : JSONL_DOCUMENTS, err);
+            else if (is_json_name(rel))
+                st = read_facts_file(reader, path, rel, doc, err);
             else
                 st = read_plain_file(reader, path, rel, doc, err);
             free(path);
@@ -858,7 +988,7 @@ static kg_status reader_step(kg_reader *reader, kg_document *doc, kg_error *err)
             st = collect_files(input, &sb, &files, err);
             if (st == KG_OK && files.n == 0)
                 st = kg_error_set(err, KG_ERR_INPUT, input, 0, 0,
-                                  "no .txt, .md or .jsonl files in this directory");
+                                  "no .txt, .md, .jsonl or .facts.json files in this directory");
             if (st != KG_OK) {
                 str_list_clear(&files);
                 return st;
@@ -871,11 +1001,14 @@ static kg_status reader_step(kg_reader *reader, kg_document *doc, kg_error *err)
             continue;
         }
         if (is_jsonl_name(input)) {
-            st = open_jsonl(reader, input, err);
+            st = open_jsonl(reader, input,
+                            is_facts_jsonl_name(input) ? JSONL_FACTS : JSONL_DOCUMENTS, err);
             if (st != KG_OK)
                 return st;
             continue;
         }
+        if (is_json_name(input))
+            return read_facts_file(reader, input, base_name(input), doc, err);
         return read_plain_file(reader, input, base_name(input), doc, err);
     }
 }
@@ -894,6 +1027,7 @@ kg_status kg_reader_next(kg_reader *reader, kg_document *doc, kg_error *err) {
     }
     free(reader->text);
     reader->text = NULL;
+    kg_doc_facts_clear(&reader->facts);
 
     st = reader_step(reader, doc, &local);
     if (st == KG_OK) {

@@ -358,7 +358,7 @@ START_TEST(test_directory_without_documents_is_reported) {
     put(dir, "data.csv", "a,b");
     open_one(dir);
     kg_error err;
-    next_error(KG_ERR_INPUT, dir, "no .txt, .md or .jsonl files", &err);
+    next_error(KG_ERR_INPUT, dir, "no .txt, .md, .jsonl or .facts.json files", &err);
     next_end();
     free(dir);
 }

@@ -1,0 +1,139 @@
+/* test_outfile.c — Check suite for atomic output files (graph/kg_outfile.c):
+ * a committed file appears whole, an aborted or failed one leaves the
+ * previous file and no temporary file behind. */
+#include "kg_outfile.h"
+#include "kg_test_util.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+/* Number of entries in dir other than "." and "..". */
+static size_t count_entries(const char *dir) {
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    size_t n = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL)
+        n += strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+START_TEST(test_commit_replaces_the_file_and_keeps_its_mode) {
+    char *dir = kgt_temp_dir("outfile-commit");
+    char *path = kgt_path(dir, "out.facts.jsonl");
+    ck_assert_int_eq(kgt_write_file(path, "old\n", 4), 0);
+    ck_assert_int_eq(chmod(path, 0640), 0);
+    kg_outfile *f = NULL;
+    kg_error err;
+    ck_assert_int_eq(kg_outfile_open(&f, path, &err), KG_OK);
+    fputs("new line\n", kg_outfile_stream(f));
+    /* not there until committed */
+    char *now = kgt_read_file(path, NULL);
+    ck_assert_str_eq(now, "old\n");
+    free(now);
+    ck_assert_uint_eq(count_entries(dir), 2);
+    ck_assert_int_eq(kg_outfile_commit(f, &err), KG_OK);
+    now = kgt_read_file(path, NULL);
+    ck_assert_str_eq(now, "new line\n");
+    free(now);
+    struct stat sb;
+    ck_assert_int_eq(stat(path, &sb), 0);
+    ck_assert_uint_eq(sb.st_mode & 0777, 0640);
+    ck_assert_uint_eq(count_entries(dir), 1);
+    free(path);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_abort_leaves_the_previous_file) {
+    char *dir = kgt_temp_dir("outfile-abort");
+    char *path = kgt_path(dir, "keep.txt");
+    ck_assert_int_eq(kgt_write_file(path, "previous", 8), 0);
+    kg_outfile *f = NULL;
+    ck_assert_int_eq(kg_outfile_open(&f, path, NULL), KG_OK);
+    fputs("half of it", kg_outfile_stream(f));
+    kg_outfile_abort(f);
+    char *now = kgt_read_file(path, NULL);
+    ck_assert_str_eq(now, "previous");
+    free(now);
+    ck_assert_uint_eq(count_entries(dir), 1);
+    kg_outfile_abort(NULL);
+    free(path);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_bad_paths_are_reported) {
+    kg_outfile *f = NULL;
+    kg_error err;
+    char *dir = kgt_temp_dir("outfile-bad");
+    char *missing = kgt_path(dir, "no/such/dir/x.json");
+    ck_assert_int_eq(kg_outfile_open(&f, missing, &err), KG_ERR_IO);
+    ck_assert_ptr_null(f);
+    ck_assert_str_eq(err.where, missing);
+    ck_assert_int_eq(kg_outfile_open(&f, "", &err), KG_ERR_USAGE);
+    ck_assert_int_eq(kg_outfile_open(&f, "some/dir/", &err), KG_ERR_USAGE);
+    ck_assert_int_eq(kg_outfile_commit(NULL, &err), KG_ERR_USAGE);
+    ck_assert_ptr_null(kg_outfile_stream(NULL));
+    free(missing);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_a_write_error_fails_the_commit) {
+    /* A file size limit makes writes fail with EFBIG, as a full disk would
+     * (SIGXFSZ ignored so that the process is not stopped). */
+    char *dir = kgt_temp_dir("outfile-werr");
+    char *path = kgt_path(dir, "w.txt");
+    ck_assert_int_eq(kgt_write_file(path, "before", 6), 0);
+    kg_outfile *f = NULL;
+    kg_error err;
+    ck_assert_int_eq(kg_outfile_open(&f, path, &err), KG_OK);
+    struct rlimit old, small;
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    small = old;
+    small.rlim_cur = 1024;
+    void (*previous)(int) = signal(SIGXFSZ, SIG_IGN);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+    for (int i = 0; i < 100; i++)
+        fputs("0123456789012345678901234567890123456789012345678901234567890123456789\n",
+              kg_outfile_stream(f));
+    kg_status st = kg_outfile_commit(f, &err);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, previous);
+    ck_assert_int_eq(st, KG_ERR_IO);
+    ck_assert_str_eq(err.where, path);
+    char *now = kgt_read_file(path, NULL);
+    ck_assert_str_eq(now, "before");
+    free(now);
+    ck_assert_uint_eq(count_entries(dir), 1);
+    free(path);
+    free(dir);
+}
+END_TEST
+
+static Suite *outfile_suite(void) {
+    Suite *s = suite_create("outfile");
+    TCase *tc = tcase_create("outfile");
+    tcase_add_test(tc, test_commit_replaces_the_file_and_keeps_its_mode);
+    tcase_add_test(tc, test_abort_leaves_the_previous_file);
+    tcase_add_test(tc, test_bad_paths_are_reported);
+    tcase_add_test(tc, test_a_write_error_fails_the_commit);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void) {
+    SRunner *sr = srunner_create(outfile_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
