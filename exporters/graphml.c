@@ -91,11 +91,12 @@ typedef enum node_string {
     NODE_LANG,
     NODE_ALIASES,
     NODE_DOCUMENTS,
+    NODE_DATE,
     NODE_STRING_COUNT
 } node_string;
 
 static const char *const node_string_names[NODE_STRING_COUNT] = {
-    "id", "iri", "labels", "entity_type", "name", "lang", "aliases", "documents",
+    "id", "iri", "labels", "entity_type", "name", "lang", "aliases", "documents", "date",
 };
 
 static kg_status node_strings(graphml_ctx *c, node_string which) {
@@ -134,6 +135,9 @@ static kg_status node_strings(graphml_ctx *c, node_string which) {
             break;
         case NODE_DOCUMENTS:
             value = joined(c, e->documents, e->n_documents);
+            break;
+        case NODE_DATE:
+            value = e->date;
             break;
         case NODE_STRING_COUNT:
             break;

@@ -1,9 +1,16 @@
-/* json.c — the graph as NetworkX node-link JSON (jansson).
+/* json.c — the graph as JSON (jansson): NetworkX node-link data, or
+ * Cytoscape.js elements.
  *
- * Loadable by networkx.node_link_graph (edges under "links", multigraph,
- * directed).  The whole document is built as a jansson tree and dumped with
- * sorted keys, so output depends only on the graph.  The contract (every key
- * and its meaning) is docs/formats.md; tests/test_exporters.c checks it.
+ * Node-link is loadable by networkx.node_link_graph (edges under "links",
+ * multigraph, directed); the Cytoscape.js style by cytoscape({elements}) or
+ * cy.json().  The document is streamed: the frame (top-level keys, arrays) is
+ * written here, and each node, link and the graph header is built as one
+ * small jansson object and dumped with sorted keys, one-space indentation and
+ * 12 significant digits, re-indented to its depth.  The bytes are exactly
+ * those of dumping the whole tree at once with the same flags, but memory
+ * stays at one object.  The contract (every key and its meaning) is
+ * docs/formats.md, its JSON Schema docs/graph.schema.json;
+ * tests/test_exporters.c checks both.
  */
 #include "kg_export_internal.h"
 
@@ -128,6 +135,38 @@ fail:
     return NULL;
 }
 
+/* The audit trail of entity i: the merges that made it one node, from
+ * kg_resolved.merges (sorted by entity, so found by bisection). */
+static json_t *merges_json(const kg_resolved *data, size_t i) {
+    size_t lo = 0, hi = data->n_merges;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (data->merges[mid].entity < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    json_t *arr = json_array();
+    for (size_t k = lo; arr != NULL && k < data->n_merges && data->merges[k].entity == i; k++) {
+        const kg_merge *m = &data->merges[k];
+        json_t *o = json_object(), *forms = json_array();
+        int bad = o == NULL || forms == NULL;
+        bad |= bad || json_array_append_new(forms, jstr(m->form_a)) != 0 ||
+               json_array_append_new(forms, jstr(m->form_b)) != 0;
+        bad |= set(o, "forms", forms);
+        forms = NULL;
+        bad |= set(o, "rule", jstr(m->rule));
+        bad |= set(o, "score", jreal(m->score));
+        bad |= set_opt_str(o, "detail", m->detail);
+        json_decref(forms);
+        if (bad || json_array_append_new(arr, o) != 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
 static json_t *node_json(const kg_graph *graph, size_t i) {
     const kg_entity *e = &graph->data->entities[i];
     json_t *o = json_object(), *labels = json_object(), *centrality = json_object();
@@ -150,6 +189,8 @@ static json_t *node_json(const kg_graph *graph, size_t i) {
     bad |= set(o, "aliases", string_array(e->aliases, e->n_aliases));
     bad |= set(o, "mentions", jint(e->mentions));
     bad |= set(o, "documents", string_array(e->documents, e->n_documents));
+    bad |= set_opt_str(o, "date", e->date);
+    bad |= set(o, "merges", merges_json(graph->data, i));
     bad |= set(o, "centrality", centrality);
     labels = centrality = NULL;
 done:
@@ -183,17 +224,30 @@ static json_t *evidence_json(const kg_evidence *ev) {
 
 /* The link's "key" must be unique among the links between one pair of nodes
  * (networkx multigraph key): the resolver merges relations equal in
- * (subject, object, type, role), so "type" or "type:role" is. */
-static json_t *link_json(const kg_graph *graph, size_t j, kg_buf *key) {
+ * (subject, object, type, role), so "type" or "type:role" is.  "iri" is the
+ * relation's statement IRI in the RDF outputs; with id_key, its local part
+ * ("relation/<16 hex>") is also stored under that key (Cytoscape.js edge
+ * ids). */
+static json_t *link_json(const kg_graph *graph, size_t j, kg_buf *key, const char *id_key) {
     const kg_relation *r = &graph->data->relations[j];
     const kg_entity *entities = graph->data->entities;
     const char *type = kg_relation_type_name(r->type);
     if (type == NULL)
         type = "unknown";
     json_t *o = json_object(), *evidence = json_array();
+    char local[KG_EXPORT_RELATION_LOCAL_SIZE];
     int bad = o == NULL || evidence == NULL;
     if (bad)
         goto done;
+    kg_export_relation_local(kg_export_relation_key(graph, r, key), local);
+    bad |= key->failed;
+    if (id_key != NULL)
+        bad |= set(o, id_key, jstr(local));
+    kg_buf_reset(key);
+    kg_buf_puts(key, graph->base_iri);
+    kg_buf_puts(key, local);
+    bad |= key->failed;
+    bad |= set(o, "iri", jstr(key->data));
     kg_buf_reset(key);
     kg_buf_puts(key, type);
     if (r->role != NULL) {
@@ -222,10 +276,123 @@ done:
     return o;
 }
 
-kg_status kg_export_json(const kg_graph *graph, FILE *out, kg_error *err) {
+/* ---- streaming ------------------------------------------------------------------ */
+
+/* The flags of every dump: what the whole tree used to be dumped with. */
+#define DUMP_FLAGS (JSON_SORT_KEYS | JSON_INDENT(1) | JSON_REAL_PRECISION(12))
+
+typedef struct json_stream {
+    FILE *out;
+    size_t depth; /* spaces after every newline of the value being dumped */
+    bool nomem;   /* an object could not be built */
+    int errnum;   /* first write error */
+} json_stream;
+
+static void raw(json_stream *s, const char *text) {
+    if (s->errnum == 0 && fputs(text, s->out) == EOF)
+        s->errnum = errno != 0 ? errno : EIO;
+}
+
+static void newline(json_stream *s, size_t depth) {
+    raw(s, "\n");
+    for (size_t i = 0; i < depth && s->errnum == 0; i++)
+        if (fputc(' ', s->out) == EOF)
+            s->errnum = errno != 0 ? errno : EIO;
+}
+
+/* jansson's output with the indentation of the current depth added after
+ * each newline: strings are escaped, so every newline is structural. */
+static int dump_callback(const char *buffer, size_t size, void *data) {
+    json_stream *s = data;
+    size_t start = 0;
+    for (size_t i = 0; i < size && s->errnum == 0; i++) {
+        if (buffer[i] != '\n')
+            continue;
+        if (fwrite(buffer + start, 1, i - start, s->out) != i - start)
+            s->errnum = errno != 0 ? errno : EIO;
+        newline(s, s->depth);
+        start = i + 1;
+    }
+    if (s->errnum == 0 && start < size &&
+        fwrite(buffer + start, 1, size - start, s->out) != size - start)
+        s->errnum = errno != 0 ? errno : EIO;
+    return s->errnum == 0 ? 0 : -1;
+}
+
+/* Dumps value (stolen: released here, NULL meaning out of memory) as if it
+ * stood at depth in the whole tree. */
+static void emit(json_stream *s, json_t *value, size_t depth) {
+    if (value == NULL) {
+        s->nomem = true;
+        return;
+    }
+    if (s->errnum == 0 && !s->nomem) {
+        s->depth = depth;
+        if (json_dump_callback(value, dump_callback, s, DUMP_FLAGS) != 0 && s->errnum == 0)
+            s->errnum = EIO;
+    }
+    json_decref(value);
+}
+
+/* "key": with the separator and indentation of an object member at depth. */
+static void member(json_stream *s, const char *key, size_t depth, bool first) {
+    if (!first)
+        raw(s, ",");
+    newline(s, depth);
+    raw(s, "\"");
+    raw(s, key);
+    raw(s, "\": ");
+}
+
+typedef enum element_kind { ELEMENT_NODE, ELEMENT_LINK } element_kind;
+
+/* The JSON of node or link i, as an item of its array in the style given. */
+static json_t *element_json(const kg_graph *graph, kg_json_style style, element_kind kind, size_t i,
+                            kg_buf *key) {
+    json_t *data = kind == ELEMENT_NODE
+                       ? node_json(graph, i)
+                       : link_json(graph, i, key, style == KG_JSON_CYTOSCAPE ? "id" : NULL);
+    if (style != KG_JSON_CYTOSCAPE || data == NULL)
+        return data;
+    /* Cytoscape.js: {"classes": type, "data": {...}, "group": "nodes"|"edges"}. */
+    json_t *o = json_object();
+    if (o == NULL) {
+        json_decref(data);
+        return NULL;
+    }
+    int bad = set(o, "classes", jstr(json_string_value(json_object_get(data, "type"))));
+    bad |= set(o, "group", jstr(kind == ELEMENT_NODE ? "nodes" : "edges"));
+    bad |= set(o, "data", data);
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* An array of every node or link, its "[" already positioned at depth - 1. */
+static void element_array(json_stream *s, const kg_graph *graph, kg_json_style style,
+                          element_kind kind, size_t depth, kg_buf *key) {
+    size_t n = kind == ELEMENT_NODE ? graph->data->n_entities : graph->data->n_relations;
+    if (n == 0) {
+        raw(s, "[]");
+        return;
+    }
+    raw(s, "[");
+    for (size_t i = 0; i < n && s->errnum == 0 && !s->nomem; i++) {
+        if (i > 0)
+            raw(s, ",");
+        newline(s, depth);
+        emit(s, element_json(graph, style, kind, i, key), depth);
+    }
+    newline(s, depth - 1);
+    raw(s, "]");
+}
+
+static kg_status export_json(const kg_graph *graph, kg_json_style style, FILE *out, kg_error *err) {
     kg_status status = KG_OK;
-    json_t *root = NULL, *nodes = NULL, *links = NULL;
     kg_buf key = KG_BUF_INIT;
+    json_stream s = {out, 0, false, 0};
 
     if (graph == NULL || graph->data == NULL || out == NULL)
         return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no graph or no output stream");
@@ -239,38 +406,48 @@ kg_status kg_export_json(const kg_graph *graph, FILE *out, kg_error *err) {
             return kg_error_set(err, KG_ERR_INTERNAL, NULL, 0, 0,
                                 "relation %zu refers to an entity that does not exist", j);
 
-    root = json_object();
-    nodes = json_array();
-    links = json_array();
-    int bad = root == NULL || nodes == NULL || links == NULL;
-    for (size_t i = 0; i < data->n_entities && !bad; i++)
-        bad |= json_array_append_new(nodes, node_json(graph, i)) != 0;
-    for (size_t j = 0; j < data->n_relations && !bad; j++)
-        bad |= json_array_append_new(links, link_json(graph, j, &key)) != 0;
-    if (!bad) {
-        bad |= set(root, "directed", json_true());
-        bad |= set(root, "multigraph", json_true());
-        bad |= set(root, "graph", graph_json(graph));
-        bad |= set(root, "nodes", nodes);
-        bad |= set(root, "links", links);
-        nodes = links = NULL;
+    /* Keys in byte order, as JSON_SORT_KEYS would put them. */
+    raw(&s, "{");
+    if (style == KG_JSON_CYTOSCAPE) {
+        member(&s, "data", 1, true);
+        emit(&s, graph_json(graph), 1);
+        member(&s, "elements", 1, false);
+        raw(&s, "{");
+        member(&s, "edges", 2, true);
+        element_array(&s, graph, style, ELEMENT_LINK, 3, &key);
+        member(&s, "nodes", 2, false);
+        element_array(&s, graph, style, ELEMENT_NODE, 3, &key);
+        newline(&s, 1);
+        raw(&s, "}");
+    } else {
+        member(&s, "directed", 1, true);
+        raw(&s, "true");
+        member(&s, "graph", 1, false);
+        emit(&s, graph_json(graph), 1);
+        member(&s, "links", 1, false);
+        element_array(&s, graph, style, ELEMENT_LINK, 2, &key);
+        member(&s, "multigraph", 1, false);
+        raw(&s, "true");
+        member(&s, "nodes", 1, false);
+        element_array(&s, graph, style, ELEMENT_NODE, 2, &key);
     }
-    if (bad) {
+    newline(&s, 0);
+    raw(&s, "}\n");
+
+    if (s.nomem)
         status = kg_error_set(err, KG_ERR_NOMEM, NULL, 0, 0, "out of memory building the JSON");
-        goto cleanup;
-    }
-
-    if (json_dumpf(root, out, JSON_SORT_KEYS | JSON_INDENT(1) | JSON_REAL_PRECISION(12)) != 0 ||
-        fputc('\n', out) == EOF) {
-        status = kg_export_write_error(err, errno);
-        goto cleanup;
-    }
-    status = kg_export_flush(out, err);
-
-cleanup:
-    json_decref(root);
-    json_decref(nodes);
-    json_decref(links);
+    else if (s.errnum != 0)
+        status = kg_export_write_error(err, s.errnum);
+    else
+        status = kg_export_flush(out, err);
     kg_buf_clear(&key);
     return status;
+}
+
+kg_status kg_export_json(const kg_graph *graph, FILE *out, kg_error *err) {
+    return export_json(graph, KG_JSON_NODE_LINK, out, err);
+}
+
+kg_status kg_export_cytoscape(const kg_graph *graph, FILE *out, kg_error *err) {
+    return export_json(graph, KG_JSON_CYTOSCAPE, out, err);
 }

@@ -1,12 +1,16 @@
 /* kg_export.c — format names, dispatch, the atomic file writer, and the
- * helpers every writer shares (IRIs, text repair, centrality table, write
- * errors).  The writers themselves are turtle.c, graphml.c and json.c. */
+ * helpers every writer shares (IRIs, text repair, centrality table, relation
+ * keys, numbers, write errors).  The writers themselves are rdf.c (Turtle,
+ * N-Triples, N-Quads), graphml.c, json.c (node-link and Cytoscape.js) and
+ * csv.c. */
 #include "kg_export_internal.h"
 
 #include "kg_text.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -88,14 +92,26 @@ void kg_buf_clear(kg_buf *buf) {
 static const struct {
     kg_format format;
     const char *name;
-    const char *filename;
+    const char *files[2]; /* second NULL for one-file formats */
 } format_table[] = {
-    {KG_FORMAT_TTL, "ttl", "graph.ttl"},
-    {KG_FORMAT_GRAPHML, "graphml", "graph.graphml"},
-    {KG_FORMAT_JSON, "json", "graph.json"},
+    {KG_FORMAT_TTL, "ttl", {"graph.ttl", NULL}},
+    {KG_FORMAT_NT, "nt", {"graph.nt", NULL}},
+    {KG_FORMAT_NQ, "nq", {"graph.nq", NULL}},
+    {KG_FORMAT_GRAPHML, "graphml", {"graph.graphml", NULL}},
+    {KG_FORMAT_JSON, "json", {"graph.json", NULL}},
+    {KG_FORMAT_CSV, "csv", {"nodes.csv", "relationships.csv"}},
 };
 
 #define N_FORMATS (sizeof format_table / sizeof format_table[0])
+
+/* Other names accepted in a format list. */
+static const struct {
+    const char *name;
+    unsigned formats;
+} format_aliases[] = {
+    {"turtle", KG_FORMAT_TTL}, {"ntriples", KG_FORMAT_NT}, {"n-triples", KG_FORMAT_NT},
+    {"nquads", KG_FORMAT_NQ},  {"n-quads", KG_FORMAT_NQ},  {"all", KG_FORMAT_ALL},
+};
 
 /* ASCII-only case-insensitive comparison of s[0..len) with a lower-case
  * word: format names must not depend on the locale. */
@@ -110,6 +126,16 @@ static bool word_equals(const char *s, size_t len, const char *word) {
             return false;
     }
     return true;
+}
+
+static unsigned format_by_name(const char *s, size_t len) {
+    for (size_t i = 0; i < N_FORMATS; i++)
+        if (word_equals(s, len, format_table[i].name))
+            return format_table[i].format;
+    for (size_t i = 0; i < sizeof format_aliases / sizeof format_aliases[0]; i++)
+        if (word_equals(s, len, format_aliases[i].name))
+            return format_aliases[i].formats;
+    return 0;
 }
 
 kg_status kg_format_parse_list(const char *list, unsigned *out, kg_error *err) {
@@ -128,18 +154,13 @@ kg_status kg_format_parse_list(const char *list, unsigned *out, kg_error *err) {
         if (n == 0)
             return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0,
                                 "empty item in output format list '%s'", list);
-        if (word_equals(p, n, "ttl") || word_equals(p, n, "turtle"))
-            set |= KG_FORMAT_TTL;
-        else if (word_equals(p, n, "graphml"))
-            set |= KG_FORMAT_GRAPHML;
-        else if (word_equals(p, n, "json"))
-            set |= KG_FORMAT_JSON;
-        else if (word_equals(p, n, "all"))
-            set |= KG_FORMAT_ALL;
-        else
+        unsigned formats = format_by_name(p, n);
+        if (formats == 0)
             return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0,
-                                "unknown output format '%.*s' (expected ttl, graphml, json or all)",
+                                "unknown output format '%.*s' (expected ttl, nt, nq, graphml, "
+                                "json, csv or all)",
                                 (int)n, p);
+        set |= formats;
         if (comma == NULL)
             break;
         p = comma + 1;
@@ -149,34 +170,93 @@ kg_status kg_format_parse_list(const char *list, unsigned *out, kg_error *err) {
     return KG_OK;
 }
 
-const char *kg_format_name(kg_format format) {
+kg_status kg_json_style_parse(const char *name, kg_json_style *out, kg_error *err) {
+    size_t n = name != NULL ? strlen(name) : 0;
+    kg_json_style style;
+    if (name != NULL && (word_equals(name, n, "node-link") || word_equals(name, n, "nodelink")))
+        style = KG_JSON_NODE_LINK;
+    else if (name != NULL && word_equals(name, n, "cytoscape"))
+        style = KG_JSON_CYTOSCAPE;
+    else
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0,
+                            "unknown JSON style '%s' (expected node-link or cytoscape)",
+                            name != NULL ? name : "");
+    if (out != NULL)
+        *out = style;
+    return KG_OK;
+}
+
+static int format_index(kg_format format) {
     for (size_t i = 0; i < N_FORMATS; i++)
         if (format_table[i].format == format)
-            return format_table[i].name;
-    return NULL;
+            return (int)i;
+    return -1;
+}
+
+const char *kg_format_name(kg_format format) {
+    int i = format_index(format);
+    return i >= 0 ? format_table[i].name : NULL;
 }
 
 const char *kg_format_filename(kg_format format) {
-    for (size_t i = 0; i < N_FORMATS; i++)
-        if (format_table[i].format == format)
-            return format_table[i].filename;
-    return NULL;
+    int i = format_index(format);
+    return i >= 0 && format_table[i].files[1] == NULL ? format_table[i].files[0] : NULL;
 }
 
-kg_status kg_export(const kg_graph *graph, kg_format format, FILE *out, kg_error *err) {
-    if (graph == NULL || out == NULL)
-        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no graph or no output stream");
+size_t kg_format_file_count(kg_format format) {
+    int i = format_index(format);
+    if (i < 0)
+        return 0;
+    return format_table[i].files[1] != NULL ? 2 : 1;
+}
+
+const char *kg_format_file_name(kg_format format, size_t k) {
+    return k < kg_format_file_count(format) ? format_table[format_index(format)].files[k] : NULL;
+}
+
+static const kg_export_options default_options = KG_EXPORT_OPTIONS_INIT;
+
+/* The writer of file k of format. */
+static kg_status write_part(const kg_graph *graph, kg_format format, size_t k,
+                            const kg_export_options *options, FILE *out, kg_error *err) {
     switch (format) {
     case KG_FORMAT_TTL:
         return kg_export_turtle(graph, out, err);
+    case KG_FORMAT_NT:
+        return kg_export_ntriples(graph, out, err);
+    case KG_FORMAT_NQ:
+        return kg_export_nquads(graph, out, err);
     case KG_FORMAT_GRAPHML:
         return kg_export_graphml(graph, out, err);
     case KG_FORMAT_JSON:
-        return kg_export_json(graph, out, err);
+        return options->json_style == KG_JSON_CYTOSCAPE ? kg_export_cytoscape(graph, out, err)
+                                                        : kg_export_json(graph, out, err);
+    case KG_FORMAT_CSV:
+        return k == 0 ? kg_export_csv_nodes(graph, out, err)
+                      : kg_export_csv_relationships(graph, out, err);
     default:
         return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0,
                             "export needs exactly one format, not the set 0x%x", (unsigned)format);
     }
+}
+
+kg_status kg_export_with(const kg_graph *graph, kg_format format, const kg_export_options *options,
+                         FILE *out, kg_error *err) {
+    if (kg_format_file_count(format) == 0)
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0,
+                            "export needs exactly one format, not the set 0x%x", (unsigned)format);
+    if (kg_format_file_count(format) > 1)
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0,
+                            "%s writes %zu files (%s, %s): write it into a directory",
+                            kg_format_name(format), kg_format_file_count(format),
+                            kg_format_file_name(format, 0), kg_format_file_name(format, 1));
+    if (graph == NULL || out == NULL)
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no graph or no output stream");
+    return write_part(graph, format, 0, options != NULL ? options : &default_options, out, err);
+}
+
+kg_status kg_export(const kg_graph *graph, kg_format format, FILE *out, kg_error *err) {
+    return kg_export_with(graph, format, NULL, out, err);
 }
 
 /* ---- atomic file writing ----------------------------------------------------- */
@@ -218,95 +298,177 @@ static kg_status io_error(kg_error *err, const char *path, const char *what, int
                         strerror(errnum != 0 ? errnum : EIO));
 }
 
-kg_status kg_export_file(const kg_graph *graph, kg_format format, const char *path, kg_error *err) {
-    kg_status status = KG_OK;
-    char *tmp = NULL;
+/* One output file being written: the temporary file next to its target
+ * ("<dir>/.<name>.tmp-XXXXXX", so that rename() stays on one file system and
+ * is atomic) and the stream on it.  Initialise with ATOMIC_FILE_INIT. */
+typedef struct atomic_file {
+    const char *path; /* target, borrowed */
+    size_t dir_len;   /* bytes of path up to and including the last '/' */
+    char *tmp;        /* owned */
+    FILE *file;
+    bool tmp_exists;
+} atomic_file;
+
+#define ATOMIC_FILE_INIT                                                                           \
+    { NULL, 0, NULL, NULL, false }
+
+/* Creates the temporary file for path (borrowed: must outlive af) and opens
+ * a stream on it with the mode the target has, or the one a newly created
+ * file would get. */
+static kg_status atomic_open(atomic_file *af, const char *path, kg_error *err) {
     int fd = -1;
-    FILE *file = NULL;
-    bool tmp_exists = false;
-
-    if (path == NULL || path[0] == '\0')
-        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no output path given");
-    if (kg_format_name(format) == NULL)
-        return kg_export(graph, format, NULL, err);
-
-    /* The temporary file sits next to the target so that rename() stays on
-     * one file system and is atomic: "<dir>/.<name>.tmp-XXXXXX". */
+    af->path = path;
     const char *slash = strrchr(path, '/');
-    size_t dir_len = slash != NULL ? (size_t)(slash - path) + 1 : 0;
-    const char *name = path + dir_len;
+    af->dir_len = slash != NULL ? (size_t)(slash - path) + 1 : 0;
+    const char *name = path + af->dir_len;
     if (name[0] == '\0')
         return kg_error_set(err, KG_ERR_USAGE, path, 0, 0, "output path names a directory");
     static const char suffix[] = ".tmp-XXXXXX";
-    size_t tmp_size = dir_len + 1 + strlen(name) + sizeof suffix;
-    tmp = malloc(tmp_size);
-    if (tmp == NULL) {
-        status = kg_error_set(err, KG_ERR_NOMEM, path, 0, 0, "out of memory");
-        goto cleanup;
-    }
-    memcpy(tmp, path, dir_len);
-    snprintf(tmp + dir_len, tmp_size - dir_len, ".%s%s", name, suffix);
+    size_t tmp_size = af->dir_len + 1 + strlen(name) + sizeof suffix;
+    af->tmp = malloc(tmp_size);
+    if (af->tmp == NULL)
+        return kg_error_set(err, KG_ERR_NOMEM, path, 0, 0, "out of memory");
+    memcpy(af->tmp, path, af->dir_len);
+    snprintf(af->tmp + af->dir_len, tmp_size - af->dir_len, ".%s%s", name, suffix);
 
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        status = io_error(err, path, "cannot create a temporary file in its directory", errno);
-        goto cleanup;
-    }
-    tmp_exists = true;
+    fd = mkstemp(af->tmp);
+    if (fd < 0)
+        return io_error(err, path, "cannot create a temporary file in its directory", errno);
+    af->tmp_exists = true;
 
-    /* mkstemp makes the file 0600; give it the mode the target has, or the
-     * one a newly created file would get. */
+    /* mkstemp makes the file 0600. */
     struct stat target;
     mode_t mode = (stat(path, &target) == 0 && S_ISREG(target.st_mode)) ? (target.st_mode & 07777)
                                                                         : (0666 & ~current_umask());
     if (fchmod(fd, mode) != 0) {
-        status = io_error(err, path, "cannot set the permissions of the temporary file", errno);
-        goto cleanup;
+        kg_status status =
+            io_error(err, path, "cannot set the permissions of the temporary file", errno);
+        close(fd);
+        return status;
     }
+    af->file = fdopen(fd, "wb");
+    if (af->file == NULL) {
+        kg_status status = io_error(err, path, "cannot open the temporary file", errno);
+        close(fd);
+        return status;
+    }
+    return KG_OK;
+}
 
-    file = fdopen(fd, "wb");
-    if (file == NULL) {
-        status = io_error(err, path, "cannot open the temporary file", errno);
-        goto cleanup;
-    }
-    fd = -1; /* now owned by file */
+/* Flushes, syncs and closes the temporary file. */
+static kg_status atomic_finish(atomic_file *af, kg_error *err) {
+    if (fflush(af->file) != 0 || ferror(af->file))
+        return io_error(err, af->path, "write failed", errno);
+    if (fsync(fileno(af->file)) != 0)
+        return io_error(err, af->path, "cannot sync to disk", errno);
+    int rc = fclose(af->file);
+    af->file = NULL;
+    if (rc != 0)
+        return io_error(err, af->path, "write failed", errno);
+    return KG_OK;
+}
 
-    status = kg_export(graph, format, file, err);
-    if (status != KG_OK) {
-        /* A write error is about this file; the writer could not know its name. */
-        if (status == KG_ERR_IO && err != NULL && err->where[0] == '\0')
-            snprintf(err->where, sizeof err->where, "%s", path);
-        goto cleanup;
+/* Renames the finished temporary file over the target. */
+static kg_status atomic_commit(atomic_file *af, kg_error *err) {
+    if (rename(af->tmp, af->path) != 0)
+        return io_error(err, af->path, "cannot replace the file", errno);
+    af->tmp_exists = false;
+    sync_directory(af->path, af->dir_len);
+    return KG_OK;
+}
+
+/* Closes and removes whatever is left of af; safe on ATOMIC_FILE_INIT. */
+static void atomic_discard(atomic_file *af) {
+    if (af->file != NULL)
+        fclose(af->file);
+    af->file = NULL;
+    if (af->tmp_exists)
+        unlink(af->tmp);
+    af->tmp_exists = false;
+    free(af->tmp);
+    af->tmp = NULL;
+}
+
+/* Runs the writer of file k into af; a write error is about this file, whose
+ * name the writer could not know. */
+static kg_status atomic_write(atomic_file *af, const kg_graph *graph, kg_format format, size_t k,
+                              const kg_export_options *options, kg_error *err) {
+    kg_status status = write_part(graph, format, k, options, af->file, err);
+    if (status == KG_ERR_IO && err != NULL && err->where[0] == '\0')
+        snprintf(err->where, sizeof err->where, "%s", af->path);
+    if (status == KG_OK)
+        status = atomic_finish(af, err);
+    return status;
+}
+
+kg_status kg_export_file(const kg_graph *graph, kg_format format, const char *path, kg_error *err) {
+    kg_status status = KG_OK;
+    atomic_file af = ATOMIC_FILE_INIT;
+
+    if (path == NULL || path[0] == '\0')
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no output path given");
+    if (kg_format_file_count(format) != 1)
+        return kg_export(graph, format, NULL, err);
+    if (graph == NULL)
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no graph or no output stream");
+
+    status = atomic_open(&af, path, err);
+    if (status == KG_OK)
+        status = atomic_write(&af, graph, format, 0, &default_options, err);
+    if (status == KG_OK)
+        status = atomic_commit(&af, err);
+    atomic_discard(&af);
+    return status;
+}
+
+kg_status kg_export_dir(const kg_graph *graph, kg_format format, const kg_export_options *options,
+                        const char *dir, kg_error *err) {
+    kg_status status = KG_OK;
+    atomic_file files[2] = {ATOMIC_FILE_INIT, ATOMIC_FILE_INIT};
+    char *paths[2] = {NULL, NULL};
+    size_t n = kg_format_file_count(format);
+
+    if (n == 0 || n > 2)
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0,
+                            "export needs exactly one format, not the set 0x%x", (unsigned)format);
+    if (dir == NULL || dir[0] == '\0')
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no output directory given");
+    if (graph == NULL)
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no graph or no output stream");
+    if (options == NULL)
+        options = &default_options;
+
+    size_t dir_len = strlen(dir);
+    bool slash = dir[dir_len - 1] == '/';
+    for (size_t k = 0; k < n; k++) {
+        const char *name = kg_format_file_name(format, k);
+        size_t size = dir_len + 1 + strlen(name) + 1;
+        paths[k] = malloc(size);
+        if (paths[k] == NULL) {
+            status = kg_error_set(err, KG_ERR_NOMEM, dir, 0, 0, "out of memory");
+            goto cleanup;
+        }
+        snprintf(paths[k], size, "%s%s%s", dir, slash ? "" : "/", name);
     }
-    if (fflush(file) != 0 || ferror(file)) {
-        status = io_error(err, path, "write failed", errno);
-        goto cleanup;
+    /* Every file complete and synced before the first rename. */
+    for (size_t k = 0; k < n && status == KG_OK; k++) {
+        status = atomic_open(&files[k], paths[k], err);
+        if (status == KG_OK)
+            status = atomic_write(&files[k], graph, format, k, options, err);
     }
-    if (fsync(fileno(file)) != 0) {
-        status = io_error(err, path, "cannot sync to disk", errno);
-        goto cleanup;
+    for (size_t k = 0; k < n && status == KG_OK; k++) {
+        status = atomic_commit(&files[k], err);
+        if (status != KG_OK && k > 0 && err != NULL)
+            snprintf(err->message + strlen(err->message),
+                     sizeof err->message - strlen(err->message), " (%s was already replaced)",
+                     kg_format_file_name(format, 0));
     }
-    int rc = fclose(file);
-    file = NULL;
-    if (rc != 0) {
-        status = io_error(err, path, "write failed", errno);
-        goto cleanup;
-    }
-    if (rename(tmp, path) != 0) {
-        status = io_error(err, path, "cannot replace the file", errno);
-        goto cleanup;
-    }
-    tmp_exists = false;
-    sync_directory(path, dir_len);
 
 cleanup:
-    if (file != NULL)
-        fclose(file);
-    else if (fd >= 0)
-        close(fd);
-    if (tmp_exists)
-        unlink(tmp);
-    free(tmp);
+    for (size_t k = 0; k < 2; k++) {
+        atomic_discard(&files[k]);
+        free(paths[k]);
+    }
     return status;
 }
 
@@ -496,4 +658,46 @@ kg_status kg_export_flush(FILE *out, kg_error *err) {
     if (fflush(out) != 0 || ferror(out))
         return kg_export_write_error(err, errno);
     return KG_OK;
+}
+
+/* ---- relation keys and numbers -------------------------------------------- */
+
+uint64_t kg_export_relation_key(const kg_graph *graph, const kg_relation *r, kg_buf *scratch) {
+    const kg_entity *e = graph->data->entities;
+    const char *type = kg_relation_type_name(r->type);
+    kg_buf_reset(scratch);
+    kg_buf_puts(scratch, e[r->subject].id);
+    kg_buf_put(scratch, "\x1f", 1);
+    kg_buf_puts(scratch, type != NULL ? type : "");
+    kg_buf_put(scratch, "\x1f", 1);
+    kg_buf_puts(scratch, e[r->object].id);
+    kg_buf_put(scratch, "\x1f", 1);
+    kg_buf_puts(scratch, r->role != NULL ? r->role : "");
+    if (scratch->failed)
+        return 0;
+    return kg_hash64(scratch->data, scratch->len, 0);
+}
+
+void kg_export_relation_local(uint64_t key, char out[KG_EXPORT_RELATION_LOCAL_SIZE]) {
+    snprintf(out, KG_EXPORT_RELATION_LOCAL_SIZE, "relation/%016" PRIx64, key);
+}
+
+void kg_export_format_g(double x, int precision, char *out, size_t size) {
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*g", precision, kg_export_finite(x));
+    /* The locale's decimal point (possibly several bytes) becomes '.'. */
+    const char *point = localeconv()->decimal_point;
+    size_t point_len = point != NULL ? strlen(point) : 0;
+    size_t n = 0;
+    for (const char *p = tmp; *p != '\0' && n + 1 < size;) {
+        if (point_len > 0 && !(point_len == 1 && point[0] == '.') &&
+            strncmp(p, point, point_len) == 0) {
+            out[n++] = '.';
+            p += point_len;
+        } else {
+            out[n++] = *p++;
+        }
+    }
+    if (size > 0)
+        out[n] = '\0';
 }

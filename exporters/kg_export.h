@@ -1,52 +1,124 @@
-/* kg_export.h — writing a kg_graph as Turtle, GraphML and JSON.
+/* kg_export.h — writing a kg_graph as Turtle, N-Triples, N-Quads, GraphML,
+ * JSON and CSV.
  *
- * Each writer streams to a FILE * it does not close.  kg_export_file wraps
- * a writer so that the file appears atomically: it writes a temporary file
- * in the target directory, flushes and syncs it, and renames it over the
- * target only on success, so an existing output is never truncated.
+ * Each writer streams to a FILE * it does not close.  kg_export_file and
+ * kg_export_dir wrap the writers so that files appear atomically: each is
+ * written to a temporary file in the target directory, flushed and synced,
+ * and renamed over the target only on success, so an existing output is
+ * never truncated.  The contracts of the formats are docs/formats.md; the
+ * RDF vocabulary is docs/vocabulary.md.
  */
 #ifndef KG_EXPORT_H
 #define KG_EXPORT_H
 
 #include "kg_graph.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* The project's own vocabulary (agreements, relation types, evidence). */
+/* The project's own vocabulary (agreements, relation types, evidence),
+ * published as Turtle in docs/kgraph.ttl. */
 #define KG_VOCAB_IRI "https://kgraph.example.org/ns#"
 
 typedef enum kg_format {
     KG_FORMAT_TTL = 1u << 0,
     KG_FORMAT_GRAPHML = 1u << 1,
     KG_FORMAT_JSON = 1u << 2,
-    KG_FORMAT_ALL = KG_FORMAT_TTL | KG_FORMAT_GRAPHML | KG_FORMAT_JSON
+    KG_FORMAT_NT = 1u << 3,  /* N-Triples: the triples of the Turtle, one per line */
+    KG_FORMAT_NQ = 1u << 4,  /* N-Quads: the same, one named graph per document */
+    KG_FORMAT_CSV = 1u << 5, /* two files: nodes.csv and relationships.csv */
+    /* The default set ("all" in a format list): Turtle, GraphML and JSON. */
+    KG_FORMAT_ALL = KG_FORMAT_TTL | KG_FORMAT_GRAPHML | KG_FORMAT_JSON,
+    /* Every format kgraph writes. */
+    KG_FORMAT_EVERY = KG_FORMAT_ALL | KG_FORMAT_NT | KG_FORMAT_NQ | KG_FORMAT_CSV
 } kg_format;
 
-/* Parses a comma list such as "ttl,json" into a bit set; KG_ERR_USAGE with
- * a message naming the bad item otherwise. */
+/* How graph.json is shaped. */
+typedef enum kg_json_style {
+    KG_JSON_NODE_LINK = 0, /* NetworkX node-link data (the default) */
+    KG_JSON_CYTOSCAPE      /* Cytoscape.js elements: {"data", "elements": {"nodes", "edges"}} */
+} kg_json_style;
+
+/* Options of the writers; NULL wherever options are taken means
+ * KG_EXPORT_OPTIONS_INIT. */
+typedef struct kg_export_options {
+    kg_json_style json_style;
+} kg_export_options;
+
+#define KG_EXPORT_OPTIONS_INIT                                                                     \
+    { KG_JSON_NODE_LINK }
+
+/* Parses a comma list such as "ttl,json" into a bit set of kg_format
+ * values: ttl (or turtle), nt (ntriples), nq (nquads), graphml, json, csv,
+ * and all (the default three).  KG_ERR_USAGE with a message naming the bad
+ * item otherwise; *out is untouched then. */
 kg_status kg_format_parse_list(const char *list, unsigned *out, kg_error *err);
 
-/* "ttl", "graphml", "json"; NULL for anything else. */
+/* "node-link" or "cytoscape" (ASCII case-insensitive) into *out;
+ * KG_ERR_USAGE otherwise. */
+kg_status kg_json_style_parse(const char *name, kg_json_style *out, kg_error *err);
+
+/* "ttl", "nt", "nq", "graphml", "json", "csv"; NULL for anything that is not
+ * exactly one format. */
 const char *kg_format_name(kg_format format);
 
-/* "graph.ttl", "graph.graphml", "graph.json"; NULL for anything else. */
+/* The file of a one-file format: "graph.ttl", "graph.nt", "graph.nq",
+ * "graph.graphml", "graph.json"; NULL for CSV (two files: see below) and for
+ * anything that is not exactly one format. */
 const char *kg_format_filename(kg_format format);
 
-kg_status kg_export_turtle(const kg_graph *graph, FILE *out, kg_error *err);
-kg_status kg_export_graphml(const kg_graph *graph, FILE *out, kg_error *err);
-kg_status kg_export_json(const kg_graph *graph, FILE *out, kg_error *err);
+/* How many files format writes into an output directory: 1, 2 for CSV, 0
+ * for anything that is not exactly one format. */
+size_t kg_format_file_count(kg_format format);
 
-/* Dispatches on format. */
+/* Name of file k (0-based, < kg_format_file_count) of format: the
+ * kg_format_filename of a one-file format, "nodes.csv" and
+ * "relationships.csv" for CSV; NULL otherwise.  Static strings. */
+const char *kg_format_file_name(kg_format format, size_t k);
+
+/* The writers.  Each validates the graph's base IRI (KG_ERR_USAGE), writes
+ * the whole format to out, flushes it and reports a failed write as
+ * KG_ERR_IO.  Memory beyond the graph is O(entities + relations + evidence)
+ * (tables of IRIs and de-duplication sets), never O(output). */
+kg_status kg_export_turtle(const kg_graph *graph, FILE *out, kg_error *err);
+kg_status kg_export_ntriples(const kg_graph *graph, FILE *out, kg_error *err);
+kg_status kg_export_nquads(const kg_graph *graph, FILE *out, kg_error *err);
+kg_status kg_export_graphml(const kg_graph *graph, FILE *out, kg_error *err);
+/* graph.json in the node-link style. */
+kg_status kg_export_json(const kg_graph *graph, FILE *out, kg_error *err);
+/* graph.json in the Cytoscape.js style. */
+kg_status kg_export_cytoscape(const kg_graph *graph, FILE *out, kg_error *err);
+/* The two CSV files (neo4j-admin import header format). */
+kg_status kg_export_csv_nodes(const kg_graph *graph, FILE *out, kg_error *err);
+kg_status kg_export_csv_relationships(const kg_graph *graph, FILE *out, kg_error *err);
+
+/* Dispatches on a one-file format with default options.  CSV, which needs
+ * two streams, and sets of formats are KG_ERR_USAGE. */
 kg_status kg_export(const kg_graph *graph, kg_format format, FILE *out, kg_error *err);
 
-/* Writes path atomically (temp file + fsync + rename) with the writer for
- * format.  On failure the temp file is removed and an existing file at path
- * is left as it was. */
+/* The same with options (NULL: defaults). */
+kg_status kg_export_with(const kg_graph *graph, kg_format format, const kg_export_options *options,
+                         FILE *out, kg_error *err);
+
+/* Writes path atomically (temp file + fsync + rename) with the writer for a
+ * one-file format and default options.  On failure the temp file is removed
+ * and an existing file at path is left as it was.  CSV is KG_ERR_USAGE: use
+ * kg_export_dir. */
 kg_status kg_export_file(const kg_graph *graph, kg_format format, const char *path, kg_error *err);
+
+/* Writes every file of format (kg_format_file_name) into the existing
+ * directory dir.  All of the format's files are first written to temporary
+ * files in dir and synced; only when every one is complete are they renamed
+ * into place, in order.  On failure no temporary file is left behind and no
+ * existing file has been changed, unless a rename itself failed after an
+ * earlier one of the same format had succeeded (the error says so).
+ * options may be NULL (defaults). */
+kg_status kg_export_dir(const kg_graph *graph, kg_format format, const kg_export_options *options,
+                        const char *dir, kg_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,4 @@
-/* kg_export_internal.h — helpers shared by the three writers (not installed).
+/* kg_export_internal.h — helpers shared by the writers (not installed).
  *
  * What lives here is what every format must agree on: which base IRIs are
  * acceptable, how an entity IRI is spelled, how text that is not clean UTF-8
@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* ---- growable byte buffer ------------------------------------------------ */
@@ -85,6 +86,24 @@ extern const kg_export_measure kg_export_measures[KG_EXPORT_N_MEASURES];
 /* The value of measure m for entity i (0 when there is no centrality array),
  * never NaN or infinite. */
 double kg_export_measure_value(const kg_graph *graph, size_t i, const kg_export_measure *m);
+
+/* ---- relations and numbers ------------------------------------------------ */
+
+/* kg_hash64 (seed 0) of the relation's subject id, type, object id and role
+ * (empty when none) joined by U+001F: the key of its statement IRI
+ * (base + "relation/" + 16 hex digits) in RDF, of its "iri" in JSON and CSV
+ * and of its Cytoscape.js edge id.  scratch is working memory; 0 with
+ * scratch->failed set when out of memory. */
+uint64_t kg_export_relation_key(const kg_graph *graph, const kg_relation *r, kg_buf *scratch);
+
+#define KG_EXPORT_RELATION_LOCAL_SIZE 26
+
+/* "relation/" + the key as 16 lower-case hex digits. */
+void kg_export_relation_local(uint64_t key, char out[KG_EXPORT_RELATION_LOCAL_SIZE]);
+
+/* x (0 when not finite) as printf's "%.<precision>g" would write it in the C
+ * locale: the decimal point is always '.'. */
+void kg_export_format_g(double x, int precision, char *out, size_t size);
 
 /* ---- errors ------------------------------------------------------------------ */
 

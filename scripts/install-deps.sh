@@ -10,9 +10,17 @@ packages=(
     libigraph-dev libraptor2-dev libjansson-dev libutf8proc-dev libstemmer-dev check  # libraries
     raptor2-utils serdi                       # rapper / serdi: Turtle round trips
     python3 python3-rdflib python3-networkx python3-igraph  # independent readers, score.py
+    virtuoso-opensource                       # tests/integration: a real SPARQL store
     valgrind clang-format                     # safety nets in scripts/test.sh
     ca-certificates git
 )
+
+# tests/integration installs its npm packages (N3.js, Oxigraph, Kuzu,
+# Cytoscape.js, Ajv) with npm ci; Debian's nodejs and npm only where no node
+# is installed already (a newer one from elsewhere is kept).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "install-deps.sh: apt-get not found; this script supports Debian 12 (install: ${packages[*]})" >&2

@@ -2,7 +2,8 @@
 # test.sh — the one command that says whether kgraph works, locally and in CI
 # (.ci/run calls it):
 #   1. scripts/install-deps.sh            (skip with KG_SKIP_DEPS=1)
-#   2. build/ with -DKG_WERROR=ON, then ctest
+#   2. build/ with -DKG_WERROR=ON, then ctest (unit, CLI and integration
+#      tests; the integration tests install their npm packages themselves)
 #   3. build-asan/ with -DKG_SANITIZE='address;undefined', then ctest
 #                                         (skip with KG_SKIP_ASAN=1)
 #   4. valgrind on every Check suite      (skip with KG_SKIP_VALGRIND=1)
@@ -39,6 +40,10 @@ fi
 step "build ($build/, -DKG_WERROR=ON)"
 cmake -S . -B "$build" -DKG_WERROR=ON
 cmake --build "$build" -j"$jobs"
+
+# The integration tests (tests/integration) skip when a tool cannot be had;
+# here a missing tool is a failure (KG_INTEGRATION_REQUIRE=0 to allow skips).
+export KG_INTEGRATION_REQUIRE=${KG_INTEGRATION_REQUIRE:-1}
 
 step "ctest ($build/)"
 ctest_log=$(mktemp)

@@ -152,6 +152,7 @@ static void fixture_init(fixture *f) {
            "Memorandum on Testing", NULL, 1);
     d->entities[0].documents = list(f, 1, "doc-en-1");
     d->entities[0].n_documents = 1;
+    d->entities[0].date = P(f, "2024-03-14");
     entity(f, 1, KG_ENT_ORGANIZATION, "organization/federation-of-testing-workers",
            "Federation of Testing Workers", "en", "Federation of Testing Workers",
            "Федерация тестировщиков", 3);
@@ -215,6 +216,21 @@ static char *export_to(const kg_graph *g, kg_format format, const char *dir) {
     kg_status status = kg_export_file(g, format, path, &err);
     ck_assert_msg(status == KG_OK, "export %s: %s", kg_format_name(format), err.message);
     return path;
+}
+
+/* One stream writer's output in memory; caller frees. */
+static char *write_mem(kg_status (*writer)(const kg_graph *, FILE *, kg_error *),
+                       const kg_graph *g) {
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    ck_assert_ptr_nonnull(f);
+    kg_error err;
+    kg_error_clear(&err);
+    kg_status status = writer(g, f, &err);
+    ck_assert_msg(status == KG_OK, "writer: %s", err.message);
+    ck_assert_int_eq(fclose(f), 0);
+    return buf;
 }
 
 /* Exports into memory; caller frees. */
@@ -282,6 +298,7 @@ static bool close_to(double a, double b) {
 typedef struct triple {
     char *s, *p, *o; /* IRIs, "_:id" for blank nodes, or the literal's text */
     char *lang, *datatype;
+    char *g; /* graph IRI (N-Quads), NULL for the default graph */
     bool literal;
 } triple;
 
@@ -323,6 +340,8 @@ static void on_statement(void *user, raptor_statement *st) {
     x->s = term_string(st->subject);
     x->p = term_string(st->predicate);
     x->o = term_string(st->object);
+    if (st->graph != NULL)
+        x->g = term_string(st->graph);
     if (st->object->type == RAPTOR_TERM_TYPE_LITERAL) {
         x->literal = true;
         if (st->object->value.literal.language != NULL)
@@ -342,13 +361,29 @@ static void on_parse_log(void *user, raptor_log_message *m) {
                  m->locator != NULL ? m->locator->line : -1, m->text);
 }
 
-static triples *parse_turtle(const char *path) {
+/* A growing string. */
+typedef struct text_buf {
+    char *data;
+    size_t len;
+} text_buf;
+
+static void text_put(text_buf *b, const char *s, size_t n) {
+    b->data = realloc(b->data, b->len + n + 1);
+    ck_assert_ptr_nonnull(b->data);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+/* Parses path with raptor2's parser for syntax ("turtle", "ntriples",
+ * "nquads"); fails the test on any warning or error. */
+static triples *parse_rdf(const char *path, const char *syntax) {
     triples *t = calloc(1, sizeof *t);
     raptor_world *world = raptor_new_world();
     ck_assert_ptr_nonnull(world);
     raptor_world_set_log_handler(world, t, on_parse_log);
     ck_assert_int_eq(raptor_world_open(world), 0);
-    raptor_parser *parser = raptor_new_parser(world, "turtle");
+    raptor_parser *parser = raptor_new_parser(world, syntax);
     ck_assert_ptr_nonnull(parser);
     raptor_parser_set_statement_handler(parser, t, on_statement);
     unsigned char *uri_string = raptor_uri_filename_to_uri_string(path);
@@ -363,6 +398,77 @@ static triples *parse_turtle(const char *path) {
     return t;
 }
 
+static triples *parse_turtle(const char *path) {
+    return parse_rdf(path, "turtle");
+}
+
+/* Length of the N-Triples term at s: an IRI, or a literal with its
+ * language tag or datatype. */
+static size_t nt_term_length(const char *s) {
+    const char *p = s;
+    if (*p == '<') {
+        p = strchr(p, '>');
+        ck_assert_ptr_nonnull(p);
+        return (size_t)(p + 1 - s);
+    }
+    ck_assert_msg(*p == '"', "not a term: %.40s", s);
+    for (p++; *p != '"'; p++) {
+        ck_assert_msg(*p != '\0' && *p != '\n', "unterminated literal: %.40s", s);
+        if (*p == '\\')
+            p++;
+    }
+    p++;
+    if (*p == '@')
+        while (*p != ' ')
+            p++;
+    else if (p[0] == '^' && p[1] == '^')
+        p = strchr(p, '>') + 1;
+    return (size_t)(p - s);
+}
+
+/* N-Triples and N-Quads read with raptor2's Turtle and TriG parsers, which
+ * take both line syntaxes statement by statement ("s p o ." is Turtle,
+ * "s p o g ." becomes "g { s p o . }").  raptor 2.0.15's own ntriples and
+ * nquads parsers leak one URI per datatype, which the valgrind run would
+ * count against this suite. */
+static triples *parse_lines(const char *path, bool quads) {
+    char *text = kgt_read_file(path, NULL);
+    ck_assert_ptr_nonnull(text);
+    text_buf trig = {NULL, 0};
+    for (char *line = text, *next; *line != '\0'; line = next) {
+        char *nl = strchr(line, '\n');
+        ck_assert_msg(nl != NULL, "last line without a newline");
+        next = nl + 1;
+        if (line[0] == '#') {
+            text_put(&trig, line, (size_t)(next - line));
+            continue;
+        }
+        size_t s_len = nt_term_length(line);
+        size_t p_len = nt_term_length(line + s_len + 1);
+        size_t o_len = nt_term_length(line + s_len + 1 + p_len + 1);
+        char *rest = line + s_len + 1 + p_len + 1 + o_len;
+        if (strncmp(rest, " .\n", 3) == 0) {
+            text_put(&trig, line, (size_t)(next - line));
+            continue;
+        }
+        ck_assert_msg(quads && rest[0] == ' ' && rest[1] == '<', "bad line: %.80s", line);
+        size_t g_len = nt_term_length(rest + 1);
+        ck_assert_msg(strncmp(rest + 1 + g_len, " .\n", 3) == 0, "bad line end: %.80s", line);
+        text_put(&trig, rest + 1, g_len);
+        text_put(&trig, " { ", 3);
+        text_put(&trig, line, (size_t)(rest - line));
+        text_put(&trig, " . }\n", 5);
+    }
+    char *converted = kgt_path(KG_BINARY_DIR, "test-tmp/lines.trig");
+    ck_assert_int_eq(kgt_write_file(converted, trig.data != NULL ? trig.data : "", trig.len), 0);
+    triples *t = parse_rdf(converted, quads ? "trig" : "turtle");
+    unlink(converted);
+    free(converted);
+    free(trig.data);
+    free(text);
+    return t;
+}
+
 static void triples_free(triples *t) {
     for (size_t i = 0; i < t->n; i++) {
         free(t->items[i].s);
@@ -370,6 +476,7 @@ static void triples_free(triples *t) {
         free(t->items[i].o);
         free(t->items[i].lang);
         free(t->items[i].datatype);
+        free(t->items[i].g);
     }
     free(t->items);
     free(t);
@@ -429,7 +536,7 @@ START_TEST(test_turtle_parses_back_with_expected_triples) {
 
     /* Entities: classes + rdfs:label + prefLabels + altLabels + kg:mentions
      * + kg:mentionedIn + 9 measures + direct relation triples. */
-    size_t agreement = 2 + 1 + 1 + 0 + 1 + 1 + 9 + 0;
+    size_t agreement = 2 + 1 + 1 + 0 + 1 + 1 + 1 /* date */ + 1 /* firstReported */ + 9 + 0;
     size_t federation = 2 + 1 + 2 + 2 + 1 + 2 + 9 + 2; /* party_to, located_in */
     size_t aigul = 2 + 1 + 2 + 1 + 1 + 1 + 9 + 4;      /* holds_post, headOf, signed, met_with */
     size_t berik = 2 + 1 + 1 + 0 + 1 + 1 + 9 + 1;      /* reverse met_with */
@@ -440,7 +547,7 @@ START_TEST(test_turtle_parses_back_with_expected_triples) {
     size_t evidence = 5 * 9;   /* six records, one shared */
     size_t expected = agreement + federation + aigul + berik + almaty + documents + statements +
                       membership + evidence;
-    ck_assert_uint_eq(expected, 196);
+    ck_assert_uint_eq(expected, 198);
     ck_assert_uint_eq(t->n, expected);
 
     assert_iri_triple(t, AIGUL, RDF "type", "http://xmlns.com/foaf/0.1/Person");
@@ -460,6 +567,11 @@ START_TEST(test_turtle_parses_back_with_expected_triples) {
     assert_literal(t, FTW, SKOS "altLabel", "ФТР", "ru", NULL);
     assert_literal(t, FTW, SKOS "altLabel", "FTW", "en", NULL);
     assert_literal(t, FTW, KG "mentions", "3", NULL, XSD "integer");
+    /* The agreement's first report: the date of the one dated document
+     * mentioning it. */
+    assert_literal(t, MEMO, KG "firstReported", "2024-03-15", NULL, XSD "date");
+    /* Its own date, read next to its name. */
+    assert_literal(t, MEMO, DCT "date", "2024-03-14", NULL, XSD "date");
     const triple *pr = find(t, AIGUL, KG "pagerank", NULL);
     ck_assert_ptr_nonnull(pr);
     ck_assert_str_eq(pr->datatype, XSD "double");
@@ -558,7 +670,7 @@ START_TEST(test_bad_base_iri_is_a_usage_error) {
         fixture_init(&f);
         kg_graph_free(f.graph);
         build_graph(&f, bad[k]);
-        for (unsigned fmt = KG_FORMAT_TTL; fmt <= KG_FORMAT_JSON; fmt <<= 1) {
+        for (unsigned fmt = KG_FORMAT_TTL; fmt <= KG_FORMAT_NQ; fmt <<= 1) {
             char *buf = NULL;
             size_t size = 0;
             FILE *out = open_memstream(&buf, &size);
@@ -696,6 +808,8 @@ START_TEST(test_json_is_node_link_with_contract_values) {
     ck_assert_int_eq(json_object_size(memo_labels), 1);
     ck_assert_ptr_null(json_object_get(memo_labels, "ru"));
     ck_assert_int_eq(json_array_size(json_object_get(json_array_get(nodes, 0), "aliases")), 0);
+    ck_assert_str_eq(jget_str(json_array_get(nodes, 0), "date"), "2024-03-14");
+    ck_assert_ptr_null(json_object_get(aigul, "date"));
 
     json_t *links = json_object_get(root, "links");
     ck_assert_int_eq(json_array_size(links), 5);
@@ -782,6 +896,13 @@ START_TEST(test_non_finite_numbers_are_written_as_zero) {
                           strncmp(open, "\"-inf", 5) != 0,
                       "non-finite double at %.20s", open);
     }
+    char *csv = write_mem(kg_export_csv_nodes, f.graph);
+    ck_assert_ptr_null(strstr(csv, "nan"));
+    ck_assert_ptr_null(strstr(csv, "inf"));
+    free(csv);
+    csv = write_mem(kg_export_csv_relationships, f.graph);
+    ck_assert_ptr_nonnull(strstr(csv, ",1,0,\""));
+    free(csv);
     char *graphml = export_mem(f.graph, KG_FORMAT_GRAPHML, NULL);
     ck_assert_ptr_null(strstr(graphml, "nan"));
     ck_assert_ptr_null(strstr(graphml, "NaN"));
@@ -829,6 +950,8 @@ START_TEST(test_numbers_use_a_decimal_point_in_any_locale) {
     char *ttl = export_mem(f.graph, KG_FORMAT_TTL, NULL);
     char *json = export_mem(f.graph, KG_FORMAT_JSON, NULL);
     char *graphml = export_mem(f.graph, KG_FORMAT_GRAPHML, NULL);
+    char *csv = write_mem(kg_export_csv_relationships, f.graph);
+    char *nt = export_mem(f.graph, KG_FORMAT_NT, NULL);
     setlocale(LC_NUMERIC, "C");
     if (locale_dir != NULL)
         remove_tree(locale_dir);
@@ -836,6 +959,10 @@ START_TEST(test_numbers_use_a_decimal_point_in_any_locale) {
     ck_assert_msg(strstr(ttl, "kg:closeness \"8.0E-1\"^^xsd:double") != NULL, "%s", chosen);
     ck_assert_ptr_nonnull(strstr(json, "\"confidence\": 0.98"));
     ck_assert_ptr_nonnull(strstr(graphml, "<data key=\"e_confidence\">0.98</data>"));
+    ck_assert_ptr_nonnull(strstr(csv, ",2,0.98,"));
+    ck_assert_ptr_nonnull(strstr(nt, "\"8.0E-1\"^^<" XSD "double>"));
+    free(csv);
+    free(nt);
     free(ttl);
     free(json);
     free(graphml);
@@ -905,7 +1032,7 @@ START_TEST(test_graphml_reads_back_with_igraph) {
     igraph_vector_int_init(&vt, 0);
     igraph_vector_int_init(&et, 0);
     igraph_cattribute_list(&g, &gn, &gt, &vn, &vt, &en, &et);
-    ck_assert_int_eq(igraph_strvector_size(&vn), 8 + 1 + 9);
+    ck_assert_int_eq(igraph_strvector_size(&vn), 9 + 1 + 9);
     ck_assert_int_eq(igraph_strvector_size(&en), 7 + 3);
     for (igraph_integer_t a = 0; a < igraph_strvector_size(&vn); a++)
         for (igraph_integer_t b = 0; b < igraph_strvector_size(&en); b++)
@@ -994,7 +1121,7 @@ END_TEST
 START_TEST(test_writers_report_disk_full) {
     fixture f;
     fixture_init(&f);
-    for (unsigned fmt = KG_FORMAT_TTL; fmt <= KG_FORMAT_JSON; fmt <<= 1) {
+    for (unsigned fmt = KG_FORMAT_TTL; fmt <= KG_FORMAT_NQ; fmt <<= 1) {
         FILE *full = fopen("/dev/full", "w");
         ck_assert_ptr_nonnull(full);
         kg_error err;
@@ -1003,6 +1130,17 @@ START_TEST(test_writers_report_disk_full) {
         fclose(full);
         ck_assert_msg(status == KG_ERR_IO, "%s wrote to /dev/full: status %d",
                       kg_format_name((kg_format)fmt), status);
+        ck_assert_ptr_nonnull(strstr(err.message, strerror(ENOSPC)));
+    }
+    kg_status (*const writers[])(const kg_graph *, FILE *, kg_error *) = {
+        kg_export_cytoscape, kg_export_csv_nodes, kg_export_csv_relationships};
+    for (size_t k = 0; k < sizeof writers / sizeof writers[0]; k++) {
+        FILE *full = fopen("/dev/full", "w");
+        kg_error err;
+        kg_error_clear(&err);
+        kg_status status = writers[k](f.graph, full, &err);
+        fclose(full);
+        ck_assert_msg(status == KG_ERR_IO, "writer %zu wrote to /dev/full", k);
         ck_assert_ptr_nonnull(strstr(err.message, strerror(ENOSPC)));
     }
     fixture_free(&f);
@@ -1083,7 +1221,7 @@ START_TEST(test_failed_writer_leaves_target_untouched) {
     kg_graph_free(f.graph);
     build_graph(&f, "https://bad base/");
     char *dir = kgt_temp_dir("exp-badbase");
-    for (unsigned fmt = KG_FORMAT_TTL; fmt <= KG_FORMAT_JSON; fmt <<= 1) {
+    for (unsigned fmt = KG_FORMAT_TTL; fmt <= KG_FORMAT_NQ; fmt <<= 1) {
         char *path = kgt_path(dir, kg_format_filename((kg_format)fmt));
         ck_assert_int_eq(kgt_write_file(path, "OLD", 3), 0);
         kg_error err;
@@ -1094,8 +1232,8 @@ START_TEST(test_failed_writer_leaves_target_untouched) {
         free(text);
         free(path);
     }
-    char names[4][256];
-    ck_assert_uint_eq(dir_entries(dir, names, 4), 3);
+    char names[8][256];
+    ck_assert_uint_eq(dir_entries(dir, names, 8), 5);
     remove_tree(dir);
     free(dir);
     fixture_free(&f);
@@ -1189,6 +1327,11 @@ START_TEST(test_format_list_parsing) {
     ck_assert_uint_eq(set, KG_FORMAT_GRAPHML | KG_FORMAT_TTL);
     ck_assert_int_eq(kg_format_parse_list("all", &set, &err), KG_OK);
     ck_assert_uint_eq(set, KG_FORMAT_ALL);
+    ck_assert_uint_eq(set, KG_FORMAT_TTL | KG_FORMAT_GRAPHML | KG_FORMAT_JSON);
+    ck_assert_int_eq(kg_format_parse_list("nt,NQ,csv", &set, &err), KG_OK);
+    ck_assert_uint_eq(set, KG_FORMAT_NT | KG_FORMAT_NQ | KG_FORMAT_CSV);
+    ck_assert_int_eq(kg_format_parse_list("n-triples,nquads,all,csv", &set, &err), KG_OK);
+    ck_assert_uint_eq(set, KG_FORMAT_EVERY);
 
     set = 42;
     kg_error_clear(&err);
@@ -1212,6 +1355,31 @@ START_TEST(test_format_names_and_files) {
     ck_assert_str_eq(kg_format_filename(KG_FORMAT_GRAPHML), "graph.graphml");
     ck_assert_str_eq(kg_format_filename(KG_FORMAT_JSON), "graph.json");
     ck_assert_ptr_null(kg_format_filename((kg_format)0));
+    ck_assert_str_eq(kg_format_name(KG_FORMAT_NT), "nt");
+    ck_assert_str_eq(kg_format_name(KG_FORMAT_NQ), "nq");
+    ck_assert_str_eq(kg_format_name(KG_FORMAT_CSV), "csv");
+    ck_assert_str_eq(kg_format_filename(KG_FORMAT_NT), "graph.nt");
+    ck_assert_str_eq(kg_format_filename(KG_FORMAT_NQ), "graph.nq");
+    ck_assert_ptr_null(kg_format_filename(KG_FORMAT_CSV));
+    ck_assert_uint_eq(kg_format_file_count(KG_FORMAT_CSV), 2);
+    ck_assert_uint_eq(kg_format_file_count(KG_FORMAT_JSON), 1);
+    ck_assert_uint_eq(kg_format_file_count(KG_FORMAT_ALL), 0);
+    ck_assert_str_eq(kg_format_file_name(KG_FORMAT_CSV, 0), "nodes.csv");
+    ck_assert_str_eq(kg_format_file_name(KG_FORMAT_CSV, 1), "relationships.csv");
+    ck_assert_ptr_null(kg_format_file_name(KG_FORMAT_CSV, 2));
+    ck_assert_str_eq(kg_format_file_name(KG_FORMAT_TTL, 0), "graph.ttl");
+    ck_assert_ptr_null(kg_format_file_name(KG_FORMAT_TTL, 1));
+
+    kg_json_style style = KG_JSON_CYTOSCAPE;
+    ck_assert_int_eq(kg_json_style_parse("node-link", &style, NULL), KG_OK);
+    ck_assert_int_eq(style, KG_JSON_NODE_LINK);
+    ck_assert_int_eq(kg_json_style_parse("Cytoscape", &style, NULL), KG_OK);
+    ck_assert_int_eq(style, KG_JSON_CYTOSCAPE);
+    kg_error style_err;
+    kg_error_clear(&style_err);
+    ck_assert_int_eq(kg_json_style_parse("d3", &style, &style_err), KG_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(style_err.message, "'d3'"));
+    ck_assert_int_eq(style, KG_JSON_CYTOSCAPE);
 
     fixture f;
     fixture_init(&f);
@@ -1222,6 +1390,738 @@ START_TEST(test_format_names_and_files) {
 }
 END_TEST
 
+/* ---- tests: N-Triples and N-Quads ------------------------------------------------ */
+
+static int cmp_strings(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One string per triple (s, p, o, lang, datatype), sorted: two parses hold
+ * the same triples when these arrays are equal. */
+static char **triple_keys(const triples *t, bool with_graph) {
+    char **keys = calloc(t->n + 1, sizeof *keys);
+    ck_assert_ptr_nonnull(keys);
+    for (size_t i = 0; i < t->n; i++) {
+        const triple *x = &t->items[i];
+        size_t n = strlen(x->s) + strlen(x->p) + strlen(x->o) + 64 +
+                   (x->lang != NULL ? strlen(x->lang) : 0) +
+                   (x->datatype != NULL ? strlen(x->datatype) : 0) +
+                   (x->g != NULL ? strlen(x->g) : 0);
+        keys[i] = malloc(n);
+        snprintf(keys[i], n, "%s\x1f%s\x1f%c%s\x1f%s\x1f%s\x1f%s", x->s, x->p,
+                 x->literal ? 'L' : 'I', x->o, x->lang != NULL ? x->lang : "",
+                 x->datatype != NULL ? x->datatype : "", with_graph && x->g != NULL ? x->g : "");
+    }
+    qsort(keys, t->n, sizeof *keys, cmp_strings);
+    return keys;
+}
+
+static void keys_free(char **keys, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
+}
+
+/* Sorted keys without repeats; returns how many are left. */
+static size_t unique_keys(char **keys, size_t n) {
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (kept > 0 && strcmp(keys[kept - 1], keys[i]) == 0) {
+            free(keys[i]);
+            continue;
+        }
+        keys[kept++] = keys[i];
+    }
+    return kept;
+}
+
+static void assert_same_keys(char **a, size_t na, char **b, size_t nb, const char *what) {
+    ck_assert_msg(na == nb, "%s: %zu vs %zu triples", what, na, nb);
+    for (size_t i = 0; i < na; i++)
+        ck_assert_msg(strcmp(a[i], b[i]) == 0, "%s differ at %zu: %s vs %s", what, i, a[i], b[i]);
+}
+
+/* The graphs (NULL: default) in which the quad s p o appears, as a count,
+ * and whether it is in graph g. */
+static bool in_graph(const triples *t, const char *s, const char *p, const char *o, const char *g) {
+    for (size_t i = 0; i < t->n; i++) {
+        const triple *x = &t->items[i];
+        if (strcmp(x->s, s) == 0 && strcmp(x->p, p) == 0 && strcmp(x->o, o) == 0 &&
+            ((g == NULL && x->g == NULL) || (g != NULL && x->g != NULL && strcmp(x->g, g) == 0)))
+            return true;
+    }
+    return false;
+}
+
+START_TEST(test_ntriples_hold_exactly_the_turtle_triples) {
+    fixture f;
+    fixture_init(&f);
+    char *dir = kgt_temp_dir("exp-nt");
+    char *ttl_path = export_to(f.graph, KG_FORMAT_TTL, dir);
+    char *nt_path = export_to(f.graph, KG_FORMAT_NT, dir);
+    triples *ttl = parse_turtle(ttl_path);
+    triples *nt = parse_lines(nt_path, false);
+    char **a = triple_keys(ttl, false), **b = triple_keys(nt, false);
+    assert_same_keys(a, ttl->n, b, nt->n, "Turtle and N-Triples");
+    /* No triple written twice. */
+    ck_assert_uint_eq(unique_keys(b, nt->n), nt->n);
+
+    /* One statement per line, full IRIs, the same escapes as Turtle. */
+    char *text = kgt_read_file(nt_path, NULL);
+    ck_assert_ptr_nonnull(
+        strstr(text, "<" AIGUL "> <" RDF "type> <http://xmlns.com/foaf/0.1/Person> .\n"));
+    ck_assert_ptr_nonnull(strstr(text, "\\nsecond line\\u0001end\\tx\" .\n"));
+    ck_assert_ptr_nonnull(strstr(text, "\"2\"^^<" XSD "integer> .\n"));
+    ck_assert_ptr_null(strstr(text, "@prefix"));
+    free(text);
+    keys_free(a, ttl->n);
+    keys_free(b, nt->n);
+    triples_free(ttl);
+    triples_free(nt);
+    free(ttl_path);
+    free(nt_path);
+    remove_tree(dir);
+    free(dir);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_nquads_put_what_each_document_says_in_its_graph) {
+    fixture f;
+    fixture_init(&f);
+    char *dir = kgt_temp_dir("exp-nq");
+    char *nt_path = export_to(f.graph, KG_FORMAT_NT, dir);
+    char *nq_path = export_to(f.graph, KG_FORMAT_NQ, dir);
+    triples *nt = parse_lines(nt_path, false);
+    triples *nq = parse_lines(nq_path, true);
+
+    /* Every quad once; dropping the graphs gives the N-Triples. */
+    char **quads = triple_keys(nq, true);
+    ck_assert_uint_eq(unique_keys(quads, nq->n), nq->n);
+    keys_free(quads, nq->n);
+    char **a = triple_keys(nt, false), **b = triple_keys(nq, false);
+    size_t nb = unique_keys(b, nq->n);
+    assert_same_keys(a, nt->n, b, nb, "N-Triples and N-Quads without graphs");
+    keys_free(a, nt->n);
+    keys_free(b, nb);
+
+    char *doc_upper = doc_iri_with_suffix("doc-a", "Doc A");
+    char *doc_lower = doc_iri_with_suffix("doc-a", "doc-a");
+    const char *doc_en = BASE "document/doc-en-1";
+    for (size_t i = 0; i < nq->n; i++) {
+        const char *g = nq->items[i].g;
+        ck_assert_msg(g == NULL || strcmp(g, doc_upper) == 0 || strcmp(g, doc_lower) == 0 ||
+                          strcmp(g, doc_en) == 0,
+                      "quad in graph %s", g);
+    }
+    /* holds_post is read in doc-a and doc-en-1: in both graphs, not in the default. */
+    ck_assert(in_graph(nq, AIGUL, KG "holds_post", FTW, doc_lower));
+    ck_assert(in_graph(nq, AIGUL, KG "holds_post", FTW, doc_en));
+    ck_assert(in_graph(nq, AIGUL, ORG "headOf", FTW, doc_en));
+    ck_assert(!in_graph(nq, AIGUL, KG "holds_post", FTW, NULL));
+    ck_assert(!in_graph(nq, AIGUL, KG "holds_post", FTW, doc_upper));
+    ck_assert(in_graph(nq, BERIK, KG "met_with", AIGUL, doc_upper));
+    char *rel = hex_key("person/aigul-test\x1fholds_post\x1forganization/"
+                        "federation-of-testing-workers\x1f"
+                        "chairman");
+    char member_iri[256], rel_iri[256], ev_iri[256];
+    snprintf(member_iri, sizeof member_iri, BASE "membership/%s", rel);
+    snprintf(rel_iri, sizeof rel_iri, BASE "relation/%s", rel);
+    ck_assert(in_graph(nq, member_iri, ORG "member", AIGUL, doc_lower));
+    ck_assert(in_graph(nq, member_iri, ORG "member", AIGUL, doc_en));
+    /* The statement with its weight, labels and documents: default graph. */
+    ck_assert(in_graph(nq, rel_iri, RDF "subject", AIGUL, NULL));
+    ck_assert(in_graph(nq, AIGUL, RDF "type", SCHEMA "Person", NULL));
+    ck_assert(in_graph(nq, BASE "role/chairman", RDF "type", ORG "Role", NULL));
+    /* Evidence lives in the graph of the document it was read in. */
+    char *evk = hex_key("doc-en-1\x1f"
+                        "0\x1f"
+                        "0\x1f"
+                        "40\x1ftitle_name_of_org");
+    snprintf(ev_iri, sizeof ev_iri, BASE "evidence/%s", evk);
+    ck_assert(in_graph(nq, ev_iri, PROV "wasQuotedFrom", doc_en, doc_en));
+    ck_assert(!in_graph(nq, ev_iri, PROV "wasQuotedFrom", doc_en, NULL));
+
+    free(evk);
+    free(rel);
+    free(doc_upper);
+    free(doc_lower);
+    triples_free(nt);
+    triples_free(nq);
+    free(nt_path);
+    free(nq_path);
+    remove_tree(dir);
+    free(dir);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_member_of_is_an_org_membership) {
+    fixture f;
+    fixture_init(&f);
+    f.data.relations[1].type = KG_REL_MEMBER_OF; /* FTW member of "Almaty", edge unchanged */
+    char *dir = kgt_temp_dir("exp-member");
+    char *path = export_to(f.graph, KG_FORMAT_TTL, dir);
+    triples *t = parse_turtle(path);
+    char *key =
+        hex_key("organization/federation-of-testing-workers\x1fmember_of\x1fplace/almaty\x1f");
+    char iri[256];
+    snprintf(iri, sizeof iri, BASE "membership/%s", key);
+    assert_iri_triple(t, iri, RDF "type", ORG "Membership");
+    assert_iri_triple(t, iri, ORG "member", FTW);
+    assert_iri_triple(t, iri, ORG "organization", ALMATY);
+    ck_assert_uint_eq(count(t, iri, ORG "role", NULL), 0);
+    assert_iri_triple(t, FTW, ORG "memberOf", ALMATY);
+    assert_iri_triple(t, FTW, KG "member_of", ALMATY);
+    free(key);
+    triples_free(t);
+    free(path);
+    remove_tree(dir);
+    free(dir);
+    fixture_free(&f);
+}
+END_TEST
+
+/* ---- tests: CSV -------------------------------------------------------------------- */
+
+/* An RFC 4180 table: fields, and whether each was quoted (an unquoted empty
+ * field is a missing value). */
+typedef struct csv_row {
+    char **fields;
+    bool *quoted;
+    size_t n;
+} csv_row;
+
+typedef struct csv_table {
+    csv_row *rows;
+    size_t n;
+} csv_table;
+
+static csv_table *parse_csv(const char *text) {
+    csv_table *t = calloc(1, sizeof *t);
+    text_buf field = {NULL, 0};
+    csv_row row = {NULL, NULL, 0};
+    bool quoted = false, in_quotes = false, row_open = false;
+    for (const char *p = text;; p++) {
+        char c = *p;
+        if (in_quotes) {
+            ck_assert_msg(c != '\0', "unterminated quoted field");
+            if (c == '"' && p[1] == '"') {
+                text_put(&field, "\"", 1);
+                p++;
+            } else if (c == '"') {
+                in_quotes = false;
+                ck_assert_msg(p[1] == ',' || p[1] == '\n' || p[1] == '\0',
+                              "text after a closing quote: %.20s", p);
+            } else {
+                text_put(&field, &c, 1);
+            }
+            continue;
+        }
+        if (c == '"' && field.len == 0 && !quoted) {
+            in_quotes = quoted = row_open = true;
+            continue;
+        }
+        if (c == ',' || c == '\n' || (c == '\0' && row_open)) {
+            row.fields = realloc(row.fields, (row.n + 1) * sizeof *row.fields);
+            row.quoted = realloc(row.quoted, (row.n + 1) * sizeof *row.quoted);
+            row.fields[row.n] = strdup(field.data != NULL && field.len > 0 ? field.data : "");
+            row.quoted[row.n++] = quoted;
+            field.len = 0;
+            quoted = false;
+            row_open = c == ',';
+            if (c != ',') {
+                t->rows = realloc(t->rows, (t->n + 1) * sizeof *t->rows);
+                t->rows[t->n++] = row;
+                row = (csv_row){NULL, NULL, 0};
+            }
+            if (c == '\0')
+                break;
+            continue;
+        }
+        if (c == '\0')
+            break;
+        ck_assert_msg(c != '"', "quote inside an unquoted field");
+        text_put(&field, &c, 1);
+        row_open = true;
+    }
+    free(field.data);
+    return t;
+}
+
+static void csv_free(csv_table *t) {
+    for (size_t r = 0; r < t->n; r++) {
+        for (size_t k = 0; k < t->rows[r].n; k++)
+            free(t->rows[r].fields[k]);
+        free(t->rows[r].fields);
+        free(t->rows[r].quoted);
+    }
+    free(t->rows);
+    free(t);
+}
+
+static size_t csv_column(const csv_table *t, const char *name) {
+    for (size_t k = 0; k < t->rows[0].n; k++)
+        if (strcmp(t->rows[0].fields[k], name) == 0)
+            return k;
+    ck_abort_msg("no column %s", name);
+    return 0;
+}
+
+static const char *cell(const csv_table *t, size_t row, const char *column) {
+    return t->rows[row].fields[csv_column(t, column)];
+}
+
+static csv_table *export_csv(const kg_graph *g, const char *dir, const char *name) {
+    kg_error err;
+    kg_error_clear(&err);
+    ck_assert_int_eq(kg_export_dir(g, KG_FORMAT_CSV, NULL, dir, &err), KG_OK);
+    char *path = kgt_path(dir, name);
+    char *text = kgt_read_file(path, NULL);
+    ck_assert_ptr_nonnull(text);
+    csv_table *t = parse_csv(text);
+    free(text);
+    free(path);
+    return t;
+}
+
+START_TEST(test_csv_has_neo4j_import_headers_and_every_value) {
+    fixture f;
+    fixture_init(&f);
+    char *dir = kgt_temp_dir("exp-csv");
+    csv_table *nodes = export_csv(f.graph, dir, "nodes.csv");
+    csv_table *rels = export_csv(f.graph, dir, "relationships.csv");
+
+    ck_assert_uint_eq(nodes->n, 1 + 5);
+    ck_assert_uint_eq(rels->n, 1 + 5);
+    static const char *const node_header[] = {"id:ID",
+                                              ":LABEL",
+                                              "iri",
+                                              "type",
+                                              "name",
+                                              "lang",
+                                              "label_en",
+                                              "label_ru",
+                                              "date",
+                                              "aliases:string[]",
+                                              "documents:string[]",
+                                              "mentions:long",
+                                              "degree:double",
+                                              "in_degree:double",
+                                              "out_degree:double",
+                                              "strength:double",
+                                              "betweenness:double",
+                                              "closeness:double",
+                                              "harmonic:double",
+                                              "pagerank:double",
+                                              "eigenvector:double"};
+    ck_assert_uint_eq(nodes->rows[0].n, sizeof node_header / sizeof node_header[0]);
+    for (size_t k = 0; k < sizeof node_header / sizeof node_header[0]; k++)
+        ck_assert_str_eq(nodes->rows[0].fields[k], node_header[k]);
+    /* Kuzu's COPY FROM maps columns by position: the order is the contract. */
+    ck_assert_str_eq(nodes->rows[0].fields[0], "id:ID");
+    ck_assert_str_eq(nodes->rows[0].fields[1], ":LABEL");
+    ck_assert_str_eq(nodes->rows[0].fields[8], "date");
+    ck_assert_str_eq(nodes->rows[0].fields[20], "eigenvector:double");
+    ck_assert_str_eq(cell(nodes, 1, "date"), "2024-03-14");
+    static const char *const rel_header[] = {
+        ":START_ID",          ":END_ID", ":TYPE",     "iri",         "key",
+        "relation",           "role",    "role_text", "weight:long", "confidence:double",
+        "documents:string[]", "evidence"};
+    ck_assert_uint_eq(rels->rows[0].n, sizeof rel_header / sizeof rel_header[0]);
+    for (size_t k = 0; k < sizeof rel_header / sizeof rel_header[0]; k++)
+        ck_assert_str_eq(rels->rows[0].fields[k], rel_header[k]);
+
+    /* Aigul Test, row 3 (entities in id order). */
+    ck_assert_str_eq(cell(nodes, 3, "id:ID"), "person/aigul-test");
+    ck_assert_str_eq(cell(nodes, 3, ":LABEL"), "Entity;Person");
+    ck_assert_str_eq(cell(nodes, 3, "iri"), AIGUL);
+    ck_assert_str_eq(cell(nodes, 3, "name"), "Aigul Test");
+    ck_assert_str_eq(cell(nodes, 3, "label_ru"), "Айгуль Тест");
+    ck_assert_str_eq(cell(nodes, 3, "aliases:string[]"), "A. Test");
+    ck_assert_str_eq(cell(nodes, 3, "mentions:long"), "2");
+    ck_assert(
+        close_to(strtod(cell(nodes, 3, "pagerank:double"), NULL), f.graph->centrality[2].pagerank));
+    ck_assert_str_eq(cell(nodes, 2, "aliases:string[]"), "FTW;ФТР");
+    ck_assert_str_eq(cell(nodes, 2, "documents:string[]"), "doc-a;doc-en-1");
+    /* Missing values are empty and unquoted (no property in Neo4j, NULL in Kuzu). */
+    ck_assert_str_eq(cell(nodes, 1, "aliases:string[]"), "");
+    ck_assert(!nodes->rows[1].quoted[csv_column(nodes, "aliases:string[]")]);
+    ck_assert(!nodes->rows[4].quoted[csv_column(nodes, "label_ru")]);
+
+    /* The holds_post relationship, row 4. */
+    ck_assert_str_eq(cell(rels, 4, ":START_ID"), "person/aigul-test");
+    ck_assert_str_eq(cell(rels, 4, ":END_ID"), "organization/federation-of-testing-workers");
+    ck_assert_str_eq(cell(rels, 4, ":TYPE"), "HOLDS_POST");
+    ck_assert_str_eq(cell(rels, 4, "key"), "holds_post:chairman");
+    ck_assert_str_eq(cell(rels, 4, "role"), "chairman");
+    ck_assert_str_eq(cell(rels, 4, "weight:long"), "2");
+    ck_assert_str_eq(cell(rels, 4, "confidence:double"), "0.98");
+    ck_assert_str_eq(cell(rels, 4, "documents:string[]"), "doc-a;doc-en-1");
+    char *rel = hex_key("person/aigul-test\x1fholds_post\x1forganization/"
+                        "federation-of-testing-workers\x1f"
+                        "chairman");
+    char rel_iri[256];
+    snprintf(rel_iri, sizeof rel_iri, BASE "relation/%s", rel);
+    ck_assert_str_eq(cell(rels, 4, "iri"), rel_iri);
+    json_error_t jerr;
+    json_t *evidence = json_loads(cell(rels, 4, "evidence"), 0, &jerr);
+    ck_assert_msg(evidence != NULL, "evidence is not JSON: %s", jerr.text);
+    ck_assert_uint_eq(json_array_size(evidence), 2);
+    json_t *second = json_array_get(evidence, 1);
+    ck_assert_str_eq(json_string_value(json_object_get(second, "text")), nasty);
+    ck_assert_int_eq(json_integer_value(json_object_get(second, "end")), 40);
+    json_decref(evidence);
+    ck_assert_str_eq(cell(rels, 1, "role"), "");
+    ck_assert(!rels->rows[1].quoted[csv_column(rels, "role")]);
+
+    free(rel);
+    csv_free(nodes);
+    csv_free(rels);
+    remove_tree(dir);
+    free(dir);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_csv_is_written_as_two_files_atomically) {
+    fixture f;
+    fixture_init(&f);
+    char *dir = kgt_temp_dir("exp-csv-atomic");
+    char *nodes = kgt_path(dir, "nodes.csv"), *rels = kgt_path(dir, "relationships.csv");
+    ck_assert_int_eq(kgt_write_file(nodes, "OLD", 3), 0);
+    ck_assert_int_eq(kgt_write_file(rels, "OLD", 3), 0);
+
+    /* A writer failing (bad base IRI) leaves both files as they were. */
+    kg_graph_free(f.graph);
+    build_graph(&f, "https://bad base/");
+    kg_error err;
+    kg_error_clear(&err);
+    ck_assert_int_eq(kg_export_dir(f.graph, KG_FORMAT_CSV, NULL, dir, &err), KG_ERR_USAGE);
+    char *text = kgt_read_file(nodes, NULL);
+    ck_assert_str_eq(text, "OLD");
+    free(text);
+    text = kgt_read_file(rels, NULL);
+    ck_assert_str_eq(text, "OLD");
+    free(text);
+    char names[4][256];
+    ck_assert_uint_eq(dir_entries(dir, names, 4), 2);
+
+    /* A good graph replaces both; a trailing slash on the directory is fine. */
+    kg_graph_free(f.graph);
+    build_graph(&f, BASE);
+    char *slashed = kgt_path(dir, "");
+    ck_assert_int_eq(kg_export_dir(f.graph, KG_FORMAT_CSV, NULL, slashed, &err), KG_OK);
+    text = kgt_read_file(nodes, NULL);
+    ck_assert(strncmp(text, "id:ID,", 6) == 0);
+    free(text);
+    text = kgt_read_file(rels, NULL);
+    ck_assert(strncmp(text, ":START_ID,", 10) == 0);
+    free(text);
+    ck_assert_uint_eq(dir_entries(dir, names, 4), 2);
+
+    /* One-file formats go through kg_export_dir too; CSV has no single stream. */
+    ck_assert_int_eq(kg_export_dir(f.graph, KG_FORMAT_NQ, NULL, dir, &err), KG_OK);
+    ck_assert_uint_eq(dir_entries(dir, names, 4), 3);
+    FILE *out = fopen("/dev/null", "w");
+    ck_assert_int_eq(kg_export(f.graph, KG_FORMAT_CSV, out, &err), KG_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(err.message, "nodes.csv"));
+    fclose(out);
+    ck_assert_int_eq(kg_export_file(f.graph, KG_FORMAT_CSV, nodes, &err), KG_ERR_USAGE);
+    ck_assert_int_eq(kg_export_dir(f.graph, KG_FORMAT_ALL, NULL, dir, &err), KG_ERR_USAGE);
+    char *missing = kgt_path(dir, "no/such/dir");
+    kg_error_clear(&err);
+    ck_assert_int_eq(kg_export_dir(f.graph, KG_FORMAT_CSV, NULL, missing, &err), KG_ERR_IO);
+    ck_assert_ptr_nonnull(strstr(err.where, "nodes.csv"));
+
+    free(missing);
+    free(slashed);
+    free(nodes);
+    free(rels);
+    remove_tree(dir);
+    free(dir);
+    fixture_free(&f);
+}
+END_TEST
+
+/* ---- tests: streaming JSON and Cytoscape.js ------------------------------------------ */
+
+/* The streamed text equals jansson's dump of the whole tree with the flags
+ * the writer documents, followed by a newline. */
+static void assert_whole_tree_dump(const char *text, size_t len) {
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, 0, &jerr);
+    ck_assert_msg(root != NULL, "%s at %d:%d", jerr.text, jerr.line, jerr.column);
+    char *again = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(1) | JSON_REAL_PRECISION(12));
+    ck_assert_ptr_nonnull(again);
+    size_t n = strlen(again);
+    ck_assert_msg(n + 1 == len && memcmp(again, text, n) == 0 && text[n] == '\n',
+                  "streamed JSON differs from the whole-tree dump");
+    free(again);
+    json_decref(root);
+}
+
+START_TEST(test_streamed_json_is_byte_identical_to_a_whole_tree_dump) {
+    fixture f;
+    fixture_init(&f);
+    kg_export_options cytoscape = {KG_JSON_CYTOSCAPE};
+    size_t len;
+    char *json = export_mem(f.graph, KG_FORMAT_JSON, &len);
+    assert_whole_tree_dump(json, len);
+    free(json);
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&buf, &size);
+    kg_error err;
+    ck_assert_int_eq(kg_export_with(f.graph, KG_FORMAT_JSON, &cytoscape, out, &err), KG_OK);
+    fclose(out);
+    assert_whole_tree_dump(buf, size);
+    free(buf);
+    fixture_free(&f);
+
+    /* Empty arrays are "[]" as jansson writes them. */
+    kg_resolved empty;
+    memset(&empty, 0, sizeof empty);
+    kg_graph *graph = NULL;
+    ck_assert_int_eq(kg_graph_build(&graph, &empty, NULL, &err), KG_OK);
+    json = export_mem(graph, KG_FORMAT_JSON, &len);
+    assert_whole_tree_dump(json, len);
+    ck_assert_ptr_nonnull(strstr(json, "\"links\": [],"));
+    free(json);
+    kg_graph_free(graph);
+}
+END_TEST
+
+START_TEST(test_json_links_carry_the_relation_iri) {
+    fixture f;
+    fixture_init(&f);
+    char *json = export_mem(f.graph, KG_FORMAT_JSON, NULL);
+    json_error_t jerr;
+    json_t *root = json_loads(json, 0, &jerr);
+    json_t *hp = json_array_get(json_object_get(root, "links"), 3);
+    char *rel = hex_key("person/aigul-test\x1fholds_post\x1forganization/"
+                        "federation-of-testing-workers\x1f"
+                        "chairman");
+    char rel_iri[256];
+    snprintf(rel_iri, sizeof rel_iri, BASE "relation/%s", rel);
+    ck_assert_str_eq(jget_str(hp, "iri"), rel_iri);
+    free(rel);
+    json_decref(root);
+    free(json);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_cytoscape_style_is_elements_with_unique_ids) {
+    fixture f;
+    fixture_init(&f);
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&buf, &size);
+    kg_error err;
+    ck_assert_int_eq(kg_export_cytoscape(f.graph, out, &err), KG_OK);
+    fclose(out);
+    json_error_t jerr;
+    json_t *root = json_loadb(buf, size, 0, &jerr);
+    ck_assert_msg(root != NULL, "%s", jerr.text);
+    ck_assert_int_eq(json_object_size(root), 2);
+    json_t *data = json_object_get(root, "data");
+    ck_assert_str_eq(jget_str(data, "base_iri"), BASE);
+    ck_assert_int_eq(jget_int(json_object_get(data, "counts"), "nodes"), 5);
+    json_t *elements = json_object_get(root, "elements");
+    json_t *nodes = json_object_get(elements, "nodes"), *edges = json_object_get(elements, "edges");
+    ck_assert_int_eq(json_array_size(nodes), 5);
+    ck_assert_int_eq(json_array_size(edges), 5);
+
+    json_t *aigul = json_array_get(nodes, 2);
+    ck_assert_str_eq(jget_str(aigul, "group"), "nodes");
+    ck_assert_str_eq(jget_str(aigul, "classes"), "Person");
+    json_t *aigul_data = json_object_get(aigul, "data");
+    ck_assert_str_eq(jget_str(aigul_data, "id"), "person/aigul-test");
+    ck_assert_str_eq(jget_str(aigul_data, "iri"), AIGUL);
+    ck_assert_str_eq(jget_str(aigul_data, "label"), "Aigul Test");
+
+    json_t *hp = json_array_get(edges, 3);
+    ck_assert_str_eq(jget_str(hp, "group"), "edges");
+    ck_assert_str_eq(jget_str(hp, "classes"), "holds_post");
+    json_t *hp_data = json_object_get(hp, "data");
+    char *rel = hex_key("person/aigul-test\x1fholds_post\x1forganization/"
+                        "federation-of-testing-workers\x1f"
+                        "chairman");
+    char id[64];
+    snprintf(id, sizeof id, "relation/%s", rel);
+    ck_assert_str_eq(jget_str(hp_data, "id"), id);
+    ck_assert_str_eq(jget_str(hp_data, "source"), "person/aigul-test");
+    ck_assert_str_eq(jget_str(hp_data, "target"), "organization/federation-of-testing-workers");
+    ck_assert_int_eq(jget_int(hp_data, "weight"), 2);
+    ck_assert_int_eq(json_array_size(json_object_get(hp_data, "evidence")), 2);
+
+    /* Cytoscape.js needs every element id unique across nodes and edges. */
+    const char *ids[10];
+    for (size_t i = 0; i < 5; i++) {
+        ids[i] = jget_str(json_object_get(json_array_get(nodes, i), "data"), "id");
+        ids[5 + i] = jget_str(json_object_get(json_array_get(edges, i), "data"), "id");
+    }
+    for (size_t i = 0; i < 10; i++)
+        for (size_t k = i + 1; k < 10; k++)
+            ck_assert_str_ne(ids[i], ids[k]);
+
+    free(rel);
+    json_decref(root);
+    free(buf);
+    fixture_free(&f);
+}
+END_TEST
+
+/* ---- tests: hostile names ------------------------------------------------------------- */
+
+/* Markup and quoting characters, a backslash, a newline, C0 controls, DEL,
+ * an emoji and right-to-left text, in an entity name. */
+static const char hostile[] = "Evil <Org> \"Q\" \\ & co > x\nline2\x01\x1f\x7f "
+                              "\xF0\x9F\x8E\x89 \xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D "
+                              "\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7";
+/* What XML can carry of it (GraphML): controls and DEL become spaces. */
+static const char hostile_xml[] = "Evil <Org> \"Q\" \\ & co > x\nline2    "
+                                  "\xF0\x9F\x8E\x89 \xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D "
+                                  "\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7";
+
+START_TEST(test_hostile_names_come_out_valid_in_every_format) {
+    fixture f;
+    fixture_init(&f);
+    kg_entity *berik = &f.data.entities[3];
+    berik->label = berik->label_en = P(&f, hostile);
+    berik->aliases = list(&f, 1, hostile);
+    berik->n_aliases = 1;
+    f.data.relations[3].role_text = P(&f, hostile);
+    f.data.documents[2].title = P(&f, hostile);
+    char *dir = kgt_temp_dir("exp-hostile");
+
+    static const kg_format rdf[] = {KG_FORMAT_TTL, KG_FORMAT_NT, KG_FORMAT_NQ};
+    for (size_t k = 0; k < 3; k++) {
+        char *path = export_to(f.graph, rdf[k], dir);
+        triples *t = k == 0 ? parse_turtle(path) : parse_lines(path, k == 2);
+        assert_literal(t, BERIK, RDFS "label", hostile, "en", NULL);
+        assert_literal(t, BERIK, SKOS "altLabel", hostile, "en", NULL);
+        assert_literal(t, BASE "role/chairman", RDFS "label", hostile, "en", NULL);
+        assert_literal(t, BASE "document/doc-en-1", DCT "title", hostile, NULL, NULL);
+        triples_free(t);
+        free(path);
+    }
+
+    char *path = export_to(f.graph, KG_FORMAT_JSON, dir);
+    json_t *root = load_json(path);
+    json_t *node = json_array_get(json_object_get(root, "nodes"), 3);
+    ck_assert_str_eq(jget_str(node, "label"), hostile);
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(node, "aliases"), 0)),
+                     hostile);
+    ck_assert_str_eq(jget_str(json_array_get(json_object_get(root, "links"), 3), "role_text"),
+                     hostile);
+    json_decref(root);
+    free(path);
+
+    path = export_to(f.graph, KG_FORMAT_GRAPHML, dir);
+    igraph_t g;
+    read_graphml(path, &g);
+    ck_assert_str_eq(VAS(&g, "name", 3), hostile_xml);
+    ck_assert_str_eq(VAS(&g, "aliases", 3), hostile_xml);
+    ck_assert_str_eq(EAS(&g, "role_text", 3), hostile_xml);
+    igraph_destroy(&g);
+    free(path);
+
+    csv_table *nodes = export_csv(f.graph, dir, "nodes.csv");
+    ck_assert_str_eq(cell(nodes, 4, "name"), hostile);
+    ck_assert_str_eq(cell(nodes, 4, "aliases:string[]"), hostile);
+    csv_free(nodes);
+    csv_table *rels = export_csv(f.graph, dir, "relationships.csv");
+    ck_assert_str_eq(cell(rels, 4, "role_text"), hostile);
+    csv_free(rels);
+
+    remove_tree(dir);
+    free(dir);
+    fixture_free(&f);
+}
+END_TEST
+
+/* ---- tests: the CLI's -f, -o - and --json-style ---------------------------------------- */
+
+#define SAMPLES KG_SOURCE_DIR "/samples"
+
+static int run_cli(const char *args, char **out, char **err) {
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "'%s' %s", KG_CLI, args);
+    return kgt_run(cmd, out, err);
+}
+
+START_TEST(test_cli_writes_one_format_to_standard_output) {
+    char *dir = kgt_temp_dir("exp-cli-stdout");
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(run_cli("build -f nt -o - '" SAMPLES "'", &out, &err), 0);
+    ck_assert_msg(strncmp(out, "# Knowledge graph written by kgraph", 35) == 0, "stdout: %.80s",
+                  out);
+    ck_assert_ptr_null(strstr(out, "wrote:")); /* no summary mixed into the data */
+    char *path = kgt_path(dir, "stdout.nt");
+    ck_assert_int_eq(kgt_write_file(path, out, strlen(out)), 0);
+    triples *t = parse_lines(path, false);
+    ck_assert_uint_gt(t->n, 500);
+    triples_free(t);
+    free(path);
+    free(out);
+    free(err);
+
+    ck_assert_int_eq(run_cli("build -f csv -o - '" SAMPLES "'", &out, &err), 2);
+    ck_assert_ptr_nonnull(strstr(err, "csv writes two files"));
+    ck_assert_str_eq(out, "");
+    free(out);
+    free(err);
+    ck_assert_int_eq(run_cli("build -f ttl,json -o - '" SAMPLES "'", &out, &err), 2);
+    ck_assert_ptr_nonnull(strstr(err, "one format"));
+    free(out);
+    free(err);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_cli_writes_every_format_and_json_styles) {
+    char *dir = kgt_temp_dir("exp-cli-formats");
+    char args[4096], *out = NULL, *err = NULL;
+    snprintf(args, sizeof args,
+             "build -f ttl,nt,nq,graphml,json,csv --json-style cytoscape -o '%s' '" SAMPLES "'",
+             dir);
+    ck_assert_int_eq(run_cli(args, &out, &err), 0);
+    char names[10][256];
+    ck_assert_uint_eq(dir_entries(dir, names, 10), 7);
+    static const char *const files[] = {"graph.ttl",        "graph.nt",   "graph.nq",
+                                        "graph.graphml",    "graph.json", "nodes.csv",
+                                        "relationships.csv"};
+    for (size_t k = 0; k < 7; k++)
+        ck_assert_msg(strstr(out, files[k]) != NULL, "summary lacks %s", files[k]);
+    free(out);
+    free(err);
+    char *json_path = kgt_path(dir, "graph.json");
+    json_t *root = load_json(json_path);
+    ck_assert_ptr_nonnull(json_object_get(json_object_get(root, "elements"), "nodes"));
+    json_decref(root);
+    free(json_path);
+
+    ck_assert_int_eq(run_cli("build --json-style graphviz '" SAMPLES "'", &out, &err), 2);
+    ck_assert_ptr_nonnull(strstr(err, "graphviz"));
+    free(out);
+    free(err);
+    ck_assert_int_eq(run_cli("build -f ttl,rdfxml '" SAMPLES "'", &out, &err), 2);
+    ck_assert_ptr_nonnull(strstr(err, "nt, nq, graphml, json, csv"));
+    free(out);
+    free(err);
+    ck_assert_int_eq(run_cli("build --help", &out, &err), 0);
+    ck_assert_ptr_nonnull(strstr(out, "ttl,nt,nq,graphml,json,csv"));
+    ck_assert_ptr_nonnull(strstr(out, "--json-style"));
+    free(out);
+    free(err);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *exporters_suite(void) {
     Suite *s = suite_create("exporters");
     TCase *tc = tcase_create("turtle");
@@ -1229,6 +2129,9 @@ static Suite *exporters_suite(void) {
     tcase_add_test(tc, test_turtle_escapes_newlines_and_controls_in_one_line_literals);
     tcase_add_test(tc, test_bad_base_iri_is_a_usage_error);
     tcase_add_test(tc, test_unsafe_entity_ids_are_percent_encoded_alike_everywhere);
+    tcase_add_test(tc, test_ntriples_hold_exactly_the_turtle_triples);
+    tcase_add_test(tc, test_nquads_put_what_each_document_says_in_its_graph);
+    tcase_add_test(tc, test_member_of_is_an_org_membership);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("json");
@@ -1236,6 +2139,24 @@ static Suite *exporters_suite(void) {
     tcase_add_test(tc, test_json_output_is_deterministic_and_sorted);
     tcase_add_test(tc, test_non_finite_numbers_are_written_as_zero);
     tcase_add_test(tc, test_numbers_use_a_decimal_point_in_any_locale);
+    tcase_add_test(tc, test_streamed_json_is_byte_identical_to_a_whole_tree_dump);
+    tcase_add_test(tc, test_json_links_carry_the_relation_iri);
+    tcase_add_test(tc, test_cytoscape_style_is_elements_with_unique_ids);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("csv");
+    tcase_add_test(tc, test_csv_has_neo4j_import_headers_and_every_value);
+    tcase_add_test(tc, test_csv_is_written_as_two_files_atomically);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("hostile");
+    tcase_add_test(tc, test_hostile_names_come_out_valid_in_every_format);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("cli");
+    tcase_add_test(tc, test_cli_writes_one_format_to_standard_output);
+    tcase_add_test(tc, test_cli_writes_every_format_and_json_styles);
+    tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("graphml");

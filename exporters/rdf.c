@@ -1,0 +1,1292 @@
+/* rdf.c — the graph as RDF: Turtle, N-Triples and N-Quads, streamed.
+ *
+ * raptor2 is the RDF library, but its Turtle serializer is not used: it keeps
+ * every triple in memory (about 115k triples/s) and writes xsd:double as bare
+ * numbers (which breaks on NaN).  Instead this file writes through a
+ * raptor_iostream, groups the triples of each subject itself for Turtle
+ * ("s p o , o ; p o ."), and lets raptor do the literal escaping.  Memory is
+ * O(entities + relations + evidence) for the IRI tables and the
+ * de-duplication sets, never O(triples).
+ *
+ * One traversal writes all three syntaxes, so the triples of graph.ttl and
+ * graph.nt are the same set, in the same order.  graph.nq holds the same
+ * triples again, spread over graphs: what one document says (the relations
+ * it supports as direct triples, their memberships, its evidence records) in
+ * the named graph of that document, everything else in the default graph.
+ *
+ * Every triple (every quad) is written once: parsers that report raw
+ * statements (serdi, rapper) and stores that keep a set (rdflib) must agree
+ * on the count.  The vocabulary is docs/vocabulary.md.
+ */
+#include "kg_export_internal.h"
+
+#include "kg_text.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <raptor2.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SLUG_MAX 120
+
+/* ---- a set of 64-bit keys (open addressing) ------------------------------ */
+
+typedef struct key_set {
+    uint64_t *slots; /* 0 marks an empty slot; key 0 is tracked by has_zero */
+    size_t cap, count;
+    bool has_zero;
+} key_set;
+
+/* 1 when key was added, 0 when it was already there, -1 when out of memory. */
+static int key_set_add(key_set *set, uint64_t key) {
+    if (key == 0) {
+        int added = !set->has_zero;
+        set->has_zero = true;
+        return added;
+    }
+    if ((set->count + 1) * 2 > set->cap) {
+        size_t cap = set->cap == 0 ? 64 : set->cap * 2;
+        uint64_t *slots = calloc(cap, sizeof *slots);
+        if (slots == NULL)
+            return -1;
+        for (size_t i = 0; i < set->cap; i++) {
+            uint64_t k = set->slots[i];
+            if (k == 0)
+                continue;
+            size_t at = (size_t)k & (cap - 1);
+            while (slots[at] != 0)
+                at = (at + 1) & (cap - 1);
+            slots[at] = k;
+        }
+        free(set->slots);
+        set->slots = slots;
+        set->cap = cap;
+    }
+    size_t at = (size_t)key & (set->cap - 1);
+    while (set->slots[at] != 0) {
+        if (set->slots[at] == key)
+            return 0;
+        at = (at + 1) & (set->cap - 1);
+    }
+    set->slots[at] = key;
+    set->count++;
+    return 1;
+}
+
+static void key_set_free(key_set *set) {
+    free(set->slots);
+    set->slots = NULL;
+    set->cap = set->count = 0;
+}
+
+/* ---- vocabulary --------------------------------------------------------------- */
+
+static const struct {
+    const char *prefix; /* with the colon */
+    const char *iri;
+} prefix_table[] = {
+    {"rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"},
+    {"rdfs:", "http://www.w3.org/2000/01/rdf-schema#"},
+    {"xsd:", "http://www.w3.org/2001/XMLSchema#"},
+    {"skos:", "http://www.w3.org/2004/02/skos/core#"},
+    {"org:", "http://www.w3.org/ns/org#"},
+    {"schema:", "https://schema.org/"},
+    {"foaf:", "http://xmlns.com/foaf/0.1/"},
+    {"prov:", "http://www.w3.org/ns/prov#"},
+    {"dcterms:", "http://purl.org/dc/terms/"},
+    {"kg:", KG_VOCAB_IRI},
+};
+
+#define N_PREFIXES (sizeof prefix_table / sizeof prefix_table[0])
+
+static const char *const entity_classes[KG_ENT_TYPE_COUNT][2] = {
+    [KG_ENT_ORGANIZATION] = {"org:Organization", "foaf:Organization"},
+    [KG_ENT_PERSON] = {"foaf:Person", "schema:Person"},
+    [KG_ENT_AGREEMENT] = {"kg:Agreement", "schema:CreativeWork"},
+    [KG_ENT_EVENT] = {"schema:Event", NULL},
+    [KG_ENT_PLACE] = {"schema:Place", NULL},
+};
+
+static const char *const relation_predicates[KG_REL_TYPE_COUNT] = {
+    [KG_REL_HOLDS_POST] = "kg:holds_post",
+    [KG_REL_PARTY_TO] = "kg:party_to",
+    [KG_REL_SIGNED] = "kg:signed",
+    [KG_REL_MEMBER_OF] = "kg:member_of",
+    [KG_REL_MET_WITH] = "kg:met_with",
+    [KG_REL_VISITED] = "kg:visited",
+    [KG_REL_PARTICIPATED_IN] = "kg:participated_in",
+    [KG_REL_ORGANIZED] = "kg:organized",
+    [KG_REL_LOCATED_IN] = "kg:located_in",
+};
+
+/* Extra direct predicates, numbered after the relation types. */
+enum { PRED_ORG_MEMBER_OF = KG_REL_TYPE_COUNT, PRED_ORG_HEAD_OF, PRED_COUNT };
+
+static const char *direct_predicate(int p) {
+    if (p == PRED_ORG_MEMBER_OF)
+        return "org:memberOf";
+    if (p == PRED_ORG_HEAD_OF)
+        return "org:headOf";
+    return relation_predicates[p];
+}
+
+/* Normalised roles that make the holder the head of the organisation. */
+static const char *const head_roles[] = {
+    "chairman",
+    "president",
+    "head",
+    "director",
+    "director_general",
+    "secretary_general",
+    "leader",
+    "mayor",
+    "akim",
+    "prime_minister",
+    "minister",
+    "rector",
+    "general_secretary",
+};
+
+static bool is_head_role(const char *role) {
+    if (role == NULL)
+        return false;
+    for (size_t i = 0; i < sizeof head_roles / sizeof head_roles[0]; i++)
+        if (strcmp(role, head_roles[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool has_cyrillic_letter(const char *s) {
+    size_t len = strlen(s), pos = 0;
+    while (pos < len) {
+        int32_t cp = kg_utf8_next(s, len, &pos);
+        if (kg_cp_is_cyrillic(cp) && kg_cp_is_letter(cp))
+            return true;
+    }
+    return false;
+}
+
+/* A real calendar date as YYYY-MM-DD: written as xsd:date (anything else
+ * stays a plain literal rather than becoming an ill-typed one). */
+static bool is_iso_date(const char *s) {
+    static const int days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !(s[i] >= '0' && s[i] <= '9'))
+            return false;
+    int year = atoi(s), month = (s[5] - '0') * 10 + (s[6] - '0');
+    int day = (s[8] - '0') * 10 + (s[9] - '0');
+    if (month < 1 || month > 12 || day < 1 || day > days[month - 1])
+        return false;
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return !(month == 2 && day == 29 && !leap);
+}
+
+/* ---- the triple writer ------------------------------------------------------ */
+
+typedef enum rdf_syntax { SYNTAX_TURTLE, SYNTAX_NTRIPLES, SYNTAX_NQUADS } rdf_syntax;
+
+/* The callers speak in subjects, predicates and objects; this turns them into
+ * one syntax.  Turtle groups the triples of a subject; the line-based
+ * syntaxes repeat the subject (kept in `subject`, since callers pass IRIs in
+ * scratch buffers) on every line, and N-Quads ends each line with the
+ * current graph.
+ *
+ * Output goes through a 64 KiB buffer written to the FILE * in whole blocks:
+ * most pieces are copied into it directly, and io, the raptor_iostream that
+ * raptor's escaping writes to, appends to the same buffer.  Small writes
+ * through stdio (locked per call) or through raptor's per-byte handlers
+ * would cost more than everything else together. */
+#define OUT_BLOCK 65536
+#define NAME_CACHE 128 /* a power of two above the number of names used */
+
+/* A prefixed name and its "<full IRI>", keyed by the name's address: every
+ * name passed to put_name is a static string (a literal here, or a measure's
+ * rdf_name), so an address stands for one name for the whole export. */
+typedef struct name_entry {
+    const char *name;
+    char *expanded; /* owned */
+    size_t len;
+} name_entry;
+
+typedef struct rdf_out {
+    raptor_iostream *io;
+    FILE *file;
+    char *block; /* OUT_BLOCK bytes */
+    size_t used;
+    int errnum; /* first write error */
+    rdf_syntax syntax;
+    const char *pred; /* Turtle: last predicate of the open subject, NULL right after it */
+    kg_buf subject;   /* line syntaxes: "<iri> " of the current subject */
+    kg_buf graph;     /* N-Quads: " <iri>" of the current graph; empty for the default graph */
+    name_entry names[NAME_CACHE]; /* line syntaxes: expanded names */
+    bool nomem;
+} rdf_out;
+
+static void out_flush(rdf_out *w) {
+    if (w->used > 0 && w->errnum == 0 && fwrite(w->block, 1, w->used, w->file) != w->used)
+        w->errnum = errno != 0 ? errno : EIO;
+    w->used = 0;
+}
+
+static void put_n(rdf_out *w, const char *s, size_t len) {
+    if (w->used + len > OUT_BLOCK) {
+        out_flush(w);
+        if (len > OUT_BLOCK) {
+            if (w->errnum == 0 && fwrite(s, 1, len, w->file) != len)
+                w->errnum = errno != 0 ? errno : EIO;
+            return;
+        }
+    }
+    memcpy(w->block + w->used, s, len);
+    w->used += len;
+}
+
+static void put(rdf_out *w, const char *s) {
+    put_n(w, s, strlen(s));
+}
+
+/* The raptor_iostream handler: raptor's writes land in the same buffer. */
+static int io_write_byte(void *context, const int byte) {
+    char c = (char)byte;
+    put_n(context, &c, 1);
+    return 0;
+}
+
+static int io_write_bytes(void *context, const void *ptr, size_t size, size_t nmemb) {
+    put_n(context, ptr, size * nmemb);
+    return (int)nmemb;
+}
+
+static const raptor_iostream_handler io_handler = {
+    .version = 2, .write_byte = io_write_byte, .write_bytes = io_write_bytes};
+
+/* "<full IRI>" of a prefixed name ("kg:holds_post", "a") as a new string
+ * (caller frees); NULL when out of memory. */
+static char *expand_name(const char *name) {
+    if (name[0] == 'a' && name[1] == '\0')
+        name = "rdf:type";
+    const char *iri = "", *local = name;
+    for (size_t i = 0; i < N_PREFIXES; i++) {
+        size_t n = strlen(prefix_table[i].prefix);
+        if (strncmp(name, prefix_table[i].prefix, n) == 0) {
+            iri = prefix_table[i].iri;
+            local = name + n;
+            break;
+        }
+    }
+    size_t size = strlen(iri) + strlen(local) + 3;
+    char *out = malloc(size);
+    if (out != NULL)
+        snprintf(out, size, "<%s%s>", iri, local);
+    return out;
+}
+
+/* A prefixed name as Turtle has it, or expanded to "<full IRI>" for the
+ * line syntaxes (expanded once per name, then looked up by address). */
+static void put_name(rdf_out *w, const char *name) {
+    if (w->syntax == SYNTAX_TURTLE) {
+        put(w, name);
+        return;
+    }
+    size_t at = ((uintptr_t)name >> 3) & (NAME_CACHE - 1);
+    for (size_t probe = 0; probe < NAME_CACHE; probe++, at = (at + 1) & (NAME_CACHE - 1)) {
+        name_entry *e = &w->names[at];
+        if (e->name == name) {
+            put_n(w, e->expanded, e->len);
+            return;
+        }
+        if (e->name == NULL) {
+            e->expanded = expand_name(name);
+            if (e->expanded == NULL) {
+                w->nomem = true;
+                return;
+            }
+            e->name = name;
+            e->len = strlen(e->expanded);
+            put_n(w, e->expanded, e->len);
+            return;
+        }
+    }
+    /* More names than slots (not with this vocabulary): expand each time. */
+    char *expanded = expand_name(name);
+    if (expanded == NULL)
+        w->nomem = true;
+    else
+        put(w, expanded);
+    free(expanded);
+}
+
+static void set_graph(rdf_out *w, const char *iri) {
+    if (w->syntax != SYNTAX_NQUADS)
+        return;
+    kg_buf_reset(&w->graph);
+    if (iri != NULL) {
+        kg_buf_puts(&w->graph, " <");
+        kg_buf_puts(&w->graph, iri);
+        kg_buf_puts(&w->graph, ">");
+    }
+    if (w->graph.failed)
+        w->nomem = true;
+}
+
+static void subject(rdf_out *w, const char *iri) {
+    if (w->syntax == SYNTAX_TURTLE) {
+        put(w, "<");
+        put(w, iri);
+        put(w, ">");
+        w->pred = NULL;
+        return;
+    }
+    kg_buf_reset(&w->subject);
+    kg_buf_puts(&w->subject, "<");
+    kg_buf_puts(&w->subject, iri);
+    kg_buf_puts(&w->subject, "> ");
+    if (w->subject.failed)
+        w->nomem = true;
+}
+
+/* Starts a predicate-object pair.  Turtle continues the object list when the
+ * predicate is the one just written. */
+static void pred(rdf_out *w, const char *name) {
+    if (w->syntax != SYNTAX_TURTLE) {
+        if (w->subject.data != NULL)
+            put_n(w, w->subject.data, w->subject.len);
+        put_name(w, name);
+        put(w, " ");
+        return;
+    }
+    if (w->pred != NULL && strcmp(w->pred, name) == 0) {
+        put(w, " , ");
+        return;
+    }
+    put(w, w->pred == NULL ? " " : " ;\n    ");
+    put(w, name);
+    put(w, " ");
+    w->pred = name;
+}
+
+/* Ends a triple: nothing in Turtle (the next pred or end_subject does), the
+ * graph and " ." on the line syntaxes. */
+static void end_object(rdf_out *w) {
+    if (w->syntax == SYNTAX_TURTLE)
+        return;
+    if (w->graph.len > 0)
+        put_n(w, w->graph.data, w->graph.len);
+    put(w, " .\n");
+}
+
+static void end_subject(rdf_out *w) {
+    if (w->syntax == SYNTAX_TURTLE)
+        put(w, " .\n\n");
+}
+
+static void obj_iri(rdf_out *w, const char *iri) {
+    put(w, "<");
+    put(w, iri);
+    put(w, ">");
+    end_object(w);
+}
+
+static void obj_name(rdf_out *w, const char *name) {
+    put_name(w, name);
+    end_object(w);
+}
+
+/* The quoted body of a literal.  raptor escapes '"' and '\' and writes
+ * printable UTF-8 as it is; with the TNRU bit it writes TAB, LF and CR as
+ * \t \n \r and other controls as \uXXXX, so the single-line "..." form is
+ * valid Turtle and N-Triples whatever the text holds.  raptor refuses invalid
+ * UTF-8 half-way through a string, so that is repaired first. */
+/* True when raptor would write s unchanged: no '"', '\\', C0 control or DEL
+ * (the only bytes it escapes with these flags) and valid UTF-8. */
+static bool needs_no_escape(const char *s, size_t len) {
+    bool ascii = true;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f)
+            return false;
+        ascii &= c < 0x80;
+    }
+    return ascii || kg_export_utf8_valid(s, len);
+}
+
+static void put_quoted(rdf_out *w, const char *s) {
+    static const unsigned flags =
+        RAPTOR_ESCAPED_WRITE_TURTLE_LITERAL | RAPTOR_ESCAPED_WRITE_BITFLAG_BS_ESCAPES_TNRU;
+    size_t len = strlen(s);
+    put_n(w, "\"", 1);
+    if (needs_no_escape(s, len)) {
+        put_n(w, s, len);
+    } else if (kg_export_utf8_valid(s, len)) {
+        raptor_string_escaped_write((const unsigned char *)s, len, '"', flags, w->io);
+    } else {
+        char *clean = kg_export_clean_text(s, len, false);
+        if (clean == NULL)
+            w->nomem = true;
+        else
+            raptor_string_escaped_write((const unsigned char *)clean, strlen(clean), '"', flags,
+                                        w->io);
+        free(clean);
+    }
+    put_n(w, "\"", 1);
+}
+
+static void obj_text(rdf_out *w, const char *s) {
+    put_quoted(w, s);
+    end_object(w);
+}
+
+/* BCP 47 shape: 1–8 letters, then "-" and 1–8 letters or digits. */
+static bool lang_tag_ok(const char *tag) {
+    size_t run = 0;
+    bool first = true;
+    for (const char *p = tag;; p++) {
+        char c = *p;
+        bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        bool digit = c >= '0' && c <= '9';
+        if (alpha || (digit && !first)) {
+            if (++run > 8)
+                return false;
+        } else if (c == '-' || c == '\0') {
+            if (run == 0)
+                return false;
+            if (c == '\0')
+                return true;
+            run = 0;
+            first = false;
+        } else {
+            return false;
+        }
+    }
+}
+
+static void obj_lang(rdf_out *w, const char *s, const char *lang) {
+    put_quoted(w, s);
+    put(w, "@");
+    put(w, lang != NULL && lang_tag_ok(lang) ? lang : "en");
+    end_object(w);
+}
+
+static void obj_typed(rdf_out *w, const char *lexical, const char *datatype) {
+    put_quoted(w, lexical);
+    put(w, "^^");
+    put_name(w, datatype);
+    end_object(w);
+}
+
+/* Decimal digits of n, written backwards from end; returns the first. */
+static char *format_size(size_t n, char *end) {
+    do {
+        *--end = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    return end;
+}
+
+static void obj_int(rdf_out *w, size_t n) {
+    char buf[32];
+    char *end = buf + sizeof buf;
+    *--end = '^';
+    *--end = '^';
+    *--end = '"';
+    char *start = format_size(n, end);
+    *--start = '"';
+    put_n(w, start, (size_t)(buf + sizeof buf - start));
+    put_name(w, "xsd:integer");
+    end_object(w);
+}
+
+/* The xsd:double lexical form of x with 12 significant digits, in the
+ * canonical mantissa-exponent shape ("1.5E-3", "0.0E0").  The digits come
+ * from printf's %e, but its decimal point (which follows the locale and may
+ * be several bytes) is skipped rather than trusted.  NaN and infinities,
+ * which have no place in kgraph's measures, become 0. */
+static size_t format_double(double x, char out[48]) {
+    x = kg_export_finite(x);
+    if (x == 0.0) {
+        memcpy(out, "0.0E0", 6);
+        return 5;
+    }
+    char tmp[64], digits[32];
+    snprintf(tmp, sizeof tmp, "%.11e", x);
+    const char *p = tmp;
+    bool negative = *p == '-';
+    if (negative)
+        p++;
+    size_t n = 0;
+    for (; *p != '\0' && *p != 'e' && *p != 'E'; p++)
+        if (*p >= '0' && *p <= '9' && n + 1 < sizeof digits)
+            digits[n++] = *p;
+    long exponent = *p != '\0' ? strtol(p + 1, NULL, 10) : 0;
+    while (n > 2 && digits[n - 1] == '0')
+        n--;
+    if (n < 2)
+        digits[n++] = '0';
+    /* [-]d.dddE[-]x, assembled by hand: one printf per number is enough. */
+    size_t len = 0;
+    if (negative)
+        out[len++] = '-';
+    out[len++] = digits[0];
+    out[len++] = '.';
+    memcpy(out + len, digits + 1, n - 1);
+    len += n - 1;
+    out[len++] = 'E';
+    if (exponent < 0)
+        out[len++] = '-';
+    char exp_digits[24];
+    char *end = exp_digits + sizeof exp_digits;
+    char *start = format_size((size_t)(exponent < 0 ? -exponent : exponent), end);
+    memcpy(out + len, start, (size_t)(end - start));
+    len += (size_t)(end - start);
+    out[len] = '\0';
+    return len;
+}
+
+static void obj_double(rdf_out *w, double x) {
+    char lexical[48];
+    size_t len = format_double(x, lexical);
+    put_n(w, "\"", 1);
+    put_n(w, lexical, len);
+    put_n(w, "\"^^", 3);
+    put_name(w, "xsd:double");
+    end_object(w);
+}
+
+/* ---- export state ------------------------------------------------------------ */
+
+typedef struct direct_triple {
+    size_t subject, object;
+    int predicate;
+} direct_triple;
+
+typedef struct doc_ref {
+    const char *id;
+    size_t index;
+} doc_ref;
+
+typedef struct slug_ref {
+    char *slug;
+    size_t index;
+} slug_ref;
+
+typedef struct rdf_ctx {
+    const kg_graph *graph;
+    rdf_out w;
+    char **entity_iri;  /* per entity, owned */
+    char **doc_iri;     /* per document, owned */
+    doc_ref *doc_by_id; /* documents sorted by id, for lookups */
+    direct_triple *direct;
+    size_t n_direct;
+    key_set evidence_seen, role_seen, relation_seen;
+    key_set quad_seen; /* N-Quads: direct triples already written into a document's graph */
+    kg_buf key, iri;   /* scratch for hashed keys and built IRIs */
+} rdf_ctx;
+
+static int cmp_doc_ref(const void *a, const void *b) {
+    return strcmp(((const doc_ref *)a)->id, ((const doc_ref *)b)->id);
+}
+
+static int cmp_slug_ref(const void *a, const void *b) {
+    const slug_ref *x = a, *y = b;
+    int c = strcmp(x->slug, y->slug);
+    if (c != 0)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int cmp_direct(const void *a, const void *b) {
+    const direct_triple *x = a, *y = b;
+    if (x->subject != y->subject)
+        return x->subject < y->subject ? -1 : 1;
+    if (x->predicate != y->predicate)
+        return x->predicate < y->predicate ? -1 : 1;
+    if (x->object != y->object)
+        return x->object < y->object ? -1 : 1;
+    return 0;
+}
+
+/* Document IRIs: base + "document/" + slug(id).  Ids whose slugs collide all
+ * get "-" + 8 hex digits of kg_hash64(id) appended, so the IRI of a document
+ * never depends on which other documents were read with it — except for the
+ * fact of the collision itself. */
+static kg_status build_doc_iris(rdf_ctx *c) {
+    const kg_resolved *data = c->graph->data;
+    size_t n = data->n_documents;
+    kg_status status = KG_OK;
+    slug_ref *slugs = NULL;
+    if (n == 0)
+        return KG_OK;
+    c->doc_iri = calloc(n, sizeof *c->doc_iri);
+    c->doc_by_id = calloc(n, sizeof *c->doc_by_id);
+    slugs = calloc(n, sizeof *slugs);
+    if (c->doc_iri == NULL || c->doc_by_id == NULL || slugs == NULL) {
+        status = KG_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *id = data->documents[i].id != NULL ? data->documents[i].id : "";
+        c->doc_by_id[i] = (doc_ref){id, i};
+        slugs[i].index = i;
+        slugs[i].slug = kg_text_slug(id, strlen(id), SLUG_MAX);
+        if (slugs[i].slug == NULL) {
+            status = KG_ERR_NOMEM;
+            goto cleanup;
+        }
+    }
+    qsort(c->doc_by_id, n, sizeof *c->doc_by_id, cmp_doc_ref);
+    qsort(slugs, n, sizeof *slugs, cmp_slug_ref);
+    for (size_t i = 0; i < n; i++) {
+        bool collides = (i > 0 && strcmp(slugs[i].slug, slugs[i - 1].slug) == 0) ||
+                        (i + 1 < n && strcmp(slugs[i].slug, slugs[i + 1].slug) == 0);
+        size_t d = slugs[i].index;
+        const char *id = data->documents[d].id != NULL ? data->documents[d].id : "";
+        kg_buf iri = KG_BUF_INIT;
+        kg_buf_puts(&iri, c->graph->base_iri);
+        kg_buf_puts(&iri, "document/");
+        kg_buf_puts(&iri, slugs[i].slug);
+        if (collides)
+            kg_buf_printf(&iri, "-%08" PRIx32, (uint32_t)kg_hash64(id, strlen(id), 0));
+        if (iri.failed) {
+            kg_buf_clear(&iri);
+            status = KG_ERR_NOMEM;
+            goto cleanup;
+        }
+        c->doc_iri[d] = iri.data;
+    }
+cleanup:
+    if (slugs != NULL)
+        for (size_t i = 0; i < n; i++)
+            free(slugs[i].slug);
+    free(slugs);
+    return status;
+}
+
+/* Index of the document with this id in the document table; SIZE_MAX when
+ * it is not there (which the resolver never produces). */
+static size_t doc_index(const rdf_ctx *c, const char *id) {
+    if (c->doc_by_id == NULL)
+        return SIZE_MAX;
+    doc_ref key = {id != NULL ? id : "", 0};
+    const doc_ref *hit =
+        bsearch(&key, c->doc_by_id, c->graph->data->n_documents, sizeof *c->doc_by_id, cmp_doc_ref);
+    return hit != NULL ? hit->index : SIZE_MAX;
+}
+
+/* IRI of the document with this id: the table entry, or (for an id missing
+ * from the document table) one built in c->iri without collision handling.
+ * Borrowed until the next call. */
+static const char *doc_iri(rdf_ctx *c, const char *id) {
+    if (id == NULL)
+        id = "";
+    size_t d = doc_index(c, id);
+    if (d != SIZE_MAX)
+        return c->doc_iri[d];
+    char *slug = kg_text_slug(id, strlen(id), SLUG_MAX);
+    kg_buf_reset(&c->iri);
+    kg_buf_puts(&c->iri, c->graph->base_iri);
+    kg_buf_puts(&c->iri, "document/");
+    if (slug != NULL)
+        kg_buf_puts(&c->iri, slug);
+    else
+        c->iri.failed = true;
+    free(slug);
+    if (c->iri.failed) {
+        c->w.nomem = true;
+        return "";
+    }
+    return c->iri.data;
+}
+
+/* The triples between entities that stand for relation r: the relation
+ * itself, org:memberOf for member_of, the reverse of met_with, and
+ * org:headOf for a head role.  Returns how many (at most 2) went into out. */
+static size_t relation_direct(const kg_relation *r, direct_triple out[2]) {
+    size_t n = 0;
+    out[n++] = (direct_triple){r->subject, r->object, (int)r->type};
+    if (r->type == KG_REL_MEMBER_OF)
+        out[n++] = (direct_triple){r->subject, r->object, PRED_ORG_MEMBER_OF};
+    else if (r->type == KG_REL_MET_WITH)
+        out[n++] = (direct_triple){r->object, r->subject, KG_REL_MET_WITH};
+    else if (r->type == KG_REL_HOLDS_POST && is_head_role(r->role))
+        out[n++] = (direct_triple){r->subject, r->object, PRED_ORG_HEAD_OF};
+    return n;
+}
+
+/* The direct triples of every relation, to be grouped under their subject:
+ * sorted and de-duplicated (two roles in one organisation give one
+ * kg:holds_post triple). */
+static kg_status build_direct_triples(rdf_ctx *c) {
+    const kg_resolved *data = c->graph->data;
+    size_t cap = data->n_relations * 2;
+    if (cap == 0)
+        return KG_OK;
+    c->direct = malloc(cap * sizeof *c->direct);
+    if (c->direct == NULL)
+        return KG_ERR_NOMEM;
+    size_t n = 0;
+    for (size_t j = 0; j < data->n_relations; j++)
+        n += relation_direct(&data->relations[j], c->direct + n);
+    qsort(c->direct, n, sizeof *c->direct, cmp_direct);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (kept == 0 || cmp_direct(&c->direct[kept - 1], &c->direct[i]) != 0)
+            c->direct[kept++] = c->direct[i];
+    c->n_direct = kept;
+    return KG_OK;
+}
+
+/* kg_hash64 over fields joined by U+001F (which no id contains), seed 0. */
+static uint64_t relation_key(rdf_ctx *c, const kg_relation *r) {
+    uint64_t key = kg_export_relation_key(c->graph, r, &c->key);
+    if (c->key.failed)
+        c->w.nomem = true;
+    return key;
+}
+
+static void buf_put_size(kg_buf *buf, size_t n) {
+    char digits[24];
+    char *end = digits + sizeof digits;
+    char *start = format_size(n, end);
+    kg_buf_put(buf, start, (size_t)(end - start));
+}
+
+static uint64_t evidence_key(rdf_ctx *c, const kg_evidence *ev) {
+    kg_buf_reset(&c->key);
+    kg_buf_puts(&c->key, ev->doc != NULL ? ev->doc : "");
+    kg_buf_put(&c->key, "\x1f", 1);
+    buf_put_size(&c->key, ev->sentence);
+    kg_buf_put(&c->key, "\x1f", 1);
+    buf_put_size(&c->key, ev->start);
+    kg_buf_put(&c->key, "\x1f", 1);
+    buf_put_size(&c->key, ev->end);
+    kg_buf_put(&c->key, "\x1f", 1);
+    kg_buf_puts(&c->key, ev->rule != NULL ? ev->rule : "");
+    if (c->key.failed) {
+        c->w.nomem = true;
+        return 0;
+    }
+    return kg_hash64(c->key.data, c->key.len, 0);
+}
+
+/* base + kind + "/" + 16 hex digits, into c->iri; borrowed until reused. */
+static const char *hashed_iri(rdf_ctx *c, const char *kind, uint64_t key) {
+    static const char hex[] = "0123456789abcdef";
+    char digits[17];
+    for (int k = 15; k >= 0; k--, key >>= 4)
+        digits[k] = hex[key & 15];
+    digits[16] = '/';
+    kg_buf_reset(&c->iri);
+    kg_buf_puts(&c->iri, c->graph->base_iri);
+    kg_buf_puts(&c->iri, kind);
+    kg_buf_put(&c->iri, "/", 1);
+    kg_buf_put(&c->iri, digits, 16);
+    if (c->iri.failed) {
+        c->w.nomem = true;
+        return "";
+    }
+    return c->iri.data;
+}
+
+/* ---- the blocks ---------------------------------------------------------------- */
+
+/* The earliest YYYY-MM-DD date of the documents mentioning entity e, or NULL
+ * when none of them has one. */
+static const char *first_reported(const rdf_ctx *c, const kg_entity *e) {
+    const char *best = NULL;
+    for (size_t k = 0; k < e->n_documents; k++) {
+        size_t d = doc_index(c, e->documents[k]);
+        const char *date = d != SIZE_MAX ? c->graph->data->documents[d].date : NULL;
+        if (date != NULL && is_iso_date(date) && (best == NULL || strcmp(date, best) < 0))
+            best = date;
+    }
+    return best;
+}
+
+static void write_entity(rdf_ctx *c, size_t i, size_t *next_direct) {
+    const kg_entity *e = &c->graph->data->entities[i];
+    rdf_out *w = &c->w;
+    subject(w, c->entity_iri[i]);
+    if ((unsigned)e->type < KG_ENT_TYPE_COUNT) {
+        for (int k = 0; k < 2; k++) {
+            if (entity_classes[e->type][k] == NULL)
+                continue;
+            pred(w, "a");
+            obj_name(w, entity_classes[e->type][k]);
+        }
+    }
+    pred(w, "rdfs:label");
+    obj_lang(w, e->label != NULL ? e->label : e->id, e->lang);
+    if (e->label_en != NULL) {
+        pred(w, "skos:prefLabel");
+        obj_lang(w, e->label_en, "en");
+    }
+    if (e->label_ru != NULL) {
+        pred(w, "skos:prefLabel");
+        obj_lang(w, e->label_ru, "ru");
+    }
+    for (size_t k = 0; k < e->n_aliases; k++) {
+        /* Sorted, so a repeated alias would be adjacent. */
+        if (k > 0 && strcmp(e->aliases[k], e->aliases[k - 1]) == 0)
+            continue;
+        pred(w, "skos:altLabel");
+        obj_lang(w, e->aliases[k], has_cyrillic_letter(e->aliases[k]) ? "ru" : "en");
+    }
+    pred(w, "kg:mentions");
+    obj_int(w, e->mentions);
+    for (size_t k = 0; k < e->n_documents; k++) {
+        if (k > 0 && strcmp(e->documents[k], e->documents[k - 1]) == 0)
+            continue;
+        pred(w, "kg:mentionedIn");
+        obj_iri(w, doc_iri(c, e->documents[k]));
+    }
+    if (e->date != NULL) {
+        /* Agreements and events: the date read next to their name. */
+        pred(w, "dcterms:date");
+        if (is_iso_date(e->date))
+            obj_typed(w, e->date, "xsd:date");
+        else
+            obj_text(w, e->date);
+    }
+    if (e->type == KG_ENT_AGREEMENT) {
+        const char *date = first_reported(c, e);
+        if (date != NULL) {
+            pred(w, "kg:firstReported");
+            obj_typed(w, date, "xsd:date");
+        }
+    }
+    for (size_t m = 0; m < KG_EXPORT_N_MEASURES; m++) {
+        pred(w, kg_export_measures[m].rdf_name);
+        obj_double(w, kg_export_measure_value(c->graph, i, &kg_export_measures[m]));
+    }
+    /* N-Quads puts these into the graphs of the documents supporting them. */
+    while (*next_direct < c->n_direct && c->direct[*next_direct].subject == i) {
+        const direct_triple *t = &c->direct[(*next_direct)++];
+        if (w->syntax == SYNTAX_NQUADS)
+            continue;
+        pred(w, direct_predicate(t->predicate));
+        obj_iri(w, c->entity_iri[t->object]);
+    }
+    end_subject(w);
+}
+
+static void write_document(rdf_ctx *c, size_t d) {
+    const kg_doc_info *doc = &c->graph->data->documents[d];
+    rdf_out *w = &c->w;
+    subject(w, c->doc_iri[d]);
+    pred(w, "a");
+    obj_name(w, "kg:Document");
+    pred(w, "a");
+    obj_name(w, "prov:Entity");
+    pred(w, "dcterms:identifier");
+    obj_text(w, doc->id != NULL ? doc->id : "");
+    if (doc->lang != NULL) {
+        pred(w, "dcterms:language");
+        obj_text(w, doc->lang);
+    }
+    if (doc->title != NULL) {
+        pred(w, "dcterms:title");
+        obj_text(w, doc->title);
+    }
+    if (doc->date != NULL) {
+        pred(w, "dcterms:date");
+        if (is_iso_date(doc->date))
+            obj_typed(w, doc->date, "xsd:date");
+        else
+            obj_text(w, doc->date);
+    }
+    if (doc->url != NULL) {
+        pred(w, "schema:url");
+        if (kg_export_check_base_iri(doc->url, NULL) == KG_OK)
+            obj_iri(w, doc->url);
+        else
+            obj_text(w, doc->url);
+    }
+    end_subject(w);
+}
+
+static void write_evidence(rdf_ctx *c, const kg_evidence *ev, uint64_t key) {
+    rdf_out *w = &c->w;
+    const char *document = doc_iri(c, ev->doc);
+    set_graph(w, document);
+    subject(w, hashed_iri(c, "evidence", key));
+    pred(w, "a");
+    obj_name(w, "prov:Entity");
+    pred(w, "a");
+    obj_name(w, "kg:Evidence");
+    pred(w, "prov:wasQuotedFrom");
+    obj_iri(w, doc_iri(c, ev->doc));
+    pred(w, "kg:sentenceIndex");
+    obj_int(w, ev->sentence);
+    pred(w, "kg:start");
+    obj_int(w, ev->start);
+    pred(w, "kg:end");
+    obj_int(w, ev->end);
+    if (ev->text != NULL) {
+        pred(w, "prov:value");
+        obj_text(w, ev->text);
+    }
+    if (ev->rule != NULL) {
+        pred(w, "kg:rule");
+        obj_text(w, ev->rule);
+    }
+    pred(w, "kg:confidence");
+    obj_double(w, ev->confidence);
+    end_subject(w);
+    set_graph(w, NULL);
+}
+
+/* One step of the entity-resolution audit trail: which two forms were found
+ * to name one entity, by which rule and how strongly (the forms themselves
+ * are the entity's skos:altLabel / rdfs:label). */
+static void write_merge(rdf_ctx *c, const kg_merge *m) {
+    rdf_out *w = &c->w;
+    const kg_entity *e = &c->graph->data->entities[m->entity];
+    kg_buf key = KG_BUF_INIT;
+    kg_buf_puts(&key, e->id);
+    kg_buf_put(&key, "\n", 1);
+    kg_buf_puts(&key, m->form_a);
+    kg_buf_put(&key, "\n", 1);
+    kg_buf_puts(&key, m->form_b);
+    kg_buf_put(&key, "\n", 1);
+        kg_buf_puts(&key, m->rule);
+    kg_buf_put(&key, "\n", 1);
+    if (m->detail != NULL)
+        kg_buf_puts(&key, m->detail);
+    char score[48];
+    snprintf(score, sizeof score, "\n%.17g", m->score);
+    kg_buf_puts(&key, score);
+    if (key.failed) {
+        w->nomem = true;
+        kg_buf_clear(&key);
+        return;
+    }
+    uint64_t h = kg_hash64(key.data, key.len, 0);
+    kg_buf_clear(&key);
+    char *entity = kg_export_entity_iri(c->graph, m->entity);
+    if (entity == NULL) {
+        w->nomem = true;
+        return;
+    }
+    subject(w, hashed_iri(c, "merge", h));
+    pred(w, "a");
+    obj_name(w, "kg:Merge");
+    pred(w, "a");
+    obj_name(w, "prov:Activity");
+    pred(w, "kg:mergedInto");
+    obj_iri(w, entity);
+    pred(w, "kg:form");
+    obj_text(w, m->form_a);
+    pred(w, "kg:form");
+    obj_text(w, m->form_b);
+    pred(w, "kg:mergeRule");
+    obj_text(w, m->rule);
+    pred(w, "kg:score");
+    obj_double(w, m->score);
+    if (m->detail != NULL) {
+        pred(w, "kg:detail");
+        obj_text(w, m->detail);
+    }
+    end_subject(w);
+    free(entity);
+}
+
+/* The IRI of the role of r (base + "role/" + slug) as a new string, with its
+ * slug in *slug (both caller frees); NULL (and *slug NULL) when r has no
+ * role or memory ran out (then w->nomem is set). */
+static char *role_iri(rdf_ctx *c, const kg_relation *r, char **slug) {
+    *slug = NULL;
+    if (r->role == NULL)
+        return NULL;
+    *slug = kg_text_slug(r->role, strlen(r->role), SLUG_MAX);
+    kg_buf role = KG_BUF_INIT;
+    kg_buf_puts(&role, c->graph->base_iri);
+    kg_buf_puts(&role, "role/");
+    kg_buf_puts(&role, *slug != NULL ? *slug : "");
+    if (*slug == NULL || role.failed) {
+        kg_buf_clear(&role);
+        free(*slug);
+        *slug = NULL;
+        c->w.nomem = true;
+        return NULL;
+    }
+    return role.data;
+}
+
+/* The org:Membership of a holds_post or member_of relation. */
+static void write_membership(rdf_ctx *c, const kg_relation *r, uint64_t key, const char *role) {
+    rdf_out *w = &c->w;
+    subject(w, hashed_iri(c, "membership", key));
+    pred(w, "a");
+    obj_name(w, "org:Membership");
+    pred(w, "org:member");
+    obj_iri(w, c->entity_iri[r->subject]);
+    pred(w, "org:organization");
+    obj_iri(w, c->entity_iri[r->object]);
+    if (role != NULL) {
+        pred(w, "org:role");
+        obj_iri(w, role);
+    }
+    end_subject(w);
+}
+
+/* The role node, the first time that role is seen (labelled with that
+ * relation's written form). */
+static void write_role(rdf_ctx *c, const kg_relation *r, const char *role, const char *slug) {
+    rdf_out *w = &c->w;
+    int added = key_set_add(&c->role_seen, kg_hash64(slug, strlen(slug), 0));
+    if (added < 0) {
+        w->nomem = true;
+    } else if (added > 0) {
+        const char *label = r->role_text != NULL ? r->role_text : r->role;
+        subject(w, role);
+        pred(w, "a");
+        obj_name(w, "org:Role");
+        pred(w, "rdfs:label");
+        obj_lang(w, label, has_cyrillic_letter(label) ? "ru" : "en");
+        end_subject(w);
+    }
+}
+
+/* N-Quads: what each document supporting r says, in that document's graph:
+ * the direct triples (each once per graph) and the membership. */
+static void write_document_graphs(rdf_ctx *c, const kg_relation *r, uint64_t key,
+                                  const char *role) {
+    rdf_out *w = &c->w;
+    direct_triple direct[2];
+    size_t n_direct = relation_direct(r, direct);
+    for (size_t k = 0; k < r->n_evidence; k++) {
+        const char *doc = r->evidence[k].doc != NULL ? r->evidence[k].doc : "";
+        /* Evidence is sorted by document first: one graph per run. */
+        if (k > 0 && strcmp(doc, r->evidence[k - 1].doc != NULL ? r->evidence[k - 1].doc : "") == 0)
+            continue;
+        set_graph(w, doc_iri(c, doc));
+        uint64_t d = (uint64_t)doc_index(c, doc);
+        for (size_t t = 0; t < n_direct; t++) {
+            uint64_t fields[4] = {direct[t].subject, (uint64_t)direct[t].predicate,
+                                  direct[t].object, d};
+            int added = d == (uint64_t)SIZE_MAX
+                            ? 1
+                            : key_set_add(&c->quad_seen, kg_hash64(fields, sizeof fields, 0));
+            if (added < 0)
+                w->nomem = true;
+            if (added <= 0)
+                continue;
+            subject(w, c->entity_iri[direct[t].subject]);
+            pred(w, direct_predicate(direct[t].predicate));
+            obj_iri(w, c->entity_iri[direct[t].object]);
+        }
+        if (r->type == KG_REL_HOLDS_POST || r->type == KG_REL_MEMBER_OF)
+            write_membership(c, r, key, role);
+    }
+    set_graph(w, NULL);
+}
+
+static void write_relation(rdf_ctx *c, size_t j) {
+    const kg_relation *r = &c->graph->data->relations[j];
+    rdf_out *w = &c->w;
+    uint64_t key = relation_key(c, r);
+    int added = key_set_add(&c->relation_seen, key);
+    if (added <= 0) {
+        /* < 0: out of memory; 0: a relation equal in (subject, type, object,
+         * role) was written already (the resolver merges those). */
+        if (added < 0)
+            w->nomem = true;
+        return;
+    }
+    subject(w, hashed_iri(c, "relation", key));
+    pred(w, "a");
+    obj_name(w, "rdf:Statement");
+    pred(w, "a");
+    obj_name(w, "kg:Relation");
+    pred(w, "rdf:subject");
+    obj_iri(w, c->entity_iri[r->subject]);
+    pred(w, "rdf:predicate");
+    obj_name(w, relation_predicates[r->type]);
+    pred(w, "rdf:object");
+    obj_iri(w, c->entity_iri[r->object]);
+    pred(w, "kg:weight");
+    obj_int(w, r->n_evidence);
+    pred(w, "kg:confidence");
+    obj_double(w, r->confidence);
+    /* Evidence is sorted by (doc, sentence, start, end, rule, text), so two
+     * records with one key (differing in text only) are adjacent. */
+    uint64_t previous = 0;
+    for (size_t k = 0; k < r->n_evidence; k++) {
+        uint64_t ev = evidence_key(c, &r->evidence[k]);
+        if (k > 0 && ev == previous)
+            continue;
+        previous = ev;
+        pred(w, "prov:wasDerivedFrom");
+        obj_iri(w, hashed_iri(c, "evidence", ev));
+    }
+    end_subject(w);
+
+    char *slug = NULL;
+    char *role = r->type == KG_REL_HOLDS_POST ? role_iri(c, r, &slug) : NULL;
+    if (w->syntax == SYNTAX_NQUADS)
+        write_document_graphs(c, r, key, role);
+    else if (r->type == KG_REL_HOLDS_POST || r->type == KG_REL_MEMBER_OF)
+        write_membership(c, r, key, role);
+    if (role != NULL)
+        write_role(c, r, role, slug);
+    free(role);
+    free(slug);
+
+    for (size_t k = 0; k < r->n_evidence; k++) {
+        uint64_t ev = evidence_key(c, &r->evidence[k]);
+        int fresh = key_set_add(&c->evidence_seen, ev);
+        if (fresh < 0)
+            w->nomem = true;
+        else if (fresh > 0)
+            write_evidence(c, &r->evidence[k], ev);
+    }
+}
+
+/* ---- entry points ------------------------------------------------------------------ */
+
+typedef struct raptor_log {
+    char message[256];
+} raptor_log;
+
+/* raptor would print to stderr; the library never prints, so keep the first
+ * message for the error report instead. */
+static void on_raptor_log(void *user_data, raptor_log_message *message) {
+    raptor_log *log = user_data;
+    if (log->message[0] == '\0' && message->level >= RAPTOR_LOG_LEVEL_ERROR &&
+        message->text != NULL)
+        snprintf(log->message, sizeof log->message, "%s", message->text);
+}
+
+static kg_status check_graph(const kg_graph *graph, kg_error *err) {
+    const kg_resolved *data = graph->data;
+    for (size_t j = 0; j < data->n_relations; j++) {
+        const kg_relation *r = &data->relations[j];
+        if (r->subject >= data->n_entities || r->object >= data->n_entities ||
+            (unsigned)r->type >= KG_REL_TYPE_COUNT)
+            return kg_error_set(err, KG_ERR_INTERNAL, NULL, 0, 0,
+                                "relation %zu has a bad type or entity index", j);
+    }
+    return KG_OK;
+}
+
+static kg_status export_rdf(const kg_graph *graph, rdf_syntax syntax, FILE *out, kg_error *err) {
+    kg_status status = KG_OK;
+    raptor_world *world = NULL;
+    raptor_log log = {{0}};
+    size_t next_direct = 0; /* walks c.direct alongside the entities */
+    rdf_ctx c;
+    memset(&c, 0, sizeof c);
+    c.graph = graph;
+    c.w.syntax = syntax;
+
+    if (graph == NULL || graph->data == NULL || out == NULL)
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no graph or no output stream");
+    status = kg_export_check_base_iri(graph->base_iri, err);
+    if (status != KG_OK)
+        return status;
+    status = check_graph(graph, err);
+    if (status != KG_OK)
+        return status;
+    const kg_resolved *data = graph->data;
+
+    world = raptor_new_world();
+    if (world == NULL || raptor_world_set_log_handler(world, &log, on_raptor_log) != 0 ||
+        raptor_world_open(world) != 0) {
+        status = kg_error_set(err, KG_ERR_GRAPH, NULL, 0, 0, "cannot start raptor2%s%s",
+                              log.message[0] != '\0' ? ": " : "", log.message);
+        goto cleanup;
+    }
+    c.w.file = out;
+    c.w.block = malloc(OUT_BLOCK);
+    if (c.w.block == NULL)
+        goto nomem;
+    c.w.io = raptor_new_iostream_from_handler(world, &c.w, &io_handler);
+    if (c.w.io == NULL) {
+        status = kg_error_set(err, KG_ERR_NOMEM, NULL, 0, 0, "cannot create a raptor2 stream");
+        goto cleanup;
+    }
+
+    if (data->n_entities > 0) {
+        c.entity_iri = calloc(data->n_entities, sizeof *c.entity_iri);
+        if (c.entity_iri == NULL)
+            goto nomem;
+        for (size_t i = 0; i < data->n_entities; i++)
+            if ((c.entity_iri[i] = kg_export_entity_iri(graph, i)) == NULL)
+                goto nomem;
+    }
+    if (build_doc_iris(&c) != KG_OK || build_direct_triples(&c) != KG_OK)
+        goto nomem;
+
+    put(&c.w, "# Knowledge graph written by kgraph " KG_VERSION "\n");
+    if (syntax == SYNTAX_TURTLE) {
+        for (size_t i = 0; i < N_PREFIXES; i++) {
+            put(&c.w, "@prefix ");
+            put(&c.w, prefix_table[i].prefix);
+            put(&c.w, " <");
+            put(&c.w, prefix_table[i].iri);
+            put(&c.w, "> .\n");
+        }
+        put(&c.w, "\n");
+    }
+    for (size_t i = 0; i < data->n_entities && !c.w.nomem && c.w.errnum == 0; i++)
+        write_entity(&c, i, &next_direct);
+    for (size_t d = 0; d < data->n_documents && !c.w.nomem && c.w.errnum == 0; d++)
+        write_document(&c, d);
+    for (size_t j = 0; j < data->n_relations && !c.w.nomem && c.w.errnum == 0; j++)
+        write_relation(&c, j);
+    for (size_t k = 0; k < data->n_merges && !c.w.nomem && c.w.errnum == 0; k++)
+        write_merge(&c, &data->merges[k]);
+    if (c.w.nomem)
+        goto nomem;
+    raptor_free_iostream(c.w.io);
+    c.w.io = NULL;
+    out_flush(&c.w);
+    status = c.w.errnum != 0 ? kg_export_write_error(err, c.w.errnum) : kg_export_flush(out, err);
+    goto cleanup;
+
+nomem:
+    status = kg_error_set(err, KG_ERR_NOMEM, NULL, 0, 0, "out of memory writing RDF");
+cleanup:
+    if (c.w.io != NULL)
+        raptor_free_iostream(c.w.io);
+    if (c.entity_iri != NULL)
+        for (size_t i = 0; i < data->n_entities; i++)
+            free(c.entity_iri[i]);
+    free(c.entity_iri);
+    if (c.doc_iri != NULL)
+        for (size_t d = 0; d < data->n_documents; d++)
+            free(c.doc_iri[d]);
+    free(c.doc_iri);
+    free(c.doc_by_id);
+    free(c.direct);
+    key_set_free(&c.evidence_seen);
+    key_set_free(&c.role_seen);
+    key_set_free(&c.relation_seen);
+    key_set_free(&c.quad_seen);
+    kg_buf_clear(&c.key);
+    kg_buf_clear(&c.iri);
+    kg_buf_clear(&c.w.subject);
+    free(c.w.block);
+    for (size_t i = 0; i < NAME_CACHE; i++)
+        free(c.w.names[i].expanded);
+    kg_buf_clear(&c.w.graph);
+    if (world != NULL)
+        raptor_free_world(world);
+    return status;
+}
+
+kg_status kg_export_turtle(const kg_graph *graph, FILE *out, kg_error *err) {
+    return export_rdf(graph, SYNTAX_TURTLE, out, err);
+}
+
+kg_status kg_export_ntriples(const kg_graph *graph, FILE *out, kg_error *err) {
+    return export_rdf(graph, SYNTAX_NTRIPLES, out, err);
+}
+
+kg_status kg_export_nquads(const kg_graph *graph, FILE *out, kg_error *err) {
+    return export_rdf(graph, SYNTAX_NQUADS, out, err);
+}
