@@ -397,5 +397,6 @@ void kg_resolved_clear(kg_resolved *data) {
     free(data->entities);
     free(data->relations);
     free(data->documents);
+    free(data->merges);
     memset(data, 0, sizeof *data);
 }

@@ -229,10 +229,30 @@ typedef struct kg_relation {
     double confidence;      /* 1 - Π(1 - c_i) over the evidence */
 } kg_relation;
 
+/* One step of the audit trail of entity resolution: two forms that were
+ * taken for the same entity, by which rule and how strongly.  Rules
+ * (docs/resolution.md): "exact" (one normalised name written two ways),
+ * "coreference" (linked by a document's own aliases: an acronym defined in
+ * parentheses, an inflected or shortened form), "acronym" (an acronym equal
+ * to the initials of a long form), "transliteration" (Cyrillic and Latin
+ * forms that transliterate alike), "edit distance" (spelling variants),
+ * "gazetteer" (forms of one built-in place or body), "context" (the same
+ * person heads both) and "user alias" (a --aliases file). */
+typedef struct kg_merge {
+    size_t entity;      /* index into kg_resolved.entities */
+    const char *form_a; /* the two forms compared; form_a < form_b in byte order */
+    const char *form_b;
+    const char *rule;   /* one of the rule names above */
+    double score;       /* strength of the evidence, in (0, 1] */
+    const char *detail; /* what matched ("fnpr", "chairman: Kanybek Zhumaliev",
+                           "aliases.json:3"), or NULL */
+} kg_merge;
+
 /* The resolved graph data: entities sorted by id, relations sorted by
- * (subject, object, type, role), documents sorted by id.  Produced by
- * kg_resolver_finish (kg_resolve.h); every array is owned by the struct and
- * released by kg_resolved_clear; strings live in the pool. */
+ * (subject, object, type, role), documents sorted by id, merges sorted by
+ * (entity, form_a, form_b, rule, score).  Produced by kg_resolver_finish
+ * (kg_resolve.h); every array is owned by the struct and released by
+ * kg_resolved_clear; strings live in the pool. */
 typedef struct kg_resolved {
     kg_entity *entities;
     size_t n_entities;
@@ -240,6 +260,8 @@ typedef struct kg_resolved {
     size_t n_relations;
     kg_doc_info *documents;
     size_t n_documents;
+    kg_merge *merges; /* the audit trail: every merge that formed an entity */
+    size_t n_merges;
 } kg_resolved;
 
 /* Frees everything owned by data and zeroes it; NULL is a no-op. */

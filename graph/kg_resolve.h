@@ -4,16 +4,27 @@
  * what it needs, so the caller may clear the facts right after), and at the
  * end produces the resolved tables: entities with canonical labels, aliases,
  * mention counts and documents; relations merged so that the same fact
- * found again becomes one relation whose evidence list grows.
+ * found again becomes one relation whose evidence list grows; and the audit
+ * trail of every merge (kg_resolved.merges).
+ *
+ * Entities merge across articles, languages and spellings: on the same
+ * normalised name or alias, an acronym and the initials of a long form, a
+ * Cyrillic and a Latin form that transliterate alike, spelling variants of
+ * a person's name, the same person heading both organisations, and the
+ * merges and splits of a user file.  A cluster is only formed when every
+ * pair in it is compatible (no chains).  docs/resolution.md has the rules.
  *
  * Result is independent of the order in which documents are added.
  * Memory grows with the number of distinct entities, relations and evidence
- * records, never with the text of the corpus.
+ * records, never with the text of the corpus; candidate pairs come from
+ * blocking keys, never from comparing all pairs.
  */
 #ifndef KG_RESOLVE_H
 #define KG_RESOLVE_H
 
 #include "kg_model.h"
+
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,7 +33,8 @@ extern "C" {
 typedef struct kg_resolver kg_resolver;
 
 /* New resolver interning into pool (borrowed; must outlive the resolver and
- * the kg_resolved it produces).  Caller frees with kg_resolver_free. */
+ * the kg_resolved it produces).  Caller frees with kg_resolver_free.
+ * KG_ERR_INTERNAL when the built-in resolution data cannot be read. */
 kg_status kg_resolver_new(kg_resolver **out, kg_strpool *pool);
 
 /* NULL is a no-op. */
@@ -31,9 +43,49 @@ void kg_resolver_free(kg_resolver *resolver);
 /* Adds one document's facts.  facts is only read. */
 kg_status kg_resolver_add(kg_resolver *resolver, const kg_doc_facts *facts);
 
+/* User aliases: merges and splits that override the rules.  json is
+ *
+ *   {"merge": [["FNPR", "FITUR", "Federation of Independent Trade Unions of Russia"]],
+ *    "split": [["Kairat Ospanov", "Kayrat Ospanov"]]}
+ *
+ * Each "merge" group (two or more forms) makes one entity of every entity of
+ * one type that has one of the forms as its name or an alias; each "split"
+ * pair keeps the entities having the first form apart from those having the
+ * second, whatever the rules (and merge groups) say.  Forms are compared
+ * with kg_text_key.  A split whose two forms are in one merge group is an
+ * error.  where names the source in errors ("aliases.json"); errors carry
+ * its line.  May be called several times before kg_resolver_finish; nothing
+ * is kept from a call that fails. */
+kg_status kg_resolver_add_aliases(kg_resolver *resolver, const char *json, size_t len,
+                                  const char *where, kg_error *err);
+
+/* Same, reading the file at path. */
+kg_status kg_resolver_load_aliases(kg_resolver *resolver, const char *path, kg_error *err);
+
 /* Resolves everything added so far into *out (which the caller releases
  * with kg_resolved_clear).  May be called once. */
 kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *err);
+
+/* What kg_resolver_finish did, for benchmarks and tuning. */
+typedef struct kg_resolve_stats {
+    size_t mentions;        /* document entities added */
+    size_t nodes;           /* distinct (type, normalised name) */
+    size_t keys;            /* blocking keys */
+    size_t candidate_pairs; /* pairs of nodes proposed by a shared key and examined */
+    size_t links;           /* pairs the rules accepted as evidence */
+    size_t merges;          /* clusters joined (the audit trail, "exact" aside) */
+    size_t refused;         /* links refused because some pair was incompatible */
+    size_t compat_checks;   /* node pairs checked for compatibility */
+} kg_resolve_stats;
+
+/* Fills *out (zeros before kg_resolver_finish). */
+void kg_resolver_stats(const kg_resolver *resolver, kg_resolve_stats *out);
+
+/* Writes to out, for every entity whose id, label or alias matches name
+ * (kg_text_key equality, or equal transliterations), its id, type, labels,
+ * aliases, documents and the merges that formed it.  KG_FAILURE when no
+ * entity matches (nothing written), KG_ERR_IO when writing fails. */
+kg_status kg_resolved_explain(const kg_resolved *data, const char *name, FILE *out);
 
 #ifdef __cplusplus
 }
