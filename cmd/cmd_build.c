@@ -20,40 +20,41 @@
 typedef struct build_options {
     const char *output;
     unsigned formats;
+    kg_export_options export; /* --json-style */
     const char *base_iri;
     const char *lang; /* NULL: auto */
     int quiet;
     const char **rules, **lexicons; /* --rules / --lexicon files, in order */
     size_t n_rules, n_lexicons;
+    const char **alias_files; /* --aliases files, in order */
+    size_t n_alias_files;
+    const char *explain; /* --explain NAME, or NULL */
 } build_options;
 
 static void build_usage(FILE *out) {
     fprintf(out,
             "usage: kgraph build [options] INPUT...\n"
             "\n"
-            "Reads news articles, extracts organisations, people, agreements, "
-            "events and\n"
-            "places with the relations between them, merges them across "
-            "documents, ranks\n"
+            "Reads news articles, extracts organisations, people, agreements, events and\n"
+            "places with the relations between them, merges them across documents, ranks\n"
             "them by centrality and writes the knowledge graph.\n"
             "\n"
-            "INPUT is a file, a directory (searched recursively for *.txt, *.md, "
-            "*.jsonl)\n"
-            "or - for standard input.  JSON Lines: one {\"id\", \"text\", "
-            "\"title\"?, \"date\"?,\n"
+            "INPUT is a file, a directory (searched recursively for *.txt, *.md, *.jsonl)\n"
+            "or - for standard input.  JSON Lines: one {\"id\", \"text\", \"title\"?, \"date\"?,\n"
             "\"lang\"?, \"url\"?} object per line.\n"
             "\n"
             "options:\n"
             "  -o, --output DIR     output directory (default ./kgraph-out)\n"
-            "  -f, --format LIST    comma list of ttl,graphml,json (default: all "
-            "three)\n"
+            "  -f, --format LIST    comma list of ttl,nt,nq,graphml,json,csv (default:\n"
+            "                       ttl,graphml,json); with -o - one of them but csv\n"
+            "      --json-style STYLE  node-link (default) or cytoscape: the shape of graph.json\n"
             "      --base-iri IRI   base for minted IRIs (default %s)\n"
-            "      --lang auto|en|ru  language of plain-text inputs (default "
-            "auto, per document)\n"
-            "      --rules FILE     add extraction rules (JSON, docs/rules.md); "
-            "repeatable\n"
-            "      --lexicon FILE   add word-list entries (JSON, docs/rules.md); "
-            "repeatable\n"
+            "      --lang auto|en|ru  language of plain-text inputs (default auto, per document)\n"
+            "      --rules FILE     add extraction rules (JSON, docs/rules.md); repeatable\n"
+            "      --lexicon FILE   add word-list entries (JSON, docs/rules.md); repeatable\n"
+            "      --aliases FILE   force merges and splits of entities (JSON,\n"
+            "                       docs/resolution.md); repeatable\n"
+            "      --explain NAME   print how the entities named NAME were resolved\n"
             "  -q, --quiet          no summary\n"
             "  -h, --help           this help\n"
             "  -V, --version        print the version\n"
@@ -63,18 +64,28 @@ static void build_usage(FILE *out) {
 }
 
 static int parse_options(int argc, char **argv, build_options *opt, int *first_input) {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},   {"format", required_argument, NULL, 'f'},
-        {"base-iri", required_argument, NULL, 'b'}, {"lang", required_argument, NULL, 'l'},
-        {"rules", required_argument, NULL, 'r'},    {"lexicon", required_argument, NULL, 'x'},
-        {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"base-iri", required_argument, NULL, 'b'},
+                                             {"lang", required_argument, NULL, 'l'},
+                                             {"rules", required_argument, NULL, 'r'},
+                                             {"lexicon", required_argument, NULL, 'x'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"version", no_argument, NULL, 'V'},
+                                             {"json-style", required_argument, NULL, 'j'},
+                                             {"aliases", required_argument, NULL, 'A'},
+                                             {"explain", required_argument, NULL, 'E'},
+                                             {NULL, 0, NULL, 0}};
     opt->output = "kgraph-out";
     opt->formats = KG_FORMAT_ALL;
+    opt->export = (kg_export_options)KG_EXPORT_OPTIONS_INIT;
     opt->base_iri = KG_DEFAULT_BASE_IRI;
     opt->lang = NULL;
     opt->quiet = 0;
     opt->n_rules = opt->n_lexicons = 0;
+    opt->n_alias_files = 0;
+    opt->explain = NULL;
     optind = 1;
     opterr = 0;
     int c;
@@ -87,6 +98,13 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
         case 'f':
             kg_error_clear(&err);
             if (kg_format_parse_list(optarg, &opt->formats, &err) != KG_OK) {
+                kg_cmd_report("error", &err);
+                return KG_EXIT_USAGE;
+            }
+            break;
+        case 'j':
+            kg_error_clear(&err);
+            if (kg_json_style_parse(optarg, &opt->export.json_style, &err) != KG_OK) {
                 kg_cmd_report("error", &err);
                 return KG_EXIT_USAGE;
             }
@@ -115,6 +133,12 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
             else
                 opt->lexicons[opt->n_lexicons++] = optarg;
             break;
+        case 'A':
+            opt->alias_files[opt->n_alias_files++] = optarg;
+            break;
+        case 'E':
+            opt->explain = optarg;
+            break;
         case 'h':
             build_usage(stdout);
             return -1;
@@ -139,10 +163,18 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
     if (blen == 0 || strchr(opt->base_iri, ':') == NULL ||
         (opt->base_iri[blen - 1] != '/' && opt->base_iri[blen - 1] != '#')) {
         fprintf(stderr,
-                "kgraph: error: --base-iri must be an absolute IRI ending in '/' "
-                "or '#', "
+                "kgraph: error: --base-iri must be an absolute IRI ending in '/' or '#', "
                 "not '%s'\n",
                 opt->base_iri);
+        return KG_EXIT_USAGE;
+    }
+    /* -o - writes one stream: exactly one format, and not the two CSV files. */
+    if (strcmp(opt->output, "-") == 0 && kg_format_file_count((kg_format)opt->formats) != 1) {
+        fprintf(stderr, "kgraph: error: %s\n",
+                opt->formats == KG_FORMAT_CSV
+                    ? "csv writes two files (nodes.csv, relationships.csv): give -o DIR, not -o -"
+                    : "-o - writes one format to standard output: give -f with one of ttl, nt, "
+                      "nq, graphml, json");
         return KG_EXIT_USAGE;
     }
     *first_input = optind;
@@ -226,12 +258,13 @@ static kg_status add_user_data(kg_extractor *extractor, const build_options *opt
 
 int kg_cmd_build(int argc, char **argv) {
     build_options opt;
-    /* at most one --rules or --lexicon per argument */
-    const char **files = calloc((size_t)argc * 2 + 2, sizeof *files);
+    /* at most one --rules, --lexicon or --aliases per argument */
+    const char **files = calloc((size_t)argc * 3 + 3, sizeof *files);
     if (files == NULL)
         return KG_EXIT_FAILURE;
     opt.rules = files;
     opt.lexicons = files + argc + 1;
+    opt.alias_files = files + 2 * ((size_t)argc + 1);
     int first = 0;
     int rc = parse_options(argc, argv, &opt, &first);
     if (rc != KG_EXIT_OK) {
@@ -250,7 +283,7 @@ int kg_cmd_build(int argc, char **argv) {
     kg_resolved data = {0};
     kg_doc_facts facts;
     kg_doc_facts_init(&facts);
-    char *paths[3] = {NULL, NULL, NULL};
+    char *paths[8] = {NULL};
     size_t n_paths = 0, n_docs = 0, bytes = 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -276,6 +309,9 @@ int kg_cmd_build(int argc, char **argv) {
         (st = add_user_data(extractor, &opt, &err)) != KG_OK ||
         (st = kg_resolver_new(&resolver, pool)) != KG_OK)
         goto cleanup;
+    for (size_t i = 0; i < opt.n_alias_files; i++)
+        if ((st = kg_resolver_load_aliases(resolver, opt.alias_files[i], &err)) != KG_OK)
+            goto cleanup;
     const char *forced_lang = opt.lang != NULL ? kg_strpool_cstr(pool, opt.lang) : NULL;
 
     for (;;) {
@@ -296,10 +332,17 @@ int kg_cmd_build(int argc, char **argv) {
             goto cleanup;
         if (doc.n_invalid > 0)
             fprintf(stderr,
-                    "kgraph: warning: %s: %zu invalid UTF-8 sequence%s replaced by "
-                    "U+FFFD\n",
+                    "kgraph: warning: %s: %zu invalid UTF-8 sequence%s replaced by U+FFFD\n",
                     doc.source != NULL ? doc.source : doc.id, doc.n_invalid,
                     doc.n_invalid == 1 ? "" : "s");
+        if (doc.facts != NULL) {
+            /* already extracted (kgraph extract, or another tool): resolve as is */
+            if ((st = kg_resolver_add(resolver, doc.facts)) != KG_OK)
+                goto cleanup;
+            n_docs++;
+            bytes += doc.facts->n_bytes;
+            continue;
+        }
         if (doc.lang == NULL && forced_lang != NULL)
             doc.lang = forced_lang;
         if ((st = kg_extract_document(extractor, &doc, &facts)) != KG_OK ||
@@ -314,30 +357,50 @@ int kg_cmd_build(int argc, char **argv) {
     }
     if ((st = kg_resolver_finish(resolver, &data, &err)) != KG_OK ||
         (st = kg_graph_build(&graph, &data, opt.base_iri, &err)) != KG_OK ||
-        (st = make_dirs(opt.output, &err)) != KG_OK)
+        (strcmp(opt.output, "-") != 0 && (st = make_dirs(opt.output, &err)) != KG_OK))
         goto cleanup;
 
-    static const kg_format order[] = {KG_FORMAT_TTL, KG_FORMAT_GRAPHML, KG_FORMAT_JSON};
-    for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+    /* -o -: the one format (checked with the options) to standard output,
+     * which then carries nothing else (no summary). */
+    if (strcmp(opt.output, "-") == 0) {
+        opt.quiet = 1;
+        if ((st = kg_export_with(graph, (kg_format)opt.formats, &opt.export, stdout, &err)) !=
+            KG_OK)
+            goto cleanup;
+    }
+    static const kg_format order[] = {KG_FORMAT_TTL,     KG_FORMAT_NT,   KG_FORMAT_NQ,
+                                      KG_FORMAT_GRAPHML, KG_FORMAT_JSON, KG_FORMAT_CSV};
+    for (size_t i = 0; i < sizeof order / sizeof *order && strcmp(opt.output, "-") != 0; i++) {
         if (!(opt.formats & order[i]))
             continue;
-        const char *file = kg_format_filename(order[i]);
-        size_t n = strlen(opt.output) + strlen(file) + 2;
-        char *path = malloc(n);
-        if (path == NULL) {
-            st = KG_ERR_NOMEM;
+        if ((st = kg_export_dir(graph, order[i], &opt.export, opt.output, &err)) != KG_OK)
             goto cleanup;
+        for (size_t k = 0; k < kg_format_file_count(order[i]); k++) {
+            const char *file = kg_format_file_name(order[i], k);
+            size_t n = strlen(opt.output) + strlen(file) + 2;
+            char *path = malloc(n);
+            if (path == NULL) {
+                st = KG_ERR_NOMEM;
+                goto cleanup;
+            }
+            snprintf(path, n, "%s/%s", opt.output, file);
+            paths[n_paths++] = path;
         }
-        snprintf(path, n, "%s/%s", opt.output, file);
-        paths[n_paths++] = path;
-        if ((st = kg_export_file(graph, order[i], path, &err)) != KG_OK)
-            goto cleanup;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (!opt.quiet)
         print_summary(graph, n_docs, bytes,
                       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
                       (const char *const *)paths, n_paths);
+    if (opt.explain != NULL) {
+        /* after the summary; on stderr when stdout carries the graph */
+        FILE *where = strcmp(opt.output, "-") == 0 ? stderr : stdout;
+        kg_status ex = kg_resolved_explain(&data, opt.explain, where);
+        if (ex == KG_FAILURE)
+            fprintf(stderr, "kgraph: warning: --explain: no entity is named '%s'\n", opt.explain);
+        else if (ex != KG_OK)
+            st = kg_error_set(&err, ex, NULL, 0, 0, "--explain: %s", kg_strerror(ex));
+    }
 
 cleanup:
     if (st != KG_OK) {

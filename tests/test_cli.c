@@ -113,14 +113,24 @@ static bool array_has_string(const json_t *array, const char *s) {
     return false;
 }
 
-/* The node with this type and label (borrowed), or NULL. */
+/* The node with this type and label, or this label in one language
+ * (English and Russian names of one entity are one node), borrowed; NULL
+ * if none. */
 static json_t *find_node(const json_t *graph, const char *type, const char *label) {
     size_t i;
     json_t *node;
     json_array_foreach(json_object_get(graph, "nodes"), i, node) {
         const char *t = str_member(node, "type"), *l = str_member(node, "label");
-        if (t != NULL && l != NULL && strcmp(t, type) == 0 && strcmp(l, label) == 0)
+        if (t == NULL || strcmp(t, type) != 0)
+            continue;
+        if (l != NULL && strcmp(l, label) == 0)
             return node;
+        const char *lang;
+        json_t *v;
+        json_object_foreach(json_object_get(node, "labels"), lang, v) {
+            if (json_is_string(v) && strcmp(json_string_value(v), label) == 0)
+                return node;
+        }
     }
     return NULL;
 }
@@ -274,9 +284,12 @@ START_TEST(test_samples_holds_post_with_sentence_as_evidence) {
     json_t *p = node(g, "Person", "Gulnara Tashieva");
     json_t *ftuk = node(g, "Organization", "Federation of Trade Unions of Kyrgyzstan");
     json_t *l = edge(g, "holds_post", p, ftuk, "deputy_chairman");
-    ck_assert_str_eq(str_member(l, "role_text"), "Deputy Chairman");
+    /* Гульнара Ташиева, заместитель Председателя ФПК, in the Russian
+     * articles is the same post: more evidence, the most frequent text */
+    ck_assert(strcmp(str_member(l, "role_text"), "Deputy Chairman") == 0 ||
+              strcmp(str_member(l, "role_text"), "заместитель Председателя") == 0);
     ck_assert_str_eq(str_member(l, "key"), "holds_post:deputy_chairman");
-    ck_assert_int_eq(json_integer_value(json_object_get(l, "weight")), 1);
+    ck_assert_int_ge(json_integer_value(json_object_get(l, "weight")), 1);
     check_evidence(l, DOC01, 8,
                    "During the visit Pavel Ignatyev also met with Gulnara Tashieva, Deputy "
                    "Chairman of the FTUK, to discuss occupational safety in construction.");
@@ -327,8 +340,11 @@ START_TEST(test_samples_acronyms_are_aliases) {
     ck_assert(array_has_string(json_object_get(ftuk, "aliases"), "FTUK"));
     json_t *fnpr = node(g, "Organization", "Federation of Independent Trade Unions of Russia");
     ck_assert(array_has_string(json_object_get(fnpr, "aliases"), "FNPR"));
+    /* FNPR and ФНПР: one federation in both languages */
     json_t *ru = node(g, "Organization", "Федерация независимых профсоюзов России");
-    ck_assert(array_has_string(json_object_get(ru, "aliases"), "ФНПР"));
+    ck_assert_ptr_eq(ru, fnpr);
+    ck_assert(array_has_string(json_object_get(ru, "aliases"), "ФНПР") ||
+              strcmp(str_member(ru, "label"), "ФНПР") == 0);
     /* no separate node for an acronym */
     ck_assert(!any_node_labelled(g, "FTUK"));
     ck_assert(!any_node_labelled(g, "FNPR"));
@@ -345,13 +361,18 @@ START_TEST(test_samples_russian_names_are_nominative) {
     ck_assert(
         array_has_string(json_object_get(org, "aliases"), "Федерации профсоюзов Кыргызстана"));
     ck_assert(array_has_string(json_object_get(org, "documents"), DOC03));
-    ck_assert_str_eq(str_member(org, "lang"), "ru");
+        /* one node for both scripts: the Russian name is its Russian label */
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(org, "labels"), "ru")),
+                     "Федерация профсоюзов Кыргызстана");
     json_t *p = node(g, "Person", "Каныбек Жумалиев");
     ck_assert(array_has_string(json_object_get(p, "aliases"), "Каныбеком Жумалиевым"));
     ck_assert(!any_node_labelled(g, "Каныбеком Жумалиевым"));
     ck_assert(!any_node_labelled(g, "Федерацией профсоюзов Кыргызстана"));
     json_t *l = edge(g, "holds_post", p, org, "chairman");
-    ck_assert_str_eq(str_member(l, "role_text"), "Председатель");
+    /* the English and Russian articles are one relation now: the most
+     * frequent written role of both */
+    ck_assert(strcmp(str_member(l, "role_text"), "Председатель") == 0 ||
+              strcmp(str_member(l, "role_text"), "Chairman") == 0);
 }
 END_TEST
 
