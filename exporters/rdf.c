@@ -952,7 +952,7 @@ static void write_merge(rdf_ctx *c, const kg_merge *m) {
     kg_buf_put(&key, "\n", 1);
     kg_buf_puts(&key, m->form_b);
     kg_buf_put(&key, "\n", 1);
-        kg_buf_puts(&key, m->rule);
+    kg_buf_puts(&key, m->rule);
     kg_buf_put(&key, "\n", 1);
     if (m->detail != NULL)
         kg_buf_puts(&key, m->detail);

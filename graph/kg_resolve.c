@@ -3053,7 +3053,7 @@ static kg_status build_entity(const kg_resolver *resolver, const size_t *members
         }
     }
 
-        const resolve_form *label = NULL, *best_en = NULL, *best_ru = NULL, *latin_name = NULL;
+    const resolve_form *label = NULL, *best_en = NULL, *best_ru = NULL, *latin_name = NULL;
     for (size_t i = 0; i < distinct; i++)
         forms[i].shape = form_class(lx, e->type, forms[i].text);
     for (size_t i = 0; i < distinct; i++) {
@@ -3067,10 +3067,10 @@ static kg_status build_entity(const kg_resolver *resolver, const size_t *members
         if (*best == NULL || form_preference(f, *best) < 0)
             *best = f;
     }
-        /* An entity known in both scripts is labelled in Latin script when that
+    /* An entity known in both scripts is labelled in Latin script when that
      * name is as well-formed and not much rarer: ids and IRIs are Latin slugs anyway, and the
      * Russian label stays in label_ru. */
-        if (latin_name != NULL && has_cyrillic(label->text) && latin_name->shape <= label->shape &&
+    if (latin_name != NULL && has_cyrillic(label->text) && latin_name->shape <= label->shape &&
         latin_name->mentions * 2 >= label->mentions)
         label = latin_name;
     e->label = label->text;
