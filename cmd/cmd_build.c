@@ -318,25 +318,13 @@ int kg_cmd_build(int argc, char **argv) {
 
     for (;;) {
         kg_document doc;
-        kg_error_clear(&err);
-        st = kg_reader_next(reader, &doc, &err);
+        st = kg_cmd_next_document(reader, &doc, &err);
         if (st == KG_FAILURE) {
             st = KG_OK;
             break;
         }
-        if (st == KG_ERR_INPUT) {
-            /* one unusable input (empty, binary, ...): say so and go on */
-            kg_cmd_report("warning", &err);
-            st = KG_OK;
-            continue;
-        }
         if (st != KG_OK)
             goto cleanup;
-        if (doc.n_invalid > 0)
-            fprintf(stderr,
-                    "kgraph: warning: %s: %zu invalid UTF-8 sequence%s replaced by U+FFFD\n",
-                    doc.source != NULL ? doc.source : doc.id, doc.n_invalid,
-                    doc.n_invalid == 1 ? "" : "s");
         if (doc.facts != NULL) {
             /* already extracted (kgraph extract, or another tool): resolve as is */
             if ((st = kg_resolver_add(resolver, doc.facts)) != KG_OK)

@@ -3,6 +3,7 @@
 #ifndef KG_CMD_H
 #define KG_CMD_H
 
+#include "kg_extract.h"
 #include "kg_model.h"
 
 /* Exit codes of every subcommand. */
@@ -22,6 +23,11 @@ int kg_cmd_eval(int argc, char **argv);
 
 /* "kgraph: error: <formatted err>" on stderr. */
 void kg_cmd_report(const char *level, const kg_error *err);
+
+/* The next document of reader: unusable inputs (empty, binary, ...) are
+ * reported as warnings and skipped, repaired invalid UTF-8 is reported.
+ * KG_OK, KG_FAILURE at the end, or the error (in err) that stops the run. */
+kg_status kg_cmd_next_document(kg_reader *reader, kg_document *doc, kg_error *err);
 
 /* Maps a library status to an exit code. */
 int kg_cmd_exit_code(kg_status status);

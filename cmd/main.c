@@ -24,6 +24,24 @@ void kg_cmd_report(const char *level, const kg_error *err) {
     fprintf(stderr, "kgraph: %s: %s\n", level, kg_error_format(err, buf, sizeof buf));
 }
 
+kg_status kg_cmd_next_document(kg_reader *reader, kg_document *doc, kg_error *err) {
+    for (;;) {
+        kg_error_clear(err);
+        kg_status st = kg_reader_next(reader, doc, err);
+        if (st == KG_ERR_INPUT) {
+            /* one unusable input: say so and go on */
+            kg_cmd_report("warning", err);
+            continue;
+        }
+        if (st == KG_OK && doc->n_invalid > 0)
+            fprintf(stderr,
+                    "kgraph: warning: %s: %zu invalid UTF-8 sequence%s replaced by U+FFFD\n",
+                    doc->source != NULL ? doc->source : doc->id, doc->n_invalid,
+                    doc->n_invalid == 1 ? "" : "s");
+        return st;
+    }
+}
+
 int kg_cmd_exit_code(kg_status status) {
     switch (status) {
     case KG_OK:
