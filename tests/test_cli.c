@@ -361,7 +361,7 @@ START_TEST(test_samples_russian_names_are_nominative) {
     ck_assert(
         array_has_string(json_object_get(org, "aliases"), "Федерации профсоюзов Кыргызстана"));
     ck_assert(array_has_string(json_object_get(org, "documents"), DOC03));
-        /* one node for both scripts: the Russian name is its Russian label */
+    /* one node for both scripts: the Russian name is its Russian label */
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(org, "labels"), "ru")),
                      "Федерация профсоюзов Кыргызстана");
     json_t *p = node(g, "Person", "Каныбек Жумалиев");
