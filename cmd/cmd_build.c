@@ -141,19 +141,9 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
         case 'E':
             opt->explain = optarg;
             break;
-        case 'h':
-            build_usage(stdout);
-            return -1;
-        case 'V':
-            printf("kgraph %s\n", KG_VERSION);
-            return -1;
-        case ':':
-            fprintf(stderr, "kgraph: error: option '%s' needs a value\n", argv[optind - 1]);
-            return KG_EXIT_USAGE;
         default:
-            fprintf(stderr, "kgraph: error: unknown option '%s'\n", argv[optind - 1]);
-            build_usage(stderr);
-            return KG_EXIT_USAGE;
+            /* --help, --version, a missing value, an unknown option */
+            return kg_cmd_common_option(c, argv, build_usage);
         }
     }
     if (optind >= argc) {

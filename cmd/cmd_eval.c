@@ -68,19 +68,9 @@ static int parse_options(int argc, char **argv, eval_options *opt) {
         case 'v':
             opt->verbose = true;
             break;
-        case 'h':
-            eval_usage(stdout);
-            return -1;
-        case 'V':
-            printf("kgraph %s\n", KG_VERSION);
-            return -1;
-        case ':':
-            fprintf(stderr, "kgraph: error: option '%s' needs a value\n", argv[optind - 1]);
-            return KG_EXIT_USAGE;
         default:
-            fprintf(stderr, "kgraph: error: unknown option '%s'\n", argv[optind - 1]);
-            eval_usage(stderr);
-            return KG_EXIT_USAGE;
+            /* --help, --version, a missing value, an unknown option */
+            return kg_cmd_common_option(c, argv, eval_usage);
         }
     }
     if (optind < argc) {

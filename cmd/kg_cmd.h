@@ -6,6 +6,8 @@
 #include "kg_extract.h"
 #include "kg_model.h"
 
+#include <stdio.h>
+
 /* Exit codes of every subcommand. */
 enum { KG_EXIT_OK = 0, KG_EXIT_FAILURE = 1, KG_EXIT_USAGE = 2 };
 
@@ -28,6 +30,12 @@ void kg_cmd_report(const char *level, const kg_error *err);
  * reported as warnings and skipped, repaired invalid UTF-8 is reported.
  * KG_OK, KG_FAILURE at the end, or the error (in err) that stops the run. */
 kg_status kg_cmd_next_document(kg_reader *reader, kg_document *doc, kg_error *err);
+
+/* What every subcommand does with getopt_long's result c for 'h' (usage on
+ * stdout), 'V' (version), ':' (missing value) and anything unknown (usage on
+ * stderr): returns -1 when the command is done with success, else
+ * KG_EXIT_USAGE.  Call after optind has moved past the option. */
+int kg_cmd_common_option(int c, char **argv, void (*usage)(FILE *out));
 
 /* Maps a library status to an exit code. */
 int kg_cmd_exit_code(kg_status status);

@@ -2,6 +2,7 @@
  * subcommand. */
 #include "kg_cmd.h"
 
+#include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +40,24 @@ kg_status kg_cmd_next_document(kg_reader *reader, kg_document *doc, kg_error *er
                     doc->source != NULL ? doc->source : doc->id, doc->n_invalid,
                     doc->n_invalid == 1 ? "" : "s");
         return st;
+    }
+}
+
+int kg_cmd_common_option(int c, char **argv, void (*print_usage)(FILE *out)) {
+    switch (c) {
+    case 'h':
+        print_usage(stdout);
+        return -1;
+    case 'V':
+        printf("kgraph %s\n", KG_VERSION);
+        return -1;
+    case ':':
+        fprintf(stderr, "kgraph: error: option '%s' needs a value\n", argv[optind - 1]);
+        return KG_EXIT_USAGE;
+    default:
+        fprintf(stderr, "kgraph: error: unknown option '%s'\n", argv[optind - 1]);
+        print_usage(stderr);
+        return KG_EXIT_USAGE;
     }
 }
 
