@@ -238,16 +238,6 @@ static void print_summary(const kg_graph *g, size_t n_docs, size_t bytes, double
         printf("  %s\n", written[i]);
 }
 
-/* --lexicon files first (rules may name their words), then --rules. */
-static kg_status add_user_data(kg_extractor *extractor, const build_options *opt, kg_error *err) {
-    kg_status st = KG_OK;
-    for (size_t i = 0; i < opt->n_lexicons && st == KG_OK; i++)
-        st = kg_extractor_add_lexicon(extractor, opt->lexicons[i], err);
-    for (size_t i = 0; i < opt->n_rules && st == KG_OK; i++)
-        st = kg_extractor_add_rules(extractor, opt->rules[i], err);
-    return st;
-}
-
 int kg_cmd_build(int argc, char **argv) {
     build_options opt;
     /* at most one --rules, --lexicon or --aliases per argument */
@@ -298,7 +288,8 @@ int kg_cmd_build(int argc, char **argv) {
     if ((st = kg_reader_new(&reader, pool, (const char *const *)argv + first,
                             (size_t)(argc - first))) != KG_OK ||
         (st = kg_extractor_new(&extractor, pool, &err)) != KG_OK ||
-        (st = add_user_data(extractor, &opt, &err)) != KG_OK ||
+        (st = kg_cmd_add_user_data(extractor, opt.lexicons, opt.n_lexicons, opt.rules, opt.n_rules,
+                                   &err)) != KG_OK ||
         (st = kg_resolver_new(&resolver, pool)) != KG_OK)
         goto cleanup;
     for (size_t i = 0; i < opt.n_alias_files; i++)

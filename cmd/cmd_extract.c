@@ -140,13 +140,8 @@ int kg_cmd_extract(int argc, char **argv) {
                             (size_t)(argc - first))) != KG_OK ||
         (st = kg_extractor_new(&extractor, pool, &err)) != KG_OK)
         goto cleanup;
-    /* --lexicon files first (rules may name their words), then --rules, as
-     * `kgraph build` adds them. */
-    for (size_t i = 0; i < opt.n_lexicons && st == KG_OK; i++)
-        st = kg_extractor_add_lexicon(extractor, opt.lexicons[i], &err);
-    for (size_t i = 0; i < opt.n_rules && st == KG_OK; i++)
-        st = kg_extractor_add_rules(extractor, opt.rules[i], &err);
-    if (st != KG_OK)
+    if ((st = kg_cmd_add_user_data(extractor, opt.lexicons, opt.n_lexicons, opt.rules, opt.n_rules,
+                                   &err)) != KG_OK)
         goto cleanup;
     if (opt.output != NULL) {
         if ((st = kg_outfile_open(&outfile, opt.output, &err)) != KG_OK)

@@ -37,6 +37,12 @@ kg_status kg_cmd_next_document(kg_reader *reader, kg_document *doc, kg_error *er
  * KG_EXIT_USAGE.  Call after optind has moved past the option. */
 int kg_cmd_common_option(int c, char **argv, void (*usage)(FILE *out));
 
+/* Adds --lexicon files first (rules may name their words), then --rules
+ * files, in the order given: what build and extract both do. */
+kg_status kg_cmd_add_user_data(kg_extractor *extractor, const char *const *lexicons,
+                               size_t n_lexicons, const char *const *rules, size_t n_rules,
+                               kg_error *err);
+
 /* Maps a library status to an exit code. */
 int kg_cmd_exit_code(kg_status status);
 

@@ -61,6 +61,17 @@ int kg_cmd_common_option(int c, char **argv, void (*print_usage)(FILE *out)) {
     }
 }
 
+kg_status kg_cmd_add_user_data(kg_extractor *extractor, const char *const *lexicons,
+                               size_t n_lexicons, const char *const *rules, size_t n_rules,
+                               kg_error *err) {
+    kg_status st = KG_OK;
+    for (size_t i = 0; i < n_lexicons && st == KG_OK; i++)
+        st = kg_extractor_add_lexicon(extractor, lexicons[i], err);
+    for (size_t i = 0; i < n_rules && st == KG_OK; i++)
+        st = kg_extractor_add_rules(extractor, rules[i], err);
+    return st;
+}
+
 int kg_cmd_exit_code(kg_status status) {
     switch (status) {
     case KG_OK:
