@@ -192,6 +192,12 @@ static igraph_error_t graph_compute(kg_graph *g) {
 
 kg_status kg_graph_build(kg_graph **out, const kg_resolved *data, const char *base_iri,
                          kg_error *err) {
+    return kg_graph_build_with(out, data, base_iri, NULL, err);
+}
+
+kg_status kg_graph_build_with(kg_graph **out, const kg_resolved *data, const char *base_iri,
+                              const kg_analytics_options *options, kg_error *err) {
+    static const kg_analytics_options defaults = KG_ANALYTICS_OPTIONS_INIT;
     kg_status status = KG_OK;
     kg_graph *graph = NULL;
 
@@ -219,8 +225,10 @@ kg_status kg_graph_build(kg_graph **out, const kg_resolved *data, const char *ba
         goto nomem;
     graph->base_iri = base_iri != NULL ? base_iri : KG_DEFAULT_BASE_IRI;
     graph->data = data;
+    graph->analytics.options = options != NULL ? *options : defaults;
     graph->centrality = calloc(data->n_entities + 1, sizeof *graph->centrality);
-    if (graph->centrality == NULL)
+    graph->community = calloc(data->n_entities + 1, sizeof *graph->community);
+    if (graph->centrality == NULL || graph->community == NULL)
         goto nomem;
 
     kg_igraph_clear_error();
@@ -240,6 +248,7 @@ nomem:
 cleanup:
     if (graph != NULL) {
         free(graph->centrality);
+        free(graph->community);
         free(graph);
     }
     return status;
@@ -250,6 +259,7 @@ void kg_graph_free(kg_graph *graph) {
         return;
     igraph_destroy(&graph->igraph);
     free(graph->centrality);
+    free(graph->community);
     free(graph);
 }
 

@@ -29,13 +29,42 @@ typedef struct kg_centrality {
     double harmonic;    /* harmonic centrality, normalised, undirected */
     double pagerank;    /* undirected, damping 0.85, weighted by evidence counts */
     double eigenvector; /* undirected, weighted, scaled so the maximum is 1 */
+    double hub;         /* HITS hub score, directed, weighted, maximum 1 */
+    double authority;   /* HITS authority score, directed, weighted, maximum 1 */
+    double coreness;    /* k-core number, undirected */
 } kg_centrality;
+
+/* How the analytics are computed (kgraph build/analyze options). */
+typedef struct kg_analytics_options {
+    unsigned long seed;           /* RNG seed for Leiden and sampled betweenness */
+    size_t betweenness_samples;   /* source vertices sampled when estimating */
+    size_t betweenness_exact_max; /* exact betweenness up to this many vertices */
+    int leiden_iterations;        /* fixed iteration count (> 0) */
+    double leiden_resolution;     /* modularity resolution parameter */
+} kg_analytics_options;
+
+#define KG_ANALYTICS_OPTIONS_INIT                                                                  \
+    { 42UL, 1000, 5000, 10, 1.0 }
+
+/* What was done, recorded in every export. */
+typedef struct kg_analytics_info {
+    kg_analytics_options options;
+    const char *betweenness_method; /* "exact" or "sampled" (static string) */
+    size_t betweenness_sources;     /* vertices used as sources */
+    const char *community_method;   /* "leiden-modularity" (static string) */
+    size_t n_communities;
+    double modularity;
+} kg_analytics_info;
 
 typedef struct kg_graph {
     const char *base_iri;      /* pooled or static; ends with '/' or '#' */
     const kg_resolved *data;   /* borrowed: must outlive the graph */
     kg_centrality *centrality; /* one per entity, owned */
-    igraph_t igraph;           /* vertex i = entity i, edge j = relation j */
+    size_t *community;         /* one per entity, owned: canonical community id,
+                                  0 = the community whose smallest member id
+                                  sorts first, and so on */
+    kg_analytics_info analytics;
+    igraph_t igraph; /* vertex i = entity i, edge j = relation j */
 } kg_graph;
 
 /* Installs kgraph's igraph error and warning handlers (which record instead
@@ -47,6 +76,10 @@ void kg_igraph_setup(void);
  * data is borrowed.  Caller frees *out with kg_graph_free. */
 kg_status kg_graph_build(kg_graph **out, const kg_resolved *data, const char *base_iri,
                          kg_error *err);
+
+/* The same with explicit analytics options (NULL: the defaults). */
+kg_status kg_graph_build_with(kg_graph **out, const kg_resolved *data, const char *base_iri,
+                              const kg_analytics_options *options, kg_error *err);
 
 /* NULL is a no-op. */
 void kg_graph_free(kg_graph *graph);
