@@ -406,6 +406,19 @@ typedef struct lex_list {
     size_t n;
 } lex_list;
 
+/* An entry of the glossary of organisation-name words: one or two English
+ * words (case-folded keys; a word flagged prefix matches any word it
+ * starts) and the first letter, transliterated, of the Russian word that
+ * translates them.  It gives an English long form the letters of its
+ * Russian acronym: "Federation of Independent Trade Unions of Russia" →
+ * Федерация Независимых Профсоюзов России → "fnpr". */
+typedef struct lex_gloss {
+    const char *word[2]; /* word[1] NULL for one word */
+    size_t len[2];
+    bool prefix[2];
+    char letters[8]; /* ascii_word of the Russian word's first letter */
+} lex_gloss;
+
 typedef struct resolve_lexicon {
     resolve_arena arena;
     lex_rule *alternatives, *rules;
@@ -414,6 +427,8 @@ typedef struct resolve_lexicon {
     lex_list function_words, particles, head_roles, head_of; /* sorted */
     lex_list patronymics, feminine, masculine;               /* phonetic forms */
     lex_words heads, levels;
+    lex_gloss *gloss; /* two-word entries first */
+    size_t n_gloss;
     lex_place *places; /* sorted by skeleton */
     size_t n_places;
     lex_form *place_forms, *org_forms; /* sorted by key */
@@ -673,6 +688,78 @@ static kg_status lex_load_words(resolve_lexicon *lx, json_t *obj, lex_words *out
     return KG_OK;
 }
 
+/* Two-word entries first, then by words. */
+static int cmp_gloss_words(const void *a, const void *b) {
+    const lex_gloss *x = a, *y = b;
+    int c = (y->word[1] != NULL) - (x->word[1] != NULL);
+    if (c == 0)
+        c = strcmp(x->word[0], y->word[0]);
+    if (c == 0 && x->word[1] != NULL)
+        c = strcmp(x->word[1], y->word[1]);
+    return c;
+}
+
+/* {"english word(s)": "русское слово", ...}: see lex_gloss. */
+static kg_status lex_load_gloss(resolve_lexicon *lx, json_t *obj) {
+    const char *english;
+    json_t *russian;
+    lx->gloss = ARENA_NEW(&lx->arena, lex_gloss, json_object_size(obj) + 1);
+    if (lx->gloss == NULL)
+        return KG_ERR_NOMEM;
+    json_object_foreach(obj, english, russian) {
+        const char *ru = json_string_value(russian);
+        if (ru == NULL || ru[0] == '\0' || english[0] == '\0')
+            return KG_ERR_INTERNAL;
+        lex_gloss *g = &lx->gloss[lx->n_gloss++];
+        memset(g, 0, sizeof *g);
+        char ascii[PHON_BUF];
+        kg_status st = ascii_word(ru, first_cp_len(ru), ascii);
+        if (st != KG_OK)
+            return st;
+        if (ascii[0] == '\0' || strlen(ascii) >= sizeof g->letters)
+            return KG_ERR_INTERNAL;
+        memcpy(g->letters, ascii, strlen(ascii) + 1);
+        const char *p = english;
+        for (int k = 0; k < 2 && *p != '\0'; k++) {
+            size_t len = strcspn(p, " ");
+            g->prefix[k] = len > 0 && p[len - 1] == '*';
+            char *key = kg_text_key(p, g->prefix[k] ? len - 1 : len);
+            if (key == NULL)
+                return KG_ERR_NOMEM;
+            g->word[k] = arena_take(&lx->arena, key);
+            if (g->word[k] == NULL)
+                return KG_ERR_NOMEM;
+            g->len[k] = strlen(g->word[k]);
+            p += len;
+            while (*p == ' ')
+                p++;
+        }
+        if (*p != '\0' || g->len[0] == 0)
+            return KG_ERR_INTERNAL; /* more than two words, or an empty one */
+    }
+    /* Two-word entries are tried before one-word ones. */
+    sort_items(lx->gloss, lx->n_gloss, sizeof *lx->gloss, cmp_gloss_words);
+    return KG_OK;
+}
+
+static bool gloss_word_matches(const lex_gloss *g, int k, const char *word) {
+    return g->prefix[k] ? strncmp(word, g->word[k], g->len[k]) == 0 : strcmp(word, g->word[k]) == 0;
+}
+
+/* The glossary entry matching words[i] (and words[i + 1] for a two-word
+ * entry), or NULL. */
+static const lex_gloss *gloss_match(const resolve_lexicon *lx, const char *const *words, size_t n,
+                                    size_t i) {
+    for (size_t e = 0; e < lx->n_gloss; e++) {
+        const lex_gloss *g = &lx->gloss[e];
+        if (!gloss_word_matches(g, 0, words[i]))
+            continue;
+        if (g->word[1] == NULL || (i + 1 < n && gloss_word_matches(g, 1, words[i + 1])))
+            return g;
+    }
+    return NULL;
+}
+
 /* Collects every form (name, ru, forms[]) of the gazetteer entries under
  * array_key: exact keys, and for places the one-word forms by skeleton. */
 static kg_status lex_load_gazetteer(resolve_lexicon *lx, json_t *root, const char *array_key,
@@ -799,6 +886,7 @@ static kg_status lex_load(resolve_lexicon *lx) {
                             &lx->masculine)) != KG_OK ||
         (st = lex_load_words(lx, json_object_get(res, "org_heads"), &lx->heads)) != KG_OK ||
         (st = lex_load_words(lx, json_object_get(res, "org_levels"), &lx->levels)) != KG_OK ||
+        (st = lex_load_gloss(lx, json_object_get(res, "org_word_glossary"))) != KG_OK ||
         (st = lex_load_gazetteer(lx, places, "places", true)) != KG_OK ||
         (st = lex_load_gazetteer(lx, orgs, "organizations", false)) != KG_OK)
         goto cleanup;
@@ -1266,11 +1354,13 @@ typedef struct node_form {
     const char *text; /* pooled */
     const char *key;  /* kg_text_key (arena) */
     bool is_name;
-    unsigned char kind;   /* form_kind, organisations only */
-    unsigned char script; /* 1 when it has Cyrillic letters */
-    const char *letters;  /* acronym: its letters; long form: its initials (translit) */
-    const char *bag;      /* long form: sorted distinct word skeletons, or NULL (< 2 words) */
-    const char **words;   /* the same, as an array */
+    unsigned char kind;     /* form_kind, organisations only */
+    unsigned char script;   /* 1 when it has Cyrillic letters */
+    const char *letters;    /* acronym: its letters; long form: its initials (translit) */
+    const char *letters_ru; /* English long form: initials of its Russian translation
+                               (lex_gloss), or NULL when a word is not in the glossary */
+    const char *bag;        /* long form: sorted distinct word skeletons, or NULL (< 2 words) */
+    const char **words;     /* the same, as an array */
     size_t n_words;
     const char *latin; /* lower-case transliteration, words joined by one space */
 } node_form;
@@ -1543,6 +1633,30 @@ static bool form_is_acronym(const char *text) {
     return letters >= 2 && letters <= 12;
 }
 
+/* f->letters_ru of an English long form split into w: the glossary's
+ * letters for each word but the function words, or NULL unless every word
+ * is in the glossary. */
+static kg_status translated_initials(resolve_state *st, const name_words *w, node_form *f) {
+    char letters[PHON_BUF];
+    size_t n = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        if (lex_list_has(&st->lx->function_words, w->word[i]))
+            continue;
+        const lex_gloss *g = gloss_match(st->lx, w->word, w->n, i);
+        if (g == NULL || n + strlen(g->letters) >= sizeof letters)
+            return KG_OK;
+        memcpy(letters + n, g->letters, strlen(g->letters));
+        n += strlen(g->letters);
+        if (g->word[1] != NULL)
+            i++;
+    }
+    letters[n] = '\0';
+    if (n < ACRONYM_MIN_LETTERS || strcmp(letters, f->letters != NULL ? f->letters : "") == 0)
+        return KG_OK;
+    f->letters_ru = arena_strdup(&st->arena, letters);
+    return f->letters_ru != NULL ? KG_OK : KG_ERR_NOMEM;
+}
+
 /* Features of one organisation form, folded into the node's aggregates
  * (places, levels, head nouns, scripts). */
 static kg_status org_form_features(resolve_state *st, resolve_node *node, node_form *f,
@@ -1665,6 +1779,8 @@ static kg_status org_form_features(resolve_state *st, resolve_node *node, node_f
         status = KG_ERR_NOMEM;
         goto cleanup;
     }
+    if (f->script == 0 && (status = translated_initials(st, w, f)) != KG_OK)
+        goto cleanup;
     memcpy(f->words, skels, distinct * sizeof *skels);
     f->n_words = distinct;
     if (distinct >= 2) {
@@ -2160,6 +2276,10 @@ static kg_status build_keys(resolve_state *st) {
                     status = push_key(st, ni, KEY_ACRONYM,
                                       arena_concat(&st->arena, "#a|", f->letters, NULL, NULL), "1",
                                       fi, 0);
+                if (status == KG_OK && f->kind == FORM_LONG && f->letters_ru != NULL)
+                    status = push_key(st, ni, KEY_ACRONYM,
+                                      arena_concat(&st->arena, "#a|", f->letters_ru, NULL, NULL),
+                                      "1", fi, 0);
                 if (status == KG_OK && f->kind == FORM_LONG && f->bag != NULL)
                     status = push_key(st, ni, KEY_BAG,
                                       arena_concat(&st->arena, "#b|", f->bag, NULL, NULL), f->latin,
@@ -2566,7 +2686,7 @@ static kg_status decide(resolve_state *st, const resolve_key *ki, const resolve_
         }
         link.form_a = fa->text;
         link.form_b = fb->text;
-        link.detail = fa->letters;
+        link.detail = fa->kind == FORM_ACRONYM ? fa->letters : fb->letters;
         break;
     case KEY_BAG:
         if (strcmp(fa->key, fb->key) == 0)

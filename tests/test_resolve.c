@@ -846,6 +846,39 @@ START_TEST(test_acronym_not_matching_initials_stays_apart) {
 }
 END_TEST
 
+START_TEST(test_english_long_form_matches_its_russian_acronym) {
+    kg_doc_facts docs[6];
+    kg_resolved out;
+    /* The glossary translates every word: Federation of Independent Trade
+     * Unions of Russia → Федерация Независимых Профсоюзов России → FNPR; the
+     * Republic of Kazakhstan's federation → ФПРК.  Uzbekistan's federation
+     * gives FPU, and a word outside the glossary ("Miners") gives nothing. */
+    const char *names[] = {"Federation of Independent Trade Unions of Russia",
+                           "FNPR",
+                           "Federation of Trade Unions of the Republic of Kazakhstan",
+                           "ФПРК",
+                           "Federation of Trade Unions of Uzbekistan",
+                           "Federation of Independent Miners of Russia"};
+    one_per_doc(docs, KG_ENT_ORGANIZATION, names, 6);
+    resolve(docs, NULL, 6, &out);
+    ck_assert_uint_eq(out.n_entities, 4);
+    assert_merged(&out, KG_ENT_ORGANIZATION, "FNPR", names[0]);
+    assert_merged(&out, KG_ENT_ORGANIZATION, "ФПРК", names[2]);
+    assert_apart(&out, KG_ENT_ORGANIZATION, "FNPR", names[4]);
+    assert_apart(&out, KG_ENT_ORGANIZATION, "FNPR", names[5]);
+    const kg_merge *m = merge_by(&out, must_find(&out, KG_ENT_ORGANIZATION, "FNPR"), "acronym");
+    ck_assert_ptr_nonnull(m);
+    ck_assert_str_eq(m->form_a, "FNPR");
+    ck_assert_str_eq(m->form_b, names[0]);
+    ck_assert_str_eq(m->detail, "fnpr");
+    m = merge_by(&out, must_find(&out, KG_ENT_ORGANIZATION, "ФПРК"), "acronym");
+    ck_assert_ptr_nonnull(m);
+    ck_assert_str_eq(m->detail, "fprk");
+    kg_resolved_clear(&out);
+    clear_docs(docs, 6);
+}
+END_TEST
+
 START_TEST(test_cyrillic_acronym_its_transliteration_and_english_initials_are_one) {
     kg_doc_facts docs[4];
     kg_resolved out;
@@ -1628,6 +1661,7 @@ static Suite *resolve_suite(void) {
     tcase_add_test(tc, test_acronym_defined_in_either_order_joins_documents);
     tcase_add_test(tc, test_acronym_inferred_from_initials_skipping_function_words);
     tcase_add_test(tc, test_acronym_not_matching_initials_stays_apart);
+    tcase_add_test(tc, test_english_long_form_matches_its_russian_acronym);
     tcase_add_test(tc, test_cyrillic_acronym_its_transliteration_and_english_initials_are_one);
     tcase_add_test(tc, test_languages_merge_only_when_the_corpus_links_them);
     tcase_add_test(tc, test_one_chairman_does_not_join_federations_of_two_countries);
