@@ -1587,6 +1587,12 @@ static kg_status group_mentions(doc_state *ds, group **out_groups, size_t *out_n
                 bool contained =
                     (ol > kl && strcmp(o + ol - kl, key) == 0 && o[ol - kl - 1] == ' ') ||
                     (kl > ol && strcmp(key + kl - ol, o) == 0 && key[kl - ol - 1] == ' ');
+                /* "VIII Конгресс" and "VIII Конгресс Всеобщей конфедерации
+                 * профсоюзов": an event named without its complement */
+                if (m->type == KG_ENT_EVENT)
+                    contained = contained ||
+                                (ol > kl && strncmp(o, key, kl) == 0 && o[kl] == ' ') ||
+                                (kl > ol && strncmp(key, o, ol) == 0 && key[ol] == ' ');
                 if (contained && hit != j + 1) {
                     hit = j + 1;
                     hits++;
@@ -1648,7 +1654,8 @@ static kg_status group_mentions(doc_state *ds, group **out_groups, size_t *out_n
 }
 
 /* The name a group is known by: the most frequent normalised name, then the
- * longest, then the first seen; acronyms only when nothing else. */
+ * longest, then the first seen; acronyms, and agreements or events named by
+ * their noun alone, only when nothing else. */
 static const char *group_name(const doc_state *ds, size_t g) {
     const char *best = NULL;
     size_t best_count = 0, best_len = 0;
@@ -1662,7 +1669,7 @@ static const char *group_name(const doc_state *ds, size_t g) {
             if (ds->ms[j].group == g && ds->ms[j].name == m->name)
                 count++;
         size_t len = strlen(m->name);
-        bool acr = m->is_acronym && m->name == m->surface;
+        bool acr = (m->is_acronym && m->name == m->surface) || m->bare;
         bool better =
             best == NULL || (best_acr && !acr) ||
             (acr == best_acr && (count > best_count || (count == best_count && len > best_len)));
@@ -1820,6 +1827,19 @@ static const char *mention_date(doc_state *ds, const mention *m, int year) {
     return best;
 }
 
+/* Whether the document says that entity s (an index of the output)
+ * organised event o: the organiser of an event is not also listed among
+ * its participants. */
+static bool organized(const doc_state *ds, const size_t *index, size_t s, size_t o) {
+    for (size_t i = 0; i < ds->n_rels; i++) {
+        const rel *r = &ds->rels[i];
+        if (r->type == KG_REL_ORGANIZED && index[ds->ms[r->subj].group] == s &&
+            index[ds->ms[r->obj].group] == o)
+            return true;
+    }
+    return false;
+}
+
 /* Writes the groups (entities) and relations into out. */
 static kg_status emit(doc_state *ds, const group *groups, size_t ng, kg_doc_facts *out) {
     size_t *index = NULL;
@@ -1865,7 +1885,7 @@ static kg_status emit(doc_state *ds, const group *groups, size_t ng, kg_doc_fact
     for (size_t i = 0; i < ds->n_rels; i++) {
         const rel *r = &ds->rels[i];
         size_t s = index[ds->ms[r->subj].group], o = index[ds->ms[r->obj].group];
-        if (s == o)
+        if (s == o || (r->type == KG_REL_PARTICIPATED_IN && organized(ds, index, s, o)))
             continue;
         if (sent_text[r->sent] == NULL) {
             const kg_span *sp = &ds->sents[r->sent];

@@ -354,8 +354,58 @@ cleanup:
 
 /* Named things with their names and forms: [{"name", "ru"?, "forms"?}]
  * (places, well-known bodies). */
+/* Whether the last letter of s is a Russian consonant (not a vowel, ь or й). */
+static bool ends_in_consonant(const char *s) {
+    size_t len = strlen(s), pos = 0;
+    int32_t last = -1;
+    while (pos < len)
+        last = kg_utf8_next(s, len, &pos);
+    if (!kg_cp_is_cyrillic(last))
+        return false;
+    int32_t lower = kg_cp_tolower(last);
+    static const int32_t not_consonants[] = {0x430, 0x435, 0x451, 0x438, 0x43E, 0x443, 0x44B,
+                                             0x44D, 0x44E, 0x44F, 0x44C, 0x439}; /* аеёиоуыэюяьй */
+    for (size_t i = 0; i < sizeof not_consonants / sizeof *not_consonants; i++)
+        if (lower == not_consonants[i])
+            return false;
+    return true;
+}
+
+/* The case forms of a one-word Russian name by the rules of decl
+ * (ru_morph.json "place_declension"), added as forms of e. */
+static kg_status add_declined(kx_lexicon *lex, kg_extractor *ex, json_t *decl, const char *ru,
+                              const kx_entry *e) {
+    if (decl == NULL || strpbrk(ru, " -") != NULL)
+        return KG_OK;
+    size_t len = strlen(ru), i;
+    json_t *rule;
+    json_array_foreach(json_object_get(decl, "rules"), i, rule) {
+        const char *ending = json_string_value(json_object_get(rule, "ending"));
+        size_t el = ending != NULL ? strlen(ending) : 0;
+        if (ending == NULL || el >= len || strcmp(ru + len - el, ending) != 0 ||
+            (el == 0 && !ends_in_consonant(ru)))
+            continue;
+        size_t k;
+        json_t *form;
+        json_array_foreach(json_object_get(rule, "forms"), k, form) {
+            const char *suffix = json_string_value(form);
+            char buf[256];
+            if (suffix == NULL ||
+                snprintf(buf, sizeof buf, "%.*s%s", (int)(len - el), ru, suffix) >= (int)sizeof buf)
+                continue;
+            kg_status st = add_form(lex, ex, buf, e);
+            if (st != KG_OK)
+                return st;
+        }
+        break;
+    }
+    return KG_OK;
+}
+
+/* Entries {"name", "ru", "forms": [...]}; decl (or NULL) declines the
+ * one-word Russian names. */
 static kg_status add_named(kx_lexicon *lex, kg_extractor *ex, json_t *arr, uint64_t cls,
-                           const char *file, kg_error *err) {
+                           json_t *decl, const char *file, kg_error *err) {
     size_t i;
     json_t *item;
     if (!json_is_array(arr))
@@ -374,6 +424,8 @@ static kg_status add_named(kx_lexicon *lex, kg_extractor *ex, json_t *arr, uint6
         kg_status st = add_form(lex, ex, name, e);
         if (st == KG_OK && ru != NULL)
             st = add_form(lex, ex, ru, e);
+        if (st == KG_OK && ru != NULL)
+            st = add_declined(lex, ex, decl, ru, e);
         size_t k;
         json_t *form;
         json_array_foreach(json_object_get(item, "forms"), k, form) {
@@ -387,13 +439,25 @@ static kg_status add_named(kx_lexicon *lex, kg_extractor *ex, json_t *arr, uint6
     return KG_OK;
 }
 
+/* add_named, places declined by ru_morph.json's "place_declension". */
+static kg_status add_named_declined(kx_lexicon *lex, kg_extractor *ex, json_t *arr, uint64_t cls,
+                                    const char *file, kg_error *err) {
+    json_t *morph = NULL;
+    if ((cls & LX_PLACE) && (morph = load_data("ru_morph.json", err)) == NULL)
+        return KG_ERR_PARSE;
+    kg_status st =
+        add_named(lex, ex, arr, cls, json_object_get(morph, "place_declension"), file, err);
+    json_decref(morph);
+    return st;
+}
+
 /* Gazetteer-like files: {"<key>": [{"name", "ru", "forms": [...]}]}. */
 static kg_status load_named(kx_lexicon *lex, kg_extractor *ex, const char *file, const char *key,
                             uint64_t cls, kg_error *err) {
     json_t *root = load_data(file, err);
     if (root == NULL)
         return KG_ERR_PARSE;
-    kg_status st = add_named(lex, ex, json_object_get(root, key), cls, file, err);
+    kg_status st = add_named_declined(lex, ex, json_object_get(root, key), cls, file, err);
     json_decref(root);
     return st;
 }
@@ -618,7 +682,7 @@ kg_status kx_lexicon_add(kx_lexicon *lex, kg_extractor *ex, const char *text, si
             break;
         }
         if (cls & (LX_PLACE | LX_KNOWN_ORG)) {
-            st = add_named(lex, ex, v, cls, where, err);
+            st = add_named_declined(lex, ex, v, cls, where, err);
         } else if (json_is_object(json_array_get(v, 0))) {
             st = add_form_entries(lex, ex, v, cls, where, err);
         } else {

@@ -541,6 +541,57 @@ START_TEST(test_person_visited_city_gives_visited) {
 }
 END_TEST
 
+START_TEST(test_russian_event_named_without_complement_is_one_event) {
+    extract("В Ереване прошёл III Конгресс Конфедерации труда Армении\n\n"
+            "Конфедерация труда Армении провела в Ереване III Конгресс, в котором приняли "
+            "участие делегаты отраслевых профсоюзов. С докладом выступил Председатель "
+            "Конфедерации труда Армении Арам Саркисян. Конгресс избрал новый состав совета.");
+    size_t ev = entity(KG_ENT_EVENT, "III Конгресс Конфедерации труда Армении");
+    ck_assert(has_alias(ev, "III Конгресс"));
+    ck_assert_uint_eq(count_called(KG_ENT_EVENT, "Конгресс"), 0);
+    size_t org = entity(KG_ENT_ORGANIZATION, "Конфедерация труда Армении");
+    size_t city = entity(KG_ENT_PLACE, "Ереван"); /* "в Ереване": a declined gazetteer form */
+    size_t person = entity(KG_ENT_PERSON, "Арам Саркисян");
+    ck_assert_ptr_nonnull(find_relation(KG_REL_ORGANIZED, org, ev, NULL));
+    /* "провела в Ереване III Конгресс" */
+    const kg_doc_relation *r = find_relation(KG_REL_LOCATED_IN, ev, city, NULL);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r->evidence.rule, "located_in.held_in_place_event");
+    /* the organiser is not also a participant; the speaker is one */
+    ck_assert_ptr_null(find_relation(KG_REL_PARTICIPATED_IN, org, ev, NULL));
+    ck_assert_ptr_nonnull(find_relation(KG_REL_PARTICIPATED_IN, person, ev, NULL));
+}
+END_TEST
+
+START_TEST(test_speakers_and_department_heads_of_an_event) {
+    extract("The Union of Miners of Kazakhstan organised a regional seminar on labour "
+            "inspection in Almaty. The seminar was opened by Dana Serikbayeva, Deputy Chairman "
+            "of the Union of Miners of Kazakhstan. Timur Akhmetov, head of the legal department "
+            "of the Union of Miners of Kazakhstan, spoke at the seminar about safety checks.");
+    size_t ev = entity(KG_ENT_EVENT, "seminar on labour inspection");
+    size_t org = entity(KG_ENT_ORGANIZATION, "Union of Miners of Kazakhstan");
+    size_t dana = entity(KG_ENT_PERSON, "Dana Serikbayeva");
+    size_t timur = entity(KG_ENT_PERSON, "Timur Akhmetov");
+    ck_assert_ptr_nonnull(find_relation(KG_REL_PARTICIPATED_IN, dana, ev, NULL));
+    ck_assert_ptr_nonnull(find_relation(KG_REL_PARTICIPATED_IN, timur, ev, NULL));
+    ck_assert_ptr_nonnull(find_relation(KG_REL_HOLDS_POST, dana, org, "deputy_chairman"));
+    /* "head of the legal department of" the union: a post in the union */
+    const kg_doc_relation *r = find_relation(KG_REL_HOLDS_POST, timur, org, "head");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r->evidence.rule, "holds_post.person_comma_title_org");
+    ck_assert_ptr_null(find_relation(KG_REL_PARTICIPATED_IN, org, ev, NULL));
+}
+END_TEST
+
+START_TEST(test_russian_place_names_are_found_in_every_case) {
+    extract("Делегация побывала в Ереване, Астане и Киеве, а затем вернулась из Еревана.");
+    ck_assert(has_alias(entity(KG_ENT_PLACE, "Ереван"), "Ереване"));
+    ck_assert(has_alias(entity(KG_ENT_PLACE, "Ереван"), "Еревана"));
+    ck_assert(has_alias(entity(KG_ENT_PLACE, "Астана"), "Астане"));
+    ck_assert(has_alias(entity(KG_ENT_PLACE, "Киев"), "Киеве"));
+}
+END_TEST
+
 START_TEST(test_evidence_sentence_index_counts_from_zero) {
     const char *second = "Nurlan Abdiev met with Ivan Petrov in Bishkek.";
     extract("The weather was fine. Nurlan Abdiev met with Ivan Petrov in Bishkek.");
@@ -929,6 +980,9 @@ static Suite *extract_suite(void) {
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_memorandum_signed_in_may_makes_both_organizations_parties);
     tcase_add_test(tc, test_met_without_with_gives_met_with);
+    tcase_add_test(tc, test_russian_event_named_without_complement_is_one_event);
+    tcase_add_test(tc, test_speakers_and_department_heads_of_an_event);
+    tcase_add_test(tc, test_russian_place_names_are_found_in_every_case);
     tcase_add_test(tc, test_random_raw_bytes_never_fail);
     tcase_add_test(tc, test_stray_invalid_byte_in_a_name_is_not_an_error);
     suite_add_tcase(s, tc);
