@@ -55,6 +55,8 @@ struct kx_lexicon {
     const char *month_names[64]; /* pooled lower-case forms */
     int month_numbers[64];
     size_t n_months;
+    json_t *morph;            /* ru_morph.json, owned */
+    const json_t *declension; /* its "declension" rules: see add_form */
 };
 
 /* ---- phrase table ------------------------------------------------------------- */
@@ -193,8 +195,8 @@ static kx_entry *entry_new(kx_lexicon *lex, uint64_t cls) {
 }
 
 /* Registers one written form of entry: tokenise, join the stems, add. */
-static kg_status add_form(kx_lexicon *lex, kg_extractor *ex, const char *form,
-                          const kx_entry *entry) {
+static kg_status add_phrase(kx_lexicon *lex, kg_extractor *ex, const char *form,
+                            const kx_entry *entry) {
     kx_token *toks = NULL;
     size_t n = 0;
     kg_status st = kx_tokenize(ex, form, strlen(form), &toks, &n);
@@ -227,6 +229,82 @@ static bool has_cyrillic(const char *s) {
             return true;
     }
     return false;
+}
+
+/* Code points of s. */
+static size_t utf8_letters(const char *s) {
+    size_t n = 0, pos = 0, len = strlen(s);
+    while (pos < len) {
+        kg_utf8_next(s, len, &pos);
+        n++;
+    }
+    return n;
+}
+
+/* Whether the last letter of s is a Russian consonant (not a vowel, ь or й). */
+static bool ends_in_consonant(const char *s) {
+    size_t len = strlen(s), pos = 0;
+    int32_t last = -1;
+    while (pos < len)
+        last = kg_utf8_next(s, len, &pos);
+    if (!kg_cp_is_cyrillic(last))
+        return false;
+    int32_t lower = kg_cp_tolower(last);
+    static const int32_t not_consonants[] = {0x430, 0x435, 0x451, 0x438, 0x43E, 0x443, 0x44B,
+                                             0x44D, 0x44E, 0x44F, 0x44C, 0x439}; /* аеёиоуыэюяьй */
+    for (size_t i = 0; i < sizeof not_consonants / sizeof *not_consonants; i++)
+        if (lower == not_consonants[i])
+            return false;
+    return true;
+}
+
+/* The case forms of a one-word Russian form of four letters or more, by
+ * the rules of decl (ru_morph.json "declension"), added as phrases of e. */
+static kg_status add_declined(kx_lexicon *lex, kg_extractor *ex, const json_t *decl, const char *ru,
+                              const kx_entry *e) {
+    if (decl == NULL || strpbrk(ru, " -") != NULL || utf8_letters(ru) < 4 || !has_cyrillic(ru))
+        return KG_OK;
+    size_t len = strlen(ru), i;
+    json_t *rule;
+    json_array_foreach(json_object_get(decl, "rules"), i, rule) {
+        const char *ending = json_string_value(json_object_get(rule, "ending"));
+        size_t el = ending != NULL ? strlen(ending) : 0;
+        if (ending == NULL || el >= len || strcmp(ru + len - el, ending) != 0 ||
+            (el == 0 && !ends_in_consonant(ru)))
+            continue;
+        size_t k;
+        json_t *form;
+        json_array_foreach(json_object_get(rule, "forms"), k, form) {
+            const char *suffix = json_string_value(form);
+            char buf[256];
+            if (suffix == NULL ||
+                snprintf(buf, sizeof buf, "%.*s%s", (int)(len - el), ru, suffix) >= (int)sizeof buf)
+                continue;
+            kg_status st = add_phrase(lex, ex, buf, e);
+            if (st != KG_OK)
+                return st;
+        }
+        break;
+    }
+    return KG_OK;
+}
+
+/* The classes of nouns whose case forms are generated: verbs and
+ * participles among the cue words are not declined ("заключен" is not
+ * "заключения"). */
+#define KX_DECLINED                                                                                \
+    (LX_PLACE | LX_KNOWN_ORG | LX_TITLE | LX_ORG_HEAD | LX_ORGAN | LX_AGREEMENT | LX_EVENT)
+
+/* A form of entry, and for a one-word Russian noun its case forms too:
+ * Snowball stems proper names and some nouns unpredictably (Ереван →
+ * ерева but Ереване → ереван; визит → виз but визитом → визит), so every
+ * case form gets a key of its own. */
+static kg_status add_form(kx_lexicon *lex, kg_extractor *ex, const char *form,
+                          const kx_entry *entry) {
+    kg_status st = add_phrase(lex, ex, form, entry);
+    if (st != KG_OK || (entry->cls & KX_DECLINED) == 0)
+        return st;
+    return add_declined(lex, ex, lex->declension, form, entry);
 }
 
 static kg_status parse_error(kg_error *err, const char *file, const char *what) {
@@ -354,58 +432,8 @@ cleanup:
 
 /* Named things with their names and forms: [{"name", "ru"?, "forms"?}]
  * (places, well-known bodies). */
-/* Whether the last letter of s is a Russian consonant (not a vowel, ь or й). */
-static bool ends_in_consonant(const char *s) {
-    size_t len = strlen(s), pos = 0;
-    int32_t last = -1;
-    while (pos < len)
-        last = kg_utf8_next(s, len, &pos);
-    if (!kg_cp_is_cyrillic(last))
-        return false;
-    int32_t lower = kg_cp_tolower(last);
-    static const int32_t not_consonants[] = {0x430, 0x435, 0x451, 0x438, 0x43E, 0x443, 0x44B,
-                                             0x44D, 0x44E, 0x44F, 0x44C, 0x439}; /* аеёиоуыэюяьй */
-    for (size_t i = 0; i < sizeof not_consonants / sizeof *not_consonants; i++)
-        if (lower == not_consonants[i])
-            return false;
-    return true;
-}
-
-/* The case forms of a one-word Russian name by the rules of decl
- * (ru_morph.json "place_declension"), added as forms of e. */
-static kg_status add_declined(kx_lexicon *lex, kg_extractor *ex, json_t *decl, const char *ru,
-                              const kx_entry *e) {
-    if (decl == NULL || strpbrk(ru, " -") != NULL)
-        return KG_OK;
-    size_t len = strlen(ru), i;
-    json_t *rule;
-    json_array_foreach(json_object_get(decl, "rules"), i, rule) {
-        const char *ending = json_string_value(json_object_get(rule, "ending"));
-        size_t el = ending != NULL ? strlen(ending) : 0;
-        if (ending == NULL || el >= len || strcmp(ru + len - el, ending) != 0 ||
-            (el == 0 && !ends_in_consonant(ru)))
-            continue;
-        size_t k;
-        json_t *form;
-        json_array_foreach(json_object_get(rule, "forms"), k, form) {
-            const char *suffix = json_string_value(form);
-            char buf[256];
-            if (suffix == NULL ||
-                snprintf(buf, sizeof buf, "%.*s%s", (int)(len - el), ru, suffix) >= (int)sizeof buf)
-                continue;
-            kg_status st = add_form(lex, ex, buf, e);
-            if (st != KG_OK)
-                return st;
-        }
-        break;
-    }
-    return KG_OK;
-}
-
-/* Entries {"name", "ru", "forms": [...]}; decl (or NULL) declines the
- * one-word Russian names. */
 static kg_status add_named(kx_lexicon *lex, kg_extractor *ex, json_t *arr, uint64_t cls,
-                           json_t *decl, const char *file, kg_error *err) {
+                           const char *file, kg_error *err) {
     size_t i;
     json_t *item;
     if (!json_is_array(arr))
@@ -424,8 +452,6 @@ static kg_status add_named(kx_lexicon *lex, kg_extractor *ex, json_t *arr, uint6
         kg_status st = add_form(lex, ex, name, e);
         if (st == KG_OK && ru != NULL)
             st = add_form(lex, ex, ru, e);
-        if (st == KG_OK && ru != NULL)
-            st = add_declined(lex, ex, decl, ru, e);
         size_t k;
         json_t *form;
         json_array_foreach(json_object_get(item, "forms"), k, form) {
@@ -439,25 +465,13 @@ static kg_status add_named(kx_lexicon *lex, kg_extractor *ex, json_t *arr, uint6
     return KG_OK;
 }
 
-/* add_named, places declined by ru_morph.json's "place_declension". */
-static kg_status add_named_declined(kx_lexicon *lex, kg_extractor *ex, json_t *arr, uint64_t cls,
-                                    const char *file, kg_error *err) {
-    json_t *morph = NULL;
-    if ((cls & LX_PLACE) && (morph = load_data("ru_morph.json", err)) == NULL)
-        return KG_ERR_PARSE;
-    kg_status st =
-        add_named(lex, ex, arr, cls, json_object_get(morph, "place_declension"), file, err);
-    json_decref(morph);
-    return st;
-}
-
 /* Gazetteer-like files: {"<key>": [{"name", "ru", "forms": [...]}]}. */
 static kg_status load_named(kx_lexicon *lex, kg_extractor *ex, const char *file, const char *key,
                             uint64_t cls, kg_error *err) {
     json_t *root = load_data(file, err);
     if (root == NULL)
         return KG_ERR_PARSE;
-    kg_status st = add_named_declined(lex, ex, json_object_get(root, key), cls, file, err);
+    kg_status st = add_named(lex, ex, json_object_get(root, key), cls, file, err);
     json_decref(root);
     return st;
 }
@@ -616,6 +630,11 @@ kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err) {
     kx_lexicon *lex = calloc(1, sizeof *lex);
     if (lex == NULL)
         return KG_ERR_NOMEM;
+    if ((lex->morph = load_data("ru_morph.json", err)) == NULL) {
+        free(lex);
+        return KG_ERR_PARSE;
+    }
+    lex->declension = json_object_get(lex->morph, "declension");
     kg_status st;
     if ((st = table_grow(lex)) != KG_OK ||
         (st = load_form_entries(lex, ex, "titles.json", LX_TITLE, err)) != KG_OK ||
@@ -651,6 +670,7 @@ void kx_lexicon_free(kx_lexicon *lex) {
     for (size_t i = 0; i < lex->n_rules; i++)
         free(lex->rules[i].rules);
     free(lex->rules);
+    json_decref(lex->morph);
     free(lex);
 }
 
@@ -682,7 +702,7 @@ kg_status kx_lexicon_add(kx_lexicon *lex, kg_extractor *ex, const char *text, si
             break;
         }
         if (cls & (LX_PLACE | LX_KNOWN_ORG)) {
-            st = add_named_declined(lex, ex, v, cls, where, err);
+            st = add_named(lex, ex, v, cls, where, err);
         } else if (json_is_object(json_array_get(v, 0))) {
             st = add_form_entries(lex, ex, v, cls, where, err);
         } else {

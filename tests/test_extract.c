@@ -589,6 +589,14 @@ START_TEST(test_russian_place_names_are_found_in_every_case) {
     ck_assert(has_alias(entity(KG_ENT_PLACE, "Ереван"), "Еревана"));
     ck_assert(has_alias(entity(KG_ENT_PLACE, "Астана"), "Астане"));
     ck_assert(has_alias(entity(KG_ENT_PLACE, "Киев"), "Киеве"));
+
+    /* "с рабочим визитом": the cue word in the instrumental */
+    extract("Арам Саркисян находится в Минске с рабочим визитом.");
+    ck_assert_ptr_nonnull(find_relation(KG_REL_VISITED, entity(KG_ENT_PERSON, "Арам Саркисян"),
+                                        entity(KG_ENT_PLACE, "Минск"), NULL));
+    /* a noun of signing is not a signature: "заключен" is not declined */
+    extract("Малика Юлдашева поделилась опытом заключения отраслевых соглашений.");
+    ck_assert_uint_eq(count_relations(KG_REL_SIGNED), 0);
 }
 END_TEST
 
