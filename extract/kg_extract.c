@@ -694,13 +694,10 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
                        (l > s0 + 2 && phrase(&ds->toks[l - 3], LX_TITLE));
         if (!capital && !(governed && (r - l > head_len || ru)))
             continue;
-        if (!capital && ru && r - l == head_len)
-            continue; /* "председатель союза": too generic to name a body */
-        if (r - l == head_len && !capital)
-            continue;
-        /* A head alone ("the Federation", "Федерации") names no new body: it
-         * refers back to the one body of the document so far with that head,
-         * if there is exactly one. */
+        /* A head alone ("the Federation", "Федерации", "Председатель
+         * профсоюза") names no new body: it refers back to the one body of
+         * the document so far with that head, if there is exactly one (and
+         * names nothing otherwise: "председатель союза" is too generic). */
         if (r - l == head_len && l == h) {
             kg_status st = refer_back(ds, sent, h, head_len);
             if (st != KG_OK)

@@ -600,6 +600,46 @@ START_TEST(test_russian_place_names_are_found_in_every_case) {
 }
 END_TEST
 
+START_TEST(test_russian_delegation_visit_and_union_referred_to_by_its_head) {
+    extract("Делегация Конфедерации труда Армении во главе с Председателем Арамом Саркисяном "
+            "посетила Минск с официальным визитом. В составе делегации Минск посетила также "
+            "заместитель Председателя Конфедерации Анна Григорян.\n\nГостям рассказали о работе "
+            "Профсоюза работников связи Беларуси. Председатель профсоюза Ольга Кравченко "
+            "рассказала о коллективных договорах.");
+    size_t conf = entity(KG_ENT_ORGANIZATION, "Конфедерация труда Армении");
+    size_t city = entity(KG_ENT_PLACE, "Минск");
+    size_t aram = entity(KG_ENT_PERSON, "Арам Саркисян"); /* "Арамом Саркисяном" */
+    size_t anna = entity(KG_ENT_PERSON, "Анна Григорян");
+    size_t olga = entity(KG_ENT_PERSON, "Ольга Кравченко");
+    size_t uni = entity(KG_ENT_ORGANIZATION, "Профсоюз работников связи Беларуси");
+    const kg_doc_relation *r = find_relation(KG_REL_VISITED, conf, city, NULL);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r->evidence.rule, "visited.delegation_of_organization");
+    ck_assert_ptr_nonnull(find_relation(KG_REL_VISITED, aram, city, NULL));
+    /* "Минск посетила также ... Анна Григорян": the place before the verb */
+    r = find_relation(KG_REL_VISITED, anna, city, NULL);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r->evidence.rule, "visited.place_verb_person");
+    /* "Председатель профсоюза": the one union of the document */
+    ck_assert_ptr_nonnull(find_relation(KG_REL_HOLDS_POST, olga, uni, "chairman"));
+}
+END_TEST
+
+START_TEST(test_english_delegation_visit_and_determiners) {
+    extract("The Delegation of the Union of Miners of Kazakhstan headed by Dana Serikbayeva, "
+            "Deputy Chairman of the union, visited Minsk. \"No federation can do this alone,\" "
+            "she said.");
+    size_t uni = entity(KG_ENT_ORGANIZATION, "Union of Miners of Kazakhstan");
+    size_t city = entity(KG_ENT_PLACE, "Minsk");
+    ck_assert_ptr_nonnull(find_relation(KG_REL_VISITED, uni, city, NULL));
+    ck_assert_ptr_nonnull(
+        find_relation(KG_REL_VISITED, entity(KG_ENT_PERSON, "Dana Serikbayeva"), city, NULL));
+    /* "No federation" is no body's name */
+    ck_assert_uint_eq(count_called(KG_ENT_ORGANIZATION, "No federation"), 0);
+    ck_assert_uint_eq(count_called(KG_ENT_ORGANIZATION, "No Federation"), 0);
+}
+END_TEST
+
 START_TEST(test_evidence_sentence_index_counts_from_zero) {
     const char *second = "Nurlan Abdiev met with Ivan Petrov in Bishkek.";
     extract("The weather was fine. Nurlan Abdiev met with Ivan Petrov in Bishkek.");
@@ -991,6 +1031,8 @@ static Suite *extract_suite(void) {
     tcase_add_test(tc, test_russian_event_named_without_complement_is_one_event);
     tcase_add_test(tc, test_speakers_and_department_heads_of_an_event);
     tcase_add_test(tc, test_russian_place_names_are_found_in_every_case);
+    tcase_add_test(tc, test_russian_delegation_visit_and_union_referred_to_by_its_head);
+    tcase_add_test(tc, test_english_delegation_visit_and_determiners);
     tcase_add_test(tc, test_random_raw_bytes_never_fail);
     tcase_add_test(tc, test_stray_invalid_byte_in_a_name_is_not_an_error);
     suite_add_tcase(s, tc);
