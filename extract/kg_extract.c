@@ -1212,6 +1212,58 @@ static kg_status find_people(doc_state *ds, size_t sent, size_t s0, size_t s1) {
     return KG_OK;
 }
 
+/* Whether a person's name reads as a woman's: its last word ends in -a or
+ * -я (Светлана Муравьёва, Aigerim Zhaksylykova), as CIS names do. */
+static bool feminine_name(const char *name) {
+    const char *last = strrchr(name, ' ');
+    last = last != NULL ? last + 1 : name;
+    return ends_with(last, "a") || ends_with(last, "а") || ends_with(last, "я");
+}
+
+/* "he" / "she" ("он" / "она") in a sentence that names no person before
+ * it: the one person named in the sentence before, when that sentence
+ * names exactly one, of the pronoun's gender.  The pronoun becomes a
+ * mention of that person (not an alias), so that rules can use it:
+ * "Erlan Abdykarimov made a report.  After the session he met with
+ * R. Nazarzoda." */
+static kg_status find_pronouns(doc_state *ds, size_t sent, size_t s0, size_t s1) {
+    if (sent == 0)
+        return KG_OK;
+    for (size_t i = s0; i < s1; i++) {
+        const kx_token *t = &ds->toks[i];
+        if (ds->owner[i] >= 0) {
+            if (ds->ms[ds->owner[i]].type == KG_ENT_PERSON)
+                return KG_OK; /* a person named first is the likelier antecedent */
+            continue;
+        }
+        bool he = in_list(ds->ex->lex, "pronouns_masculine", t->lower);
+        bool she = !he && in_list(ds->ex->lex, "pronouns_feminine", t->lower);
+        if (!he && !she)
+            continue;
+        const mention *who = NULL;
+        for (size_t k = ds->n_ms; k-- > 0;) {
+            const mention *m = &ds->ms[k];
+            if (m->sent >= sent)
+                continue;
+            if (m->sent + 1 < sent)
+                break;
+            if (m->type != KG_ENT_PERSON)
+                continue;
+            if (who != NULL && who->name != m->name)
+                return KG_OK; /* two people: ambiguous */
+            who = m;
+        }
+        if (who == NULL || feminine_name(who->name) != she)
+            return KG_OK;
+        mention *m;
+        kg_status st = add_mention(ds, KG_ENT_PERSON, i, i + 1, sent, who->name, &m);
+        if (st == KG_OK && m != NULL)
+            m->coref = true;
+        return st;
+    }
+    return KG_OK;
+}
+
 /* ---- relations ------------------------------------------------------------------------------ */
 
 static kg_status add_rel(doc_state *ds, kg_relation_type type, size_t subj, size_t obj,
@@ -1292,6 +1344,50 @@ static long topic(const doc_state *ds, size_t s0, size_t s1, kg_entity_type type
         if (ds->ms[m].type == type && ds->toks[ds->ms[m].t0].start < ds->toks[s0].start)
             return (long)m;
     return -1;
+}
+
+/* "Both Chairmen took part at the conference" ("оба председателя"): the
+ * last two people named in the document so far with that post take part
+ * in the event of the sentence.  Only when exactly two hold it. */
+static kg_status both_holders(doc_state *ds, size_t sent, size_t s0, size_t s1) {
+    if (!sentence_has(ds, s0, s1, LX_PARTICIPATE) || sentence_has(ds, s0, s1, LX_NOT_DONE))
+        return KG_OK;
+    for (size_t i = s0; i + 1 < s1; i++) {
+        const kx_token *title = &ds->toks[i + 1];
+        if (!in_list(ds->ex->lex, "both", ds->toks[i].lower) || !phrase(title, LX_TITLE) ||
+            title->lx_title == NULL || title->lx_title->role == NULL)
+            continue;
+        long event = topic(ds, s0, s1, KG_ENT_EVENT);
+        if (event < 0)
+            return KG_OK;
+        size_t who[3], n = 0;
+        for (size_t r = ds->n_rels; r-- > 0 && n < 3;) {
+            const rel *h = &ds->rels[r];
+            if (h->type != KG_REL_HOLDS_POST || h->sent >= sent || h->role == NULL ||
+                strcmp(h->role, title->lx_title->role) != 0)
+                continue;
+            bool seen = false;
+            for (size_t k = 0; k < n; k++)
+                seen |= ds->ms[who[k]].name == ds->ms[h->subj].name;
+            if (!seen)
+                who[n++] = h->subj;
+        }
+        if (n != 2)
+            return KG_OK;
+        for (size_t k = 0; k < n; k++) {
+            kg_status st = add_rel(ds, KG_REL_PARTICIPATED_IN, who[k], (size_t)event, NULL, NULL,
+                                   "participated_in.both_holders", 0.6);
+            if (st != KG_OK)
+                return st;
+            /* the evidence is this sentence, where "Both Chairmen" stands */
+            rel *r = &ds->rels[ds->n_rels - 1];
+            r->sent = sent;
+            r->start = ds->toks[i].start;
+            r->end = ds->toks[s1 - 1].end;
+        }
+        return KG_OK;
+    }
+    return KG_OK;
 }
 
 /* ---- the rules ----------------------------------------------------------------------------------
@@ -1961,8 +2057,10 @@ kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, k
             (st = find_agreements_events(&ds, s, s0, s1)) != KG_OK ||
             (st = find_places(&ds, s, s0, s1)) != KG_OK ||
             (st = find_people(&ds, s, s0, s1)) != KG_OK ||
+            (st = find_pronouns(&ds, s, s0, s1)) != KG_OK ||
             (st = run_rules(&ds, s, s0, s1, true)) != KG_OK ||
-            (st = run_rules(&ds, s, s0, s1, false)) != KG_OK)
+            (st = run_rules(&ds, s, s0, s1, false)) != KG_OK ||
+            (st = both_holders(&ds, s, s0, s1)) != KG_OK)
             goto cleanup;
     }
     /* groups first: parties are inferred through the posts of a group */

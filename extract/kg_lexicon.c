@@ -624,8 +624,10 @@ kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err) {
     static const uint64_t agr_classes[] = {LX_AGREEMENT, LX_EVENT, LX_REFERENCE};
     static const char *const organ_names[] = {"organs"};
     static const uint64_t organ_classes[] = {LX_ORGAN};
-    static const char *const name_lists[] = {"surname_suffixes", "particles", "first_name_markers"};
-    static const uint64_t name_classes[] = {0, LX_PARTICLE, 0};
+    static const char *const name_lists[] = {"surname_suffixes",   "particles",
+                                             "first_name_markers", "pronouns_masculine",
+                                             "pronouns_feminine",  "both"};
+    static const uint64_t name_classes[] = {0, LX_PARTICLE, 0, 0, 0, 0};
 
     kx_lexicon *lex = calloc(1, sizeof *lex);
     if (lex == NULL)
@@ -643,7 +645,8 @@ kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err) {
         (st = load_lists(lex, ex, "agreements.json", agr_names, agr_classes, 3, err)) != KG_OK ||
         (st = load_lists(lex, ex, "cues.json", cue_names, cue_classes,
                          sizeof cue_names / sizeof *cue_names, err)) != KG_OK ||
-        (st = load_lists(lex, ex, "names.json", name_lists, name_classes, 3, err)) != KG_OK ||
+        (st = load_lists(lex, ex, "names.json", name_lists, name_classes,
+                         sizeof name_lists / sizeof *name_lists, err)) != KG_OK ||
         (st = load_named(lex, ex, "places.json", "places", LX_PLACE, err)) != KG_OK ||
         (st = load_named(lex, ex, "orgs.json", "organizations", LX_KNOWN_ORG, err)) != KG_OK ||
         (st = load_morph(lex, ex, err)) != KG_OK || (st = load_months(lex, ex, err)) != KG_OK) {

@@ -640,6 +640,51 @@ START_TEST(test_english_delegation_visit_and_determiners) {
 }
 END_TEST
 
+START_TEST(test_pronoun_refers_to_the_one_person_of_the_sentence_before) {
+    extract("Dana Serikbayeva made a report on mine safety. After the plenary session she met "
+            "with Timur Akhmetov.");
+    size_t dana = entity(KG_ENT_PERSON, "Dana Serikbayeva");
+    size_t timur = entity(KG_ENT_PERSON, "Timur Akhmetov");
+    const kg_doc_relation *r = find_relation(KG_REL_MET_WITH, dana, timur, NULL);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_uint_eq(r->evidence.sentence, 1);
+    ck_assert(!has_alias(dana, "she")); /* a pronoun is no alias */
+
+    /* the wrong gender, or two people before: no antecedent */
+    extract("Dana Serikbayeva made a report on mine safety. After the plenary session he met "
+            "with Timur Akhmetov.");
+    ck_assert_uint_eq(count_relations(KG_REL_MET_WITH), 0);
+    extract("Dana Serikbayeva and Aigul Omarova made reports. After the session she met with "
+            "Timur Akhmetov.");
+    ck_assert_uint_eq(count_relations(KG_REL_MET_WITH), 0);
+}
+END_TEST
+
+START_TEST(test_both_chairmen_take_part_and_parties_are_not_participants) {
+    extract("In the frame of the International Forum of Miners, which was organised by the "
+            "Union of Miners of Kazakhstan, an agreement between the Federation of Trade Unions "
+            "of Armenia and the Union of Miners of Kazakhstan was signed. It was signed by Aram "
+            "Sarkisyan, Chairman of the Federation of Trade Unions of Armenia, and Timur "
+            "Akhmetov, Chairman of the Union of Miners of Kazakhstan. Both Chairmen took part in "
+            "the forum.");
+    size_t forum = entity(KG_ENT_EVENT, "International Forum of Miners");
+    size_t fed = entity(KG_ENT_ORGANIZATION, "Federation of Trade Unions of Armenia");
+    size_t uni = entity(KG_ENT_ORGANIZATION, "Union of Miners of Kazakhstan");
+    /* "organised by" the union; the federation after "between" is a party */
+    ck_assert_ptr_nonnull(find_relation(KG_REL_ORGANIZED, uni, forum, NULL));
+    ck_assert_ptr_null(find_relation(KG_REL_ORGANIZED, fed, forum, NULL));
+    ck_assert_ptr_null(find_relation(KG_REL_PARTICIPATED_IN, fed, forum, NULL));
+    const char *people[] = {"Aram Sarkisyan", "Timur Akhmetov"};
+    for (size_t k = 0; k < 2; k++) {
+        const kg_doc_relation *r =
+            find_relation(KG_REL_PARTICIPATED_IN, entity(KG_ENT_PERSON, people[k]), forum, NULL);
+        ck_assert_ptr_nonnull(r);
+        ck_assert_str_eq(r->evidence.rule, "participated_in.both_holders");
+        ck_assert_uint_eq(r->evidence.sentence, 2);
+    }
+}
+END_TEST
+
 START_TEST(test_evidence_sentence_index_counts_from_zero) {
     const char *second = "Nurlan Abdiev met with Ivan Petrov in Bishkek.";
     extract("The weather was fine. Nurlan Abdiev met with Ivan Petrov in Bishkek.");
@@ -1033,6 +1078,8 @@ static Suite *extract_suite(void) {
     tcase_add_test(tc, test_russian_place_names_are_found_in_every_case);
     tcase_add_test(tc, test_russian_delegation_visit_and_union_referred_to_by_its_head);
     tcase_add_test(tc, test_english_delegation_visit_and_determiners);
+    tcase_add_test(tc, test_pronoun_refers_to_the_one_person_of_the_sentence_before);
+    tcase_add_test(tc, test_both_chairmen_take_part_and_parties_are_not_participants);
     tcase_add_test(tc, test_random_raw_bytes_never_fail);
     tcase_add_test(tc, test_stray_invalid_byte_in_a_name_is_not_an_error);
     suite_add_tcase(s, tc);
