@@ -112,6 +112,9 @@ struct kg_extractor {
     const char **cache_vals;
     size_t cache_size;
     size_t cache_used;
+    /* surface → forms of tokens (kg_tokens.c) */
+    struct kx_word_cache *words;
+    kg_limits limits; /* max_sentence_tokens, max_entities (kg_extractor_set_limits) */
 };
 
 /* Builds the lexicon from the built-in data; KG_ERR_PARSE names the file. */
@@ -140,6 +143,9 @@ int kx_lexicon_month(const kx_lexicon *lex, const char *lower);
 const kx_morph_rule *kx_lexicon_rules(const kx_lexicon *lex, const char *kind, size_t *n);
 const char *const *kx_lexicon_list(const kx_lexicon *lex, const char *name, size_t *n);
 
+/* Frees the tokeniser's word cache (kg_extractor.words); NULL is a no-op. */
+void kx_word_cache_free(struct kx_word_cache *cache);
+
 /* Lower-cases and stems one word (len bytes); pooled results. */
 kg_status kx_word_forms(kg_extractor *ex, const char *s, size_t len, const char **lower,
                         const char **stem);
@@ -148,8 +154,10 @@ kg_status kx_word_forms(kg_extractor *ex, const char *s, size_t len, const char 
  * lexicon phrases.  Offsets are relative to text. */
 kg_status kx_tokenize(kg_extractor *ex, const char *text, size_t len, kx_token **out, size_t *n);
 
-/* Splits tokens into sentences: *out receives token ranges [start, end). */
-kg_status kx_sentences(const kx_token *toks, size_t n, const char *text, kg_span **out,
-                       size_t *n_out);
+/* Splits tokens into sentences: *out receives token ranges [start, end).
+ * A sentence reaching max_tokens tokens (kg_limits.max_sentence_tokens; 0:
+ * no limit) is cut there, and *cut_long (may be NULL) is set. */
+kg_status kx_sentences(const kx_token *toks, size_t n, const char *text, size_t max_tokens,
+                       kg_span **out, size_t *n_out, bool *cut_long);
 
 #endif /* KG_EXTRACT_INTERNAL_H */

@@ -41,6 +41,8 @@ typedef struct first_slot {
     size_t max_len;
 } first_slot;
 
+#define KX_LIST_SLOTS 256 /* far more than the named lists of the data files */
+
 struct kx_lexicon {
     first_slot *firsts;
     size_t n_firsts, used_firsts;
@@ -50,11 +52,16 @@ struct kx_lexicon {
     size_t n_entries, cap_entries;
     named_list *lists;
     size_t n_lists;
+    /* lists by name (list_slot), index + 1 or 0: kx_lexicon_list runs per token */
+    uint16_t list_index[KX_LIST_SLOTS];
     named_rules *rules;
     size_t n_rules;
     const char *month_names[64]; /* pooled lower-case forms */
     int month_numbers[64];
     size_t n_months;
+    /* month_names by ptr_hash, index + 1 or 0 (the first of equal names):
+     * kx_lexicon_month runs per token */
+    uint8_t month_index[128];
     json_t *morph;            /* ru_morph.json, owned */
     const json_t *declension; /* its "declension" rules: see add_form */
 };
@@ -353,6 +360,8 @@ static kg_status add_form_entries(kx_lexicon *lex, kg_extractor *ex, json_t *ent
             e->name = kg_strpool_cstr(ex->pool, f);
             e->lemma = e->name;
             e->role = role != NULL ? kg_strpool_cstr(ex->pool, role) : NULL;
+            if (e->name == NULL || (role != NULL && e->role == NULL))
+                return KG_ERR_NOMEM;
             e->gender = gender != NULL ? gender[0] : 0;
             e->head_role = json_is_true(json_object_get(item, "head"));
             e->cyrillic = has_cyrillic(f);
@@ -374,6 +383,15 @@ static kg_status load_form_entries(kx_lexicon *lex, kg_extractor *ex, const char
     return st;
 }
 
+/* Slot of a list name in list_index: names are short and few, so their
+ * length and two bytes spread them well enough. */
+static size_t list_slot(const char *name) {
+    size_t len = strlen(name);
+    return len == 0 ? 0
+                    : (len * 31 + (unsigned char)name[0] * 7 + (unsigned char)name[len - 1]) %
+                          KX_LIST_SLOTS;
+}
+
 static kg_status add_plain_list(kx_lexicon *lex, kg_strpool *pool, const char *name, json_t *arr) {
     named_list *grown = realloc(lex->lists, (lex->n_lists + 1) * sizeof *grown);
     if (grown == NULL)
@@ -382,14 +400,25 @@ static kg_status add_plain_list(kx_lexicon *lex, kg_strpool *pool, const char *n
     named_list *list = &lex->lists[lex->n_lists++];
     list->name = name;
     list->n = 0;
+    size_t j = list_slot(name);
+    for (size_t k = 0; k < KX_LIST_SLOTS && lex->n_lists < KX_LIST_SLOTS; k++) {
+        if (lex->list_index[j] == 0) {
+            lex->list_index[j] = (uint16_t)lex->n_lists;
+            break;
+        }
+        j = (j + 1) % KX_LIST_SLOTS;
+    }
     list->items = calloc(json_array_size(arr) + 1, sizeof *list->items);
     if (list->items == NULL)
         return KG_ERR_NOMEM;
     size_t i;
     json_t *v;
     json_array_foreach(arr, i, v) {
-        if (json_string_value(v) != NULL)
-            list->items[list->n++] = kg_strpool_cstr(pool, json_string_value(v));
+        if (json_string_value(v) == NULL)
+            continue;
+        if ((list->items[list->n] = kg_strpool_cstr(pool, json_string_value(v))) == NULL)
+            return KG_ERR_NOMEM;
+        list->n++;
     }
     return KG_OK;
 }
@@ -449,6 +478,8 @@ static kg_status add_named(kx_lexicon *lex, kg_extractor *ex, json_t *arr, uint6
         e->name = kg_strpool_cstr(ex->pool, name);
         e->name_ru = ru != NULL ? kg_strpool_cstr(ex->pool, ru) : NULL;
         e->lemma = e->name;
+        if (e->name == NULL || (ru != NULL && e->name_ru == NULL))
+            return KG_ERR_NOMEM;
         kg_status st = add_form(lex, ex, name, e);
         if (st == KG_OK && ru != NULL)
             st = add_form(lex, ex, ru, e);
@@ -495,9 +526,12 @@ static kg_status load_rules(kx_lexicon *lex, kg_strpool *pool, const char *name,
         const char *c = json_string_value(json_object_get(item, "case"));
         if (from == NULL || to == NULL)
             continue;
-        kx_morph_rule *m = &r->rules[r->n++];
+        kx_morph_rule *m = &r->rules[r->n];
         m->from = kg_strpool_cstr(pool, from);
         m->to = kg_strpool_cstr(pool, to);
+        if (m->from == NULL || m->to == NULL)
+            return KG_ERR_NOMEM;
+        r->n++;
         m->gram_case = c != NULL ? c[0] : 'a';
         m->after_vowel = json_is_true(json_object_get(item, "after_vowel"));
     }
@@ -558,6 +592,11 @@ static kg_status load_months(kx_lexicon *lex, kg_extractor *ex, kg_error *err) {
             break;
         lex->month_names[lex->n_months] = lower;
         lex->month_numbers[lex->n_months++] = (int)json_integer_value(v);
+        size_t j = ptr_hash(lower) & 127;
+        while (lex->month_index[j] != 0 && lex->month_names[lex->month_index[j] - 1] != lower)
+            j = (j + 1) & 127;
+        if (lex->month_index[j] == 0)
+            lex->month_index[j] = (uint8_t)lex->n_months;
     }
     json_decref(root);
     return st;
@@ -721,7 +760,7 @@ kg_status kx_lexicon_add(kx_lexicon *lex, kg_extractor *ex, const char *text, si
                 else {
                     e->name = e->lemma = kg_strpool_cstr(ex->pool, w);
                     e->cyrillic = has_cyrillic(w);
-                    st = add_form(lex, ex, w, e);
+                    st = e->name != NULL ? add_form(lex, ex, w, e) : KG_ERR_NOMEM;
                 }
             }
         }
@@ -731,9 +770,9 @@ kg_status kx_lexicon_add(kx_lexicon *lex, kg_extractor *ex, const char *text, si
 }
 
 int kx_lexicon_month(const kx_lexicon *lex, const char *lower) {
-    for (size_t i = 0; i < lex->n_months; i++)
-        if (lex->month_names[i] == lower)
-            return lex->month_numbers[i];
+    for (size_t j = ptr_hash(lower) & 127; lex->month_index[j] != 0; j = (j + 1) & 127)
+        if (lex->month_names[lex->month_index[j] - 1] == lower)
+            return lex->month_numbers[lex->month_index[j] - 1];
     return 0;
 }
 
@@ -749,6 +788,15 @@ const kx_morph_rule *kx_lexicon_rules(const kx_lexicon *lex, const char *kind, s
 }
 
 const char *const *kx_lexicon_list(const kx_lexicon *lex, const char *name, size_t *n) {
+    for (size_t j = list_slot(name), k = 0; k < KX_LIST_SLOTS && lex->list_index[j] != 0; k++) {
+        const named_list *list = &lex->lists[lex->list_index[j] - 1];
+        if (strcmp(list->name, name) == 0) {
+            *n = list->n;
+            return list->items;
+        }
+        j = (j + 1) % KX_LIST_SLOTS;
+    }
+    /* not indexed: only when a lexicon holds KX_LIST_SLOTS lists or more */
     for (size_t i = 0; i < lex->n_lists; i++) {
         if (strcmp(lex->lists[i].name, name) == 0) {
             *n = lex->lists[i].n;

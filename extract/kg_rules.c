@@ -421,6 +421,8 @@ static kg_status compile_rule(compiler *c, json_t *obj, kx_rule **out) {
     if (c->rule_id == NULL || c->rule_id[0] == '\0')
         return fail(c, "every rule needs a string \"id\"");
     r->id = kg_strpool_cstr(c->ex->pool, c->rule_id);
+    if (r->id == NULL)
+        return KG_ERR_NOMEM;
     json_t *conf = json_object_get(obj, "confidence");
     r->confidence = conf != NULL ? json_number_value(conf) : 0.7;
     if (!(r->confidence > 0 && r->confidence <= 1))
@@ -446,6 +448,17 @@ static kg_status compile_rule(compiler *c, json_t *obj, kx_rule **out) {
         return fail(c, "\"pattern\" must be a non-empty array");
     if ((st = compile_elems(c, pattern, &r->pattern, &r->n_pattern)) != KG_OK)
         return st;
+    /* a mandatory top-level element's entity types or classes must occur in
+     * the sentence (match_unit never accepts a unit without them) */
+    for (size_t i = 0; i < r->n_pattern; i++) {
+        const kx_elem *e = &r->pattern[i];
+        if (e->min == 0 || e->group != NULL)
+            continue;
+        if (e->entity_mask != 0 && r->n_need_entities < KX_MAX_NEEDS)
+            r->need_entities[r->n_need_entities++] = e->entity_mask;
+        else if (e->entity_mask == 0 && e->lex != 0 && r->n_need_lex < KX_MAX_NEEDS)
+            r->need_lex[r->n_need_lex++] = e->lex;
+    }
     json_t *emit = json_object_get(obj, "emit");
     if (!json_is_array(emit) || json_array_size(emit) == 0)
         return fail(c, "\"emit\" must be a non-empty array");
@@ -683,22 +696,46 @@ static bool could_start(const kx_rule *r, const kx_token *toks, const kx_unit *u
 kg_status kx_rules_match(const kx_rules *rules, const kx_token *toks, const kx_unit *units,
                          size_t n_units, uint64_t sentence_classes, bool entity_phase,
                          kx_match_fn fn, void *ctx) {
+    /* The rules of this phase whose sentence conditions hold, in rule order,
+     * picked once per sentence instead of once per unit. */
+    const kx_rule *local[64];
+    const kx_rule **cands = local;
+    size_t n_cands = 0;
+    kg_status st = KG_OK;
+    if (rules->n > sizeof local / sizeof *local &&
+        (cands = malloc(rules->n * sizeof *cands)) == NULL)
+        return KG_ERR_NOMEM;
+    uint32_t sentence_types = 0;
+    for (size_t u = 0; u < n_units; u++)
+        if (units[u].mention >= 0)
+            sentence_types |= 1u << units[u].type;
+    for (size_t i = 0; i < rules->n; i++) {
+        const kx_rule *r = rules->rules[i];
+        bool possible = r->entity_phase == entity_phase &&
+                        (r->when_has == 0 || (r->when_has & sentence_classes) != 0) &&
+                        (r->when_lacks & sentence_classes) == 0;
+        for (size_t k = 0; possible && k < r->n_need_entities; k++)
+            possible = (r->need_entities[k] & sentence_types) != 0;
+        for (size_t k = 0; possible && k < r->n_need_lex; k++)
+            possible = (r->need_lex[k] & sentence_classes) != 0;
+        if (possible)
+            cands[n_cands++] = r;
+    }
     matcher m = {toks, units, n_units, {0}, {0}, 0, 0, 0};
-    for (size_t u = 0; u < n_units; u++) {
-        for (size_t i = 0; i < rules->n; i++) {
-            const kx_rule *r = rules->rules[i];
-            if (r->entity_phase != entity_phase ||
-                (r->when_has != 0 && (r->when_has & sentence_classes) == 0) ||
-                (r->when_lacks & sentence_classes) != 0 || !could_start(r, toks, &units[u]))
+    for (size_t u = 0; u < n_units && n_cands > 0; u++) {
+        for (size_t i = 0; i < n_cands; i++) {
+            const kx_rule *r = cands[i];
+            if (!could_start(r, toks, &units[u]))
                 continue;
             m.depth = 0;
             m.steps = 0;
-            if (run(&m, r->pattern, r->n_pattern, 0, u, NULL)) {
-                kg_status st = report(&m, r, fn, ctx);
-                if (st != KG_OK)
-                    return st;
-            }
+            if (run(&m, r->pattern, r->n_pattern, 0, u, NULL) &&
+                (st = report(&m, r, fn, ctx)) != KG_OK)
+                goto cleanup;
         }
     }
-    return KG_OK;
+cleanup:
+    if (cands != local)
+        free(cands);
+    return st;
 }

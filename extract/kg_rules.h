@@ -16,6 +16,7 @@
 #include "kg_extract_internal.h"
 
 #define KX_MAX_CAPTURES 8
+#define KX_MAX_NEEDS 8
 
 /* A unit of the sentence the rules walk. */
 typedef struct kx_unit {
@@ -58,6 +59,12 @@ typedef struct kx_rule {
     size_t n_captures;
     struct kx_elem *pattern; /* compiled elements (kg_rules.c) */
     size_t n_pattern;
+    /* What any match needs of the sentence, from the pattern's mandatory
+     * elements: a unit of one of these entity types (bit masks), a token of
+     * one of these classes.  Sentences without them are skipped whole. */
+    uint32_t need_entities[KX_MAX_NEEDS];
+    uint64_t need_lex[KX_MAX_NEEDS];
+    size_t n_need_entities, n_need_lex;
 } kx_rule;
 
 typedef struct kx_rules kx_rules;

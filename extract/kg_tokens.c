@@ -12,11 +12,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
-/* Token count after which a sentence is cut, so that one run-on "sentence"
- * cannot make the per-sentence rules slow. */
-#define KX_MAX_SENTENCE_TOKENS 400
-
-static bool is_word_cp(int32_t cp) {
+static inline bool is_word_cp(int32_t cp) {
     if (cp < 0)
         return false;
     if (kg_cp_is_letter(cp) || kg_cp_is_digit(cp))
@@ -161,6 +157,142 @@ kg_status kx_word_forms(kg_extractor *ex, const char *s, size_t len, const char 
     return KG_OK;
 }
 
+/* ---- word cache ------------------------------------------------------------------ */
+
+/* Surface form → lower-case form, stem and script of a token.  News repeats
+ * its words, so most tokens cost one hash of their bytes and one probe instead
+ * of decoding, lower-casing, interning and stemming; the first sight of a
+ * surface goes through kx_word_forms.  Open addressing with the hashes kept;
+ * the surfaces are copied into chunks owned by the cache.  At most
+ * KX_WORD_CACHE_MAX surfaces are kept, so a corpus of endless new words
+ * (numbers, noise) cannot grow it without bound: beyond that the slow path
+ * runs, with the same results. */
+#define KX_WORD_CACHE_MAX (1u << 18) /* at most 2^19 slots of 48 bytes: 25 MB */
+#define KX_WORD_CHUNK 65536
+
+typedef struct word_slot {
+    uint64_t hash;
+    const char *surface; /* NULL: empty */
+    size_t len;
+    const char *lower, *stem; /* pooled */
+    uint8_t script;           /* SC_* of the surface's letters */
+} word_slot;
+
+typedef struct word_chunk {
+    struct word_chunk *next;
+    size_t used;
+    char data[KX_WORD_CHUNK];
+} word_chunk;
+
+struct kx_word_cache {
+    word_slot *slots;
+    size_t n_slots, used;
+    word_chunk *chunks;
+};
+
+void kx_word_cache_free(struct kx_word_cache *cache) {
+    if (cache == NULL)
+        return;
+    for (word_chunk *c = cache->chunks; c != NULL;) {
+        word_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    free(cache->slots);
+    free(cache);
+}
+
+/* Script of a word: SC_CYRILLIC and/or SC_LATIN for its letters. */
+static uint8_t surface_script(const char *s, size_t len) {
+    uint8_t script = SC_NONE;
+    size_t p = 0;
+    while (p < len) {
+        int32_t c = kg_utf8_next(s, len, &p);
+        if (kg_cp_is_cyrillic(c))
+            script |= SC_CYRILLIC;
+        else if (kg_cp_is_letter(c))
+            script |= SC_LATIN;
+    }
+    return script;
+}
+
+static kg_status cache_grow(struct kx_word_cache *wc) {
+    size_t n = wc->n_slots ? wc->n_slots * 2 : 4096;
+    word_slot *slots = calloc(n, sizeof *slots);
+    if (slots == NULL)
+        return KG_ERR_NOMEM;
+    for (size_t i = 0; i < wc->n_slots; i++) {
+        if (wc->slots[i].surface == NULL)
+            continue;
+        size_t j = (size_t)wc->slots[i].hash & (n - 1);
+        while (slots[j].surface != NULL)
+            j = (j + 1) & (n - 1);
+        slots[j] = wc->slots[i];
+    }
+    free(wc->slots);
+    wc->slots = slots;
+    wc->n_slots = n;
+    return KG_OK;
+}
+
+/* Copies s into the cache's chunks; NULL when out of memory or too long. */
+static const char *cache_copy(struct kx_word_cache *wc, const char *s, size_t len) {
+    if (len > KX_WORD_CHUNK)
+        return NULL;
+    word_chunk *c = wc->chunks;
+    if (c == NULL || KX_WORD_CHUNK - c->used < len) {
+        if ((c = malloc(sizeof *c)) == NULL)
+            return NULL;
+        c->next = wc->chunks;
+        c->used = 0;
+        wc->chunks = c;
+    }
+    char *p = c->data + c->used;
+    memcpy(p, s, len);
+    c->used += len;
+    return p;
+}
+
+/* Fills t->lower, t->stem and t->script for the token s[0..len). */
+static kg_status token_forms(kg_extractor *ex, const char *s, size_t len, kx_token *t) {
+    if (ex->words == NULL && (ex->words = calloc(1, sizeof *ex->words)) == NULL)
+        return KG_ERR_NOMEM;
+    struct kx_word_cache *wc = ex->words;
+    uint64_t h = kg_hash64(s, len, 0);
+    size_t j = 0;
+    if (wc->n_slots > 0) {
+        j = (size_t)h & (wc->n_slots - 1);
+        for (const word_slot *w = &wc->slots[j]; w->surface != NULL; w = &wc->slots[j]) {
+            if (w->hash == h && w->len == len && memcmp(w->surface, s, len) == 0) {
+                t->lower = w->lower;
+                t->stem = w->stem;
+                t->script = w->script;
+                return KG_OK;
+            }
+            j = (j + 1) & (wc->n_slots - 1);
+        }
+    }
+    kg_status st = kx_word_forms(ex, s, len, &t->lower, &t->stem);
+    if (st != KG_OK)
+        return st;
+    t->script = surface_script(s, len);
+    if (wc->used >= KX_WORD_CACHE_MAX)
+        return KG_OK;
+    if ((wc->used + 1) * 2 > wc->n_slots) {
+        if ((st = cache_grow(wc)) != KG_OK)
+            return st;
+        j = (size_t)h & (wc->n_slots - 1);
+        while (wc->slots[j].surface != NULL)
+            j = (j + 1) & (wc->n_slots - 1);
+    }
+    const char *copy = cache_copy(wc, s, len);
+    if (copy == NULL)
+        return len > KX_WORD_CHUNK ? KG_OK : KG_ERR_NOMEM;
+    wc->slots[j] = (word_slot){h, copy, len, t->lower, t->stem, t->script};
+    wc->used++;
+    return KG_OK;
+}
+
 /* ---- tokens ------------------------------------------------------------------------ */
 
 static kg_status push(kx_token **toks, size_t *n, size_t *cap, const kx_token *t) {
@@ -176,12 +308,20 @@ static kg_status push(kx_token **toks, size_t *n, size_t *cap, const kx_token *t
     return KG_OK;
 }
 
-static bool verb_form(const kg_extractor *ex, const char *lower) {
-    size_t n = 0, len = strlen(lower);
-    const char *const *ends = kx_lexicon_list(ex->lex, "verb_endings", &n);
+/* Verb endings whose lengths tag_lexicon measures once per document. */
+#define KX_ENDINGS_MEASURED 64
+
+/* Whether lower ends in one of the n verb endings (ru_morph.json), with more
+ * than four bytes before it; end_lens holds the lengths of the first
+ * KX_ENDINGS_MEASURED. */
+static bool verb_form(const char *const *ends, const size_t *end_lens, size_t n,
+                      const char *lower) {
+    size_t len = strlen(lower);
     for (size_t i = 0; i < n; i++) {
-        size_t el = strlen(ends[i]);
-        if (len > el + 4 && memcmp(lower + len - el, ends[i], el) == 0)
+        size_t el = i < KX_ENDINGS_MEASURED ? end_lens[i] : strlen(ends[i]);
+        /* the last byte first: it rules out nearly every ending */
+        if (len > el + 4 && (el == 0 || lower[len - 1] == ends[i][el - 1]) &&
+            memcmp(lower + len - el, ends[i], el) == 0)
             return true;
     }
     return false;
@@ -190,6 +330,11 @@ static bool verb_form(const kg_extractor *ex, const char *lower) {
 /* Finds the longest lexicon phrase at each token. */
 static void tag_lexicon(const kg_extractor *ex, kx_token *toks, size_t n) {
     char key[1024];
+    size_t n_ends = 0;
+    const char *const *ends = kx_lexicon_list(ex->lex, "verb_endings", &n_ends);
+    size_t end_lens[KX_ENDINGS_MEASURED];
+    for (size_t i = 0; i < n_ends && i < KX_ENDINGS_MEASURED; i++)
+        end_lens[i] = strlen(ends[i]);
     for (size_t i = 0; i < n; i++) {
         size_t lens[KX_MAX_PHRASE + 1];
         size_t longest = kx_lexicon_first(ex->lex, toks[i].stem);
@@ -214,14 +359,15 @@ static void tag_lexicon(const kg_extractor *ex, kx_token *toks, size_t n) {
             if (ne == 0)
                 continue;
             uint64_t cls = 0;
-            bool verb = L == 1 && toks[i].script == SC_CYRILLIC && verb_form(ex, toks[i].lower);
+            bool verb = L == 1 && toks[i].script == SC_CYRILLIC &&
+                        verb_form(ends, end_lens, n_ends, toks[i].lower);
             for (size_t k = 0; k < ne; k++) {
                 uint64_t c = es[k]->cls;
                 /* Russian nouns of the lexicon meet verbs through a common
                  * stem ("договорились" → "договор"): a verb ending that the
                  * dictionary form lacks rules the noun out. */
                 if (verb && (c & (LX_TITLE | LX_ORG_HEAD | LX_AGREEMENT | LX_EVENT | LX_PLACE)) &&
-                    !verb_form(ex, es[k]->lemma))
+                    !verb_form(ends, end_lens, n_ends, es[k]->lemma))
                     continue;
                 /* Names of places and bodies are proper nouns: a lower-case
                  * "turkey" or "chad" is not a country. */
@@ -254,7 +400,12 @@ static void tag_lexicon(const kg_extractor *ex, kx_token *toks, size_t n) {
 kg_status kx_tokenize(kg_extractor *ex, const char *text, size_t len, kx_token **out,
                       size_t *n_out) {
     kx_token *toks = NULL;
-    size_t n = 0, cap = 0, pos = 0;
+    /* News runs about one token per six or seven bytes: start a little above
+     * that instead of doubling from nothing (push grows the array if needed). */
+    size_t n = 0, cap = len / 5 + 16, pos = 0;
+    toks = malloc(cap * sizeof *toks);
+    if (toks == NULL)
+        return KG_ERR_NOMEM;
     unsigned newlines = 0;
     bool space = false;
     kg_status st = KG_OK;
@@ -284,14 +435,15 @@ kg_status kx_tokenize(kg_extractor *ex, const char *text, size_t len, kx_token *
             for (;;) {
                 size_t save = pos;
                 int32_t c = kg_utf8_next(text, len, &pos);
-                if (is_word_cp(c)) {
-                    if (kg_cp_is_letter(c)) {
-                        letters++;
-                        uppers += kg_cp_is_upper(c);
-                        digits = false;
-                    }
+                /* letters first: they are most of a word, and one test */
+                if (kg_cp_is_letter(c)) {
+                    letters++;
+                    uppers += kg_cp_is_upper(c);
+                    digits = false;
                     continue;
                 }
+                if (is_word_cp(c))
+                    continue;
                 int32_t next = peek(text, len, pos);
                 if (is_hyphen(c) && is_word_cp(next))
                     continue;
@@ -321,18 +473,10 @@ kg_status kx_tokenize(kg_extractor *ex, const char *text, size_t len, kx_token *
             t.kind = TK_PUNCT;
             t.end = pos;
         }
-        if ((st = kx_word_forms(ex, text + t.start, t.end - t.start, &t.lower, &t.stem)) != KG_OK)
+        if ((st = token_forms(ex, text + t.start, t.end - t.start, &t)) != KG_OK)
             goto fail;
-        if (t.kind == TK_WORD) {
-            size_t p = t.start;
-            while (p < t.end) {
-                int32_t c = kg_utf8_next(text, t.end, &p);
-                if (kg_cp_is_cyrillic(c))
-                    t.script |= SC_CYRILLIC;
-                else if (kg_cp_is_letter(c))
-                    t.script |= SC_LATIN;
-            }
-        }
+        if (t.kind != TK_WORD)
+            t.script = SC_NONE;
         if ((st = push(&toks, &n, &cap, &t)) != KG_OK)
             goto fail;
     }
@@ -370,8 +514,10 @@ static bool is_abbreviation(const char *lower) {
     return false;
 }
 
-kg_status kx_sentences(const kx_token *toks, size_t n, const char *text, kg_span **out,
-                       size_t *n_out) {
+/* The token cap (max_tokens, kg_limits) keeps one run-on "sentence" from
+ * making the per-sentence rules slow: several look across a whole sentence. */
+kg_status kx_sentences(const kx_token *toks, size_t n, const char *text, size_t max_tokens,
+                       kg_span **out, size_t *n_out, bool *cut_long) {
     (void)text;
     kg_span *spans = NULL;
     size_t count = 0, cap = 0, start = 0;
@@ -410,8 +556,11 @@ kg_status kx_sentences(const kx_token *toks, size_t n, const char *text, kg_span
                 i = j - 1;
             }
         }
-        if (!cut && i + 1 - start >= KX_MAX_SENTENCE_TOKENS)
+        if (!cut && max_tokens > 0 && i + 1 - start >= max_tokens && i + 1 < n) {
             cut = true;
+            if (cut_long != NULL)
+                *cut_long = true;
+        }
         if (cut || i + 1 == n) {
             if (count == cap) {
                 size_t ncap = cap ? cap * 2 : 32;
@@ -443,7 +592,7 @@ kg_status kg_split_sentences(kg_extractor *extractor, const char *text, size_t l
         return st;
     kg_span *spans = NULL;
     size_t ns = 0;
-    st = kx_sentences(toks, nt, text, &spans, &ns);
+    st = kx_sentences(toks, nt, text, extractor->limits.max_sentence_tokens, &spans, &ns, NULL);
     if (st == KG_OK) {
         for (size_t i = 0; i < ns; i++) {
             spans[i].start = toks[spans[i].start].start;

@@ -59,7 +59,20 @@ static char *tbuf_finish(tbuf *b) {
 
 /* ---- UTF-8 ----------------------------------------------------------------- */
 
-int32_t kg_utf8_next(const char *s, size_t len, size_t *pos) {
+/* External definitions of the inline functions of kg_text.h. */
+extern inline int32_t kg_utf8_next(const char *s, size_t len, size_t *pos);
+extern inline bool kg_cp_is_cyrillic(int32_t cp);
+extern inline bool kg_cyr_is_letter(int32_t cp);
+extern inline bool kg_cyr_is_upper(int32_t cp);
+extern inline bool kg_cp_is_letter(int32_t cp);
+extern inline bool kg_cp_is_upper(int32_t cp);
+extern inline bool kg_cp_is_lower(int32_t cp);
+extern inline bool kg_cp_is_digit(int32_t cp);
+extern inline bool kg_cp_is_space(int32_t cp);
+extern inline int32_t kg_cp_tolower(int32_t cp);
+extern inline int32_t kg_cp_toupper(int32_t cp);
+
+int32_t kg_utf8_next_multi(const char *s, size_t len, size_t *pos) {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = *pos;
     if (i >= len)
@@ -135,66 +148,47 @@ size_t kg_utf8_encode(int32_t cp, char *buf) {
 
 /* ---- code point classes ------------------------------------------------------ */
 
-bool kg_cp_is_letter(int32_t cp) {
-    if (cp < 0x80)
-        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
-    if (!utf8proc_codepoint_valid(cp))
-        return false;
+unsigned kg_cp_class_other(int32_t cp) {
+    if (cp < 0 || !utf8proc_codepoint_valid(cp))
+        return 0;
     utf8proc_category_t c = utf8proc_category(cp);
-    return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
+    unsigned cls = 0;
+    if (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO)
+        cls |= KG_CP_LETTER;
+    if (c == UTF8PROC_CATEGORY_LU)
+        cls |= KG_CP_UPPER;
+    if (c == UTF8PROC_CATEGORY_LL)
+        cls |= KG_CP_LOWER;
+    if (c == UTF8PROC_CATEGORY_ND)
+        cls |= KG_CP_DIGIT;
+    if (c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP ||
+        cp == 0x85)
+        cls |= KG_CP_SPACE;
+    return cls;
 }
 
-bool kg_cp_is_upper(int32_t cp) {
-    if (cp < 0x80)
-        return cp >= 'A' && cp <= 'Z';
-    return utf8proc_codepoint_valid(cp) && utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+int32_t kg_cp_tolower_other(int32_t cp) {
+    return cp >= 0 && utf8proc_codepoint_valid(cp) ? utf8proc_tolower(cp) : cp;
 }
 
-bool kg_cp_is_lower(int32_t cp) {
-    if (cp < 0x80)
-        return cp >= 'a' && cp <= 'z';
-    return utf8proc_codepoint_valid(cp) && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
-}
-
-bool kg_cp_is_digit(int32_t cp) {
-    if (cp < 0x80)
-        return cp >= '0' && cp <= '9';
-    return utf8proc_codepoint_valid(cp) && utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
-}
-
-bool kg_cp_is_space(int32_t cp) {
-    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v')
-        return true;
-    if (cp < 0x80 || !utf8proc_codepoint_valid(cp))
-        return false;
-    utf8proc_category_t c = utf8proc_category(cp);
-    return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP ||
-           cp == 0x85;
-}
-
-bool kg_cp_is_cyrillic(int32_t cp) {
-    return cp >= 0x0400 && cp <= 0x052F;
-}
-
-int32_t kg_cp_tolower(int32_t cp) {
-    if (cp < 0x80)
-        return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
-    return utf8proc_codepoint_valid(cp) ? utf8proc_tolower(cp) : cp;
-}
-
-int32_t kg_cp_toupper(int32_t cp) {
-    if (cp < 0x80)
-        return (cp >= 'a' && cp <= 'z') ? cp - 32 : cp;
-    return utf8proc_codepoint_valid(cp) ? utf8proc_toupper(cp) : cp;
+int32_t kg_cp_toupper_other(int32_t cp) {
+    return cp >= 0 && utf8proc_codepoint_valid(cp) ? utf8proc_toupper(cp) : cp;
 }
 
 uint64_t kg_hash64(const void *data, size_t len, uint64_t seed) {
     const unsigned char *p = data;
     uint64_t h = 1469598103934665603ULL ^ seed;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
+    /* byte by byte, as FNV-1a must (ids derive from it), four per turn of
+     * the loop: this hashes every token and pooled string */
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4) {
+        h = (h ^ p[i]) * 1099511628211ULL;
+        h = (h ^ p[i + 1]) * 1099511628211ULL;
+        h = (h ^ p[i + 2]) * 1099511628211ULL;
+        h = (h ^ p[i + 3]) * 1099511628211ULL;
     }
+    for (; i < len; i++)
+        h = (h ^ p[i]) * 1099511628211ULL;
     /* FNV mixes the high bits poorly; finish with a murmur-style avalanche so
      * the low bits are usable as a hash-table index. */
     h ^= h >> 33;
@@ -236,9 +230,43 @@ static char *map_utf8(const char *s, size_t len, utf8proc_option_t options) {
     return n >= 0 ? (char *)out : NULL;
 }
 
+/* True when s is valid UTF-8 without NUL made only of code points that NFC
+ * leaves alone wherever they stand (quick check Yes, combining class 0, never
+ * the second of a composition): ASCII, Latin-1 to the IPA block, Cyrillic
+ * but for its combining marks, general punctuation (not the U+2000/U+2001
+ * singletons), currency signs (found with Python's unicodedata; and
+ * tests/test_text.c checks that utf8proc's NFC leaves every one of them
+ * unchanged next to characters it does change).  Such text, nearly all news in English and Russian,
+ * is its own NFC: a copy, without utf8proc's decomposition and recomposition
+ * (which took two thirds of the time of reading a corpus). */
+static bool nfc_stable(const char *s, size_t len) {
+    size_t pos = 0;
+    while (pos < len) {
+        unsigned char c = (unsigned char)s[pos];
+        if (c != 0 && c < 0x80) {
+            pos++;
+            continue;
+        }
+        int32_t cp = kg_utf8_next(s, len, &pos);
+        if (!((cp >= 0xA0 && cp < 0x300) || (cp >= 0x400 && cp < 0x483) ||
+              (cp >= 0x48A && cp < 0x530) || (cp >= 0x2010 && cp < 0x2028) ||
+              (cp >= 0x202F && cp < 0x2060) || (cp >= 0x20A0 && cp < 0x20C0)))
+            return false;
+    }
+    return true;
+}
+
 char *kg_text_nfc(const char *s, size_t len) {
     if (len == 0)
         return strdup("");
+    if (nfc_stable(s, len)) {
+        char *copy = malloc(len + 1);
+        if (copy != NULL) {
+            memcpy(copy, s, len);
+            copy[len] = '\0';
+        }
+        return copy;
+    }
     return map_utf8(s, len, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
 }
 
@@ -291,22 +319,34 @@ kg_status kg_text_clean(const char *in, size_t len, char **out, size_t *out_len,
 }
 
 char *kg_text_squeeze(const char *s, size_t len) {
-    tbuf b = {0};
-    size_t pos = 0;
-    int pending = 0;
+    /* The result is never longer than s: one allocation, bytes copied as
+     * they are, only non-ASCII sequences decoded (to find Unicode spaces). */
+    char *out = malloc(len + 1);
+    if (out == NULL)
+        return NULL;
+    size_t pos = 0, n = 0;
+    bool pending = false;
     while (pos < len) {
         size_t at = pos;
         int32_t cp = kg_utf8_next(s, len, &pos);
         if (cp >= 0 && kg_cp_is_space(cp)) {
-            pending = b.len > 0;
+            pending = n > 0;
             continue;
         }
         if (pending)
-            tbuf_put(&b, " ", 1);
-        pending = 0;
-        tbuf_put(&b, s + at, pos - at);
+            out[n++] = ' ';
+        pending = false;
+        /* the rest of the word: one copy per run of non-space characters */
+        for (size_t next = pos; pos < len; pos = next) {
+            int32_t c = kg_utf8_next(s, len, &next);
+            if (c >= 0 && kg_cp_is_space(c))
+                break;
+        }
+        memcpy(out + n, s + at, pos - at);
+        n += pos - at;
     }
-    return tbuf_finish(&b);
+    out[n] = '\0';
+    return out;
 }
 
 static bool is_quote(int32_t cp) {
@@ -333,39 +373,64 @@ static bool is_quote(int32_t cp) {
     }
 }
 
+/* Whether kg_text_key needs utf8proc's NFKC and case folding for s: not
+ * when every code point is ASCII (but NUL) or a Cyrillic letter.  NFKC
+ * changes none of those (no compatibility forms, no combining marks to
+ * compose with), and their case folding is the simple lower-case mapping of
+ * kg_cp_tolower; tests/test_text.c checks both against utf8proc. */
+static bool key_needs_utf8proc(const char *s, size_t len) {
+    size_t pos = 0;
+    while (pos < len) {
+        int32_t cp = kg_utf8_next(s, len, &pos);
+        if (cp < 0x80 ? cp <= 0 : !(kg_cp_is_cyrillic(cp) && kg_cyr_is_letter(cp)))
+            return true;
+    }
+    return false;
+}
+
 char *kg_text_key(const char *s, size_t len) {
-    char *folded =
-        len == 0
-            ? strdup("")
-            : map_utf8(s, len,
-                       UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
-    if (folded == NULL)
-        return NULL;
-    size_t flen = strlen(folded), pos = 0;
-    tbuf b = {0};
-    int pending = 0;
-    while (pos < flen) {
-        int32_t cp = kg_utf8_next(folded, flen, &pos);
+    bool fold = key_needs_utf8proc(s, len);
+    char *folded = NULL;
+    if (fold) {
+        folded = map_utf8(s, len,
+                          UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
+        if (folded == NULL)
+            return NULL;
+        s = folded;
+        len = strlen(folded);
+    }
+    /* Never longer than its input: code points are kept or dropped, ё → е
+     * and the lower-case mappings of the fast path keep their byte length,
+     * and a space stands for at least one dropped byte. */
+    char *out = malloc(len + 1);
+    size_t pos = 0, n = 0;
+    bool pending = false;
+    while (out != NULL && pos < len) {
+        int32_t cp = kg_utf8_next(s, len, &pos);
         if (cp < 0 || is_quote(cp))
             continue;
+        if (!fold)
+            cp = kg_cp_tolower(cp);
         if (cp == 0x0451) /* ё */
             cp = 0x0435;
         bool keep = kg_cp_is_letter(cp) || kg_cp_is_digit(cp);
-        if (!keep && utf8proc_codepoint_valid(cp)) {
+        if (!keep && cp >= 0x80 && utf8proc_codepoint_valid(cp)) {
             utf8proc_category_t c = utf8proc_category(cp);
             keep = c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC;
         }
         if (!keep) {
-            pending = b.len > 0;
+            pending = n > 0;
             continue;
         }
         if (pending)
-            tbuf_put(&b, " ", 1);
-        pending = 0;
-        tbuf_cp(&b, cp);
+            out[n++] = ' ';
+        pending = false;
+        n += kg_utf8_encode(cp, out + n);
     }
+    if (out != NULL)
+        out[n] = '\0';
     free(folded);
-    return tbuf_finish(&b);
+    return out;
 }
 
 /* ---- transliteration ---------------------------------------------------------- */

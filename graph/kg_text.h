@@ -19,10 +19,29 @@
 extern "C" {
 #endif
 
+/* Decodes one multi-byte sequence at s[*pos]: the out-of-line half of
+ * kg_utf8_next, which callers use. */
+int32_t kg_utf8_next_multi(const char *s, size_t len, size_t *pos);
+
 /* Decodes one code point at s[*pos] (len bytes in all), advancing *pos.
  * Invalid or truncated sequences (overlong forms, surrogates, > U+10FFFF)
- * yield -1 and advance by one byte. */
-int32_t kg_utf8_next(const char *s, size_t len, size_t *pos);
+ * yield -1 and advance by one byte.  Inline (C99 inline; kg_text.c holds the
+ * external definition): ASCII and two-byte sequences (Cyrillic), nearly all
+ * of the text kgraph reads, are decoded here; the rest by
+ * kg_utf8_next_multi. */
+inline int32_t kg_utf8_next(const char *s, size_t len, size_t *pos) {
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = *pos;
+    if (i < len && u[i] < 0x80) {
+        *pos = i + 1;
+        return u[i];
+    }
+    if (i + 1 < len && u[i] >= 0xC2 && u[i] <= 0xDF && (u[i + 1] & 0xC0) == 0x80) {
+        *pos = i + 2;
+        return (int32_t)((u[i] & 0x1Fu) << 6 | (u[i + 1] & 0x3Fu));
+    }
+    return kg_utf8_next_multi(s, len, pos);
+}
 
 /* Encodes cp into buf (at least 4 bytes); returns the byte count (0 for an
  * invalid code point). */
@@ -57,16 +76,129 @@ char *kg_text_slug(const char *s, size_t len, size_t max_len);
  * space and trims both ends. */
 char *kg_text_squeeze(const char *s, size_t len);
 
-/* True when the code point is a letter (utf8proc categories L*). */
-bool kg_cp_is_letter(int32_t cp);
-bool kg_cp_is_upper(int32_t cp);
-bool kg_cp_is_lower(int32_t cp);
-bool kg_cp_is_digit(int32_t cp);
-bool kg_cp_is_space(int32_t cp);
+/* ---- code point classes ------------------------------------------------------
+ *
+ * utf8proc is the authority.  ASCII and the Cyrillic block U+0400–U+052F
+ * (Russian, Kazakh, Kyrgyz, ...), nearly every character of the news kgraph
+ * reads, are answered inline from the code point itself; anything else goes
+ * to utf8proc through kg_cp_class_other.  tests/test_text.c checks the inline
+ * answers against utf8proc for every code point they cover.  The functions
+ * are C99 inline; kg_text.c holds their external definitions. */
+
+/* Bits of kg_cp_class_other. */
+#define KG_CP_LETTER 1u /* categories L* */
+#define KG_CP_UPPER 2u  /* Lu */
+#define KG_CP_LOWER 4u  /* Ll */
+#define KG_CP_DIGIT 8u  /* Nd */
+#define KG_CP_SPACE 16u /* Zs, Zl, Zp, U+0085 */
+
+/* The classes of a code point outside ASCII and Cyrillic, from utf8proc
+ * (0 for an invalid code point). */
+unsigned kg_cp_class_other(int32_t cp);
+
 /* Cyrillic block U+0400–U+052F. */
-bool kg_cp_is_cyrillic(int32_t cp);
-int32_t kg_cp_tolower(int32_t cp);
-int32_t kg_cp_toupper(int32_t cp);
+inline bool kg_cp_is_cyrillic(int32_t cp) {
+    return cp >= 0x0400 && cp <= 0x052F;
+}
+
+/* Cyrillic letters are everything in the block but U+0482..U+0489 (a sign
+ * and combining marks). */
+inline bool kg_cyr_is_letter(int32_t cp) {
+    return cp < 0x0482 || cp > 0x0489;
+}
+
+/* Upper-case Cyrillic: А–Я and Ѐ–Џ, then pairs (upper case first) except
+ * U+04C0 (palochka, upper case alone) and the run U+04C1–U+04CE, whose pairs
+ * start on odd code points. */
+inline bool kg_cyr_is_upper(int32_t cp) {
+    if (cp < 0x0430)
+        return true;
+    if (cp < 0x0460 || !kg_cyr_is_letter(cp))
+        return false;
+    if (cp == 0x04C0)
+        return true;
+    if (cp > 0x04C0 && cp < 0x04CF)
+        return (cp & 1) != 0;
+    return (cp & 1) == 0 && cp != 0x04CF;
+}
+
+/* True when the code point is a letter (utf8proc categories L*). */
+inline bool kg_cp_is_letter(int32_t cp) {
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    if (kg_cp_is_cyrillic(cp))
+        return kg_cyr_is_letter(cp);
+    return (kg_cp_class_other(cp) & KG_CP_LETTER) != 0;
+}
+
+inline bool kg_cp_is_upper(int32_t cp) {
+    if (cp < 0x80)
+        return cp >= 'A' && cp <= 'Z';
+    if (kg_cp_is_cyrillic(cp))
+        return kg_cyr_is_upper(cp);
+    return (kg_cp_class_other(cp) & KG_CP_UPPER) != 0;
+}
+
+inline bool kg_cp_is_lower(int32_t cp) {
+    if (cp < 0x80)
+        return cp >= 'a' && cp <= 'z';
+    if (kg_cp_is_cyrillic(cp))
+        return kg_cyr_is_letter(cp) && !kg_cyr_is_upper(cp);
+    return (kg_cp_class_other(cp) & KG_CP_LOWER) != 0;
+}
+
+inline bool kg_cp_is_digit(int32_t cp) {
+    if (cp < 0x80)
+        return cp >= '0' && cp <= '9';
+    if (kg_cp_is_cyrillic(cp))
+        return false;
+    return (kg_cp_class_other(cp) & KG_CP_DIGIT) != 0;
+}
+
+/* ASCII white space (space, \t, \n, \r, \f, \v), Unicode Zs, Zl, Zp and
+ * U+0085. */
+inline bool kg_cp_is_space(int32_t cp) {
+    if (cp < 0x80)
+        return cp == ' ' || (cp >= '\t' && cp <= '\r');
+    if (kg_cp_is_cyrillic(cp))
+        return false;
+    return (kg_cp_class_other(cp) & KG_CP_SPACE) != 0;
+}
+
+/* Simple (one code point) case mappings; other code points map to
+ * themselves.  Outside ASCII and Cyrillic: utf8proc. */
+int32_t kg_cp_tolower_other(int32_t cp);
+int32_t kg_cp_toupper_other(int32_t cp);
+
+inline int32_t kg_cp_tolower(int32_t cp) {
+    if (cp < 0x80)
+        return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+    if (kg_cp_is_cyrillic(cp)) {
+        if (cp < 0x0410)
+            return cp + 0x50;
+        if (cp < 0x0430)
+            return cp + 0x20;
+        if (!kg_cyr_is_upper(cp))
+            return cp;
+        return cp == 0x04C0 ? 0x04CF : cp + 1;
+    }
+    return kg_cp_tolower_other(cp);
+}
+
+inline int32_t kg_cp_toupper(int32_t cp) {
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') ? cp - 32 : cp;
+    if (kg_cp_is_cyrillic(cp)) {
+        if (cp >= 0x0430 && cp < 0x0450)
+            return cp - 0x20;
+        if (cp >= 0x0450 && cp < 0x0460)
+            return cp - 0x50;
+        if (cp < 0x0460 || !kg_cyr_is_letter(cp) || kg_cyr_is_upper(cp))
+            return cp;
+        return cp == 0x04CF ? 0x04C0 : cp - 1;
+    }
+    return kg_cp_toupper_other(cp);
+}
 
 /* 64-bit FNV-1a of len bytes: used for content-derived ids and hash tables. */
 uint64_t kg_hash64(const void *data, size_t len, uint64_t seed);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -140,6 +141,42 @@ START_TEST(test_utf8_next_rejects_code_points_above_10ffff) {
 }
 END_TEST
 
+/* The inline two-byte path of kg_utf8_next against the general decoder, for
+ * every lead byte and second byte, with the second byte in or past len. */
+START_TEST(test_utf8_next_inline_path_agrees_with_general_decoder) {
+    for (unsigned b0 = 0; b0 < 256; b0++) {
+        for (unsigned b1 = 0; b1 < 256; b1++) {
+            const char s[3] = {(char)b0, (char)b1, 0};
+            for (size_t len = 1; len <= 2; len++) {
+                size_t p1 = 0, p2 = 0;
+                ck_assert_int_eq(kg_utf8_next(s, len, &p1), kg_utf8_next_multi(s, len, &p2));
+                ck_assert_uint_eq(p1, p2);
+            }
+        }
+    }
+}
+END_TEST
+
+/* ASCII and Cyrillic code points are classed and case-mapped inline: the
+ * answers must be utf8proc's. */
+START_TEST(test_cp_inline_classes_agree_with_utf8proc) {
+    for (int32_t cp = 0; cp <= 0x52F; cp = cp == 0x7F ? 0x400 : cp + 1) {
+        utf8proc_category_t c = utf8proc_category(cp);
+        ck_assert_int_eq(kg_cp_is_letter(cp),
+                         c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO);
+        ck_assert_int_eq(kg_cp_is_upper(cp), c == UTF8PROC_CATEGORY_LU);
+        ck_assert_int_eq(kg_cp_is_lower(cp), c == UTF8PROC_CATEGORY_LL);
+        ck_assert_int_eq(kg_cp_is_digit(cp), c == UTF8PROC_CATEGORY_ND);
+        ck_assert_int_eq(kg_cp_is_space(cp), (kg_cp_class_other(cp) & KG_CP_SPACE) != 0 ||
+                                                 cp == ' ' || (cp >= '\t' && cp <= '\r'));
+        ck_assert_int_eq(kg_cp_tolower(cp), utf8proc_tolower(cp));
+        ck_assert_int_eq(kg_cp_toupper(cp), utf8proc_toupper(cp));
+    }
+    ck_assert(!kg_cp_is_letter(-1));
+    ck_assert_int_eq(kg_cp_tolower(-1), -1);
+}
+END_TEST
+
 START_TEST(test_utf8_encode_round_trips_and_rejects_invalid_code_points) {
     const int32_t cps[] = {0x41, 0x7F, 0x80, 0x7FF, 0x800, 0x416, 0xFFFD, 0x10000, 0x10FFFF};
     for (size_t i = 0; i < sizeof cps / sizeof *cps; i++) {
@@ -268,6 +305,55 @@ START_TEST(test_nfc_composes_combining_marks) {
 }
 END_TEST
 
+/* Appends the UTF-8 form of cp to buf at *n. */
+static void put_cp(char *buf, size_t *n, int32_t cp) {
+    if (cp < 0x80) {
+        buf[(*n)++] = (char)cp;
+    } else if (cp < 0x800) {
+        buf[(*n)++] = (char)(0xC0 | (cp >> 6));
+        buf[(*n)++] = (char)(0x80 | (cp & 0x3F));
+    } else {
+        buf[(*n)++] = (char)(0xE0 | (cp >> 12));
+        buf[(*n)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        buf[(*n)++] = (char)(0x80 | (cp & 0x3F));
+    }
+    buf[*n] = '\0';
+}
+
+/* kg_text_nfc copies text made only of these code points as it is; utf8proc
+ * (reached through an Angstrom sign, U+212B, which NFC maps to U+00C5) must
+ * leave each of them unchanged too, before and after a decomposed letter. */
+START_TEST(test_nfc_fast_path_agrees_with_utf8proc) {
+    static const int32_t ranges[][2] = {{0x20, 0x7F},    {0xA0, 0x300},    {0x400, 0x483},
+                                        {0x48A, 0x530},  {0x2010, 0x2028}, {0x202F, 0x2060},
+                                        {0x20A0, 0x20C0}};
+    for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++)
+        for (int32_t cp = ranges[r][0]; cp < ranges[r][1]; cp++) {
+            char in[32], want[32];
+            size_t n = 0, w = 0;
+            put_cp(in, &n, cp);
+            char *same = kg_text_nfc(in, n);
+            ck_assert_msg(same != NULL && strcmp(same, in) == 0, "U+%04X changed", cp);
+            free(same);
+            put_cp(in, &n, 0x212B);
+            put_cp(in, &n, 'e');
+            put_cp(in, &n, 0x301);
+            put_cp(in, &n, cp);
+            put_cp(want, &w, cp);
+            put_cp(want, &w, 0xC5);
+            put_cp(want, &w, 0xE9);
+            put_cp(want, &w, cp);
+            char *out = kg_text_nfc(in, n);
+            ck_assert_msg(out != NULL && strcmp(out, want) == 0, "U+%04X: utf8proc differs", cp);
+            free(out);
+        }
+    /* Cyrillic with a combining diaeresis is composed (not copied) */
+    char *yo = kg_text_nfc("\xD0\x95\xCC\x88\xD0\xBB\xD0\xBA\xD0\xB0", 10);
+    ck_assert_str_eq(yo, "Ёлка");
+    free(yo);
+}
+END_TEST
+
 START_TEST(test_squeeze_collapses_white_space_and_trims) {
     const char *in = "  Nurlan\t\tAbdiev\n met \xC2\xA0 Ivan  ";
     char *out = kg_text_squeeze(in, strlen(in));
@@ -290,6 +376,36 @@ START_TEST(test_key_maps_yo_to_ye_and_keeps_short_i) {
     check_key("Отчётно-выборная", "отчетно выборная");
     check_key("ЁЛКА", "елка");
     check_key("Горняцкий", "горняцкий");
+}
+END_TEST
+
+/* kg_text_key skips utf8proc for text of ASCII and Cyrillic letters: that is
+ * right when utf8proc's NFKC + case folding of such a pair of code points is
+ * the simple lower-case mapping of each (nothing composes across them). */
+START_TEST(test_key_fast_path_agrees_with_utf8proc_folding) {
+    int32_t fast[128 + 0x130];
+    size_t n = 0;
+    for (int32_t cp = 1; cp < 0x80; cp++)
+        fast[n++] = cp;
+    for (int32_t cp = 0x400; cp <= 0x52F; cp++)
+        if (kg_cyr_is_letter(cp))
+            fast[n++] = cp;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++) {
+            char in[8], want[8];
+            size_t il = kg_utf8_encode(fast[i], in);
+            il += kg_utf8_encode(fast[j], in + il);
+            size_t wl = kg_utf8_encode(kg_cp_tolower(fast[i]), want);
+            wl += kg_utf8_encode(kg_cp_tolower(fast[j]), want + wl);
+            utf8proc_uint8_t *got = NULL;
+            utf8proc_ssize_t gl = utf8proc_map(
+                (const utf8proc_uint8_t *)in, (utf8proc_ssize_t)il, &got,
+                UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
+            ck_assert_int_eq(gl, (utf8proc_ssize_t)wl);
+            ck_assert_mem_eq(got, want, wl);
+            free(got);
+        }
+    }
 }
 END_TEST
 
@@ -718,6 +834,8 @@ static Suite *text_suite(void) {
     tcase_add_test(utf8, test_utf8_next_rejects_truncated_sequences);
     tcase_add_test(utf8, test_utf8_next_rejects_code_points_above_10ffff);
     tcase_add_test(utf8, test_utf8_encode_round_trips_and_rejects_invalid_code_points);
+    tcase_add_test(utf8, test_utf8_next_inline_path_agrees_with_general_decoder);
+    tcase_add_test(utf8, test_cp_inline_classes_agree_with_utf8proc);
     suite_add_tcase(s, utf8);
 
     TCase *cleaning = tcase_create("clean");
@@ -730,6 +848,7 @@ static Suite *text_suite(void) {
     tcase_add_test(cleaning, test_clean_accepts_empty_input_and_null_counters);
     tcase_add_test(cleaning, test_clean_keeps_valid_text_unchanged);
     tcase_add_test(cleaning, test_nfc_composes_combining_marks);
+    tcase_add_test(cleaning, test_nfc_fast_path_agrees_with_utf8proc);
     tcase_add_test(cleaning, test_squeeze_collapses_white_space_and_trims);
     suite_add_tcase(s, cleaning);
 
@@ -737,6 +856,7 @@ static Suite *text_suite(void) {
     tcase_add_test(keys, test_key_folds_case_drops_quotes_and_punctuation);
     tcase_add_test(keys, test_key_maps_yo_to_ye_and_keeps_short_i);
     tcase_add_test(keys, test_key_equal_for_composed_and_decomposed_forms);
+    tcase_add_test(keys, test_key_fast_path_agrees_with_utf8proc_folding);
     tcase_add_test(keys, test_translit_handles_kazakh_letters);
     tcase_add_test(keys, test_translit_keeps_case_and_strips_diacritics);
     tcase_add_test(keys, test_slug_of_kazakh_name);
