@@ -21,10 +21,6 @@
 
 const unsigned char *kg_builtin_data(const char *name, size_t *len);
 
-/* Mentions per document beyond which extra ones are ignored, so one huge
- * document cannot take the run down. */
-#define KX_MAX_MENTIONS 20000
-
 typedef struct mention {
     kg_entity_type type;
     size_t t0, t1; /* token range [t0, t1) */
@@ -68,6 +64,7 @@ typedef struct doc_state {
     size_t n_rels, cap_rels;
     bool caps; /* current sentence is written in capitals */
     const char *lang;
+    unsigned limits_hit; /* KG_LIMIT_* bits */
 } doc_state;
 
 /* ---- small helpers ------------------------------------------------------------ */
@@ -207,9 +204,19 @@ static const char *mention_key(doc_state *ds, kg_entity_type type, size_t t0, si
     return kg_strpool_intern(ds->ex->pool, buf, len);
 }
 
+/* True (and the limit recorded) when the document has max_entities mentions:
+ * the cost of grouping and of looking back grows with them. */
+static bool mentions_full(doc_state *ds) {
+    size_t max = ds->ex->limits.max_entities;
+    if (max == 0 || ds->n_ms < max)
+        return false;
+    ds->limits_hit |= KG_LIMIT_ENTITIES;
+    return true;
+}
+
 static kg_status add_mention(doc_state *ds, kg_entity_type type, size_t t0, size_t t1, size_t sent,
                              const char *name, mention **out) {
-    if (ds->n_ms >= KX_MAX_MENTIONS) {
+    if (mentions_full(ds)) {
         *out = NULL;
         return KG_OK;
     }
@@ -297,7 +304,7 @@ static char *recase(const char *w, bool upper, bool cap) {
  * string or NULL when no rule applies.  gram_case 0 applies only rules whose
  * ending is long enough to be unambiguous. */
 static char *apply_rules(const kx_lexicon *lex, const char *kind, const char *lower, char gram_case,
-                         char *matched_case) {
+                         char *matched_case, bool *failed) {
     size_t n = 0;
     const kx_morph_rule *rules = kx_lexicon_rules(lex, kind, &n);
     size_t len = strlen(lower);
@@ -324,8 +331,10 @@ static char *apply_rules(const kx_lexicon *lex, const char *kind, const char *lo
         *matched_case = best->gram_case;
     size_t tl = strlen(best->to);
     char *out = malloc(len - best_len + tl + 1);
-    if (out == NULL)
+    if (out == NULL) {
+        *failed = true; /* not "no rule": the caller reports KG_ERR_NOMEM */
         return NULL;
+    }
     memcpy(out, lower, len - best_len);
     memcpy(out + len - best_len, best->to, tl + 1);
     return out;
@@ -421,7 +430,10 @@ static const char *ru_nominative(doc_state *ds, size_t t0, size_t head, size_t h
         if (i == head && entry != NULL && entry->lemma != NULL && head_len == 1) {
             word = recase(entry->lemma, upper_src, cap_out);
         } else if (i < head && t->script == SC_CYRILLIC && adjective_like(t->lower)) {
-            char *nom = apply_rules(ds->ex->lex, adj_kind, t->lower, 'a', NULL);
+            bool failed = false;
+            char *nom = apply_rules(ds->ex->lex, adj_kind, t->lower, 'a', NULL, &failed);
+            if (failed)
+                goto cleanup;
             if (nom != NULL && gender == 'm') {
                 /* -ый after a velar or sibilant is spelt -ий. */
                 size_t nl = strlen(nom);
@@ -584,8 +596,8 @@ static kg_status refer_back(doc_state *ds, size_t sent, size_t h, size_t head_le
     bool capital = t->cap && h > ds->sents[sent].start;
     bool article = h > 0 && has(&ds->toks[h - 1], LX_ARTICLE);
     bool titled = h > 0 && phrase(&ds->toks[h - 1], LX_TITLE); /* "Председатель профсоюза" */
-    if (!capital && !article && !titled)
-        return KG_OK;
+    if ((!capital && !article && !titled) || mentions_full(ds))
+        return KG_OK; /* full: the scan below would find nothing to add */
     long found = -1;
     for (size_t i = 0; i < ds->n_ms; i++) {
         const mention *m = &ds->ms[i];
@@ -737,6 +749,8 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
             name = ru_nominative(ds, l, h, head_len, t->lx_head, r);
         else if (ds->caps)
             name = title_case_span(ds, l, r);
+        if (name == NULL && (ru || ds->caps))
+            return KG_ERR_NOMEM; /* both give NULL only when out of memory */
         /* a body of the lexicon written out in full gets its official name */
         const kx_token *first = &ds->toks[l];
         const char *head_stem = t->stem;
@@ -984,6 +998,8 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
                 if (es[k]->cls & (LX_AGREEMENT | LX_EVENT))
                     e = es[k];
             name = ru_nominative(ds, l, a, head_len, e, r);
+            if (name == NULL)
+                return KG_ERR_NOMEM;
         }
         mention *m;
         kg_status st =
@@ -1068,11 +1084,11 @@ static const char *ru_person_name(doc_state *ds, size_t p0, size_t p1, char gram
     /* surname: the word that a surname rule changes (usually the last) */
     char *fixed[8] = {0};
     char found_case = 0;
-    bool feminine = false, masculine = false;
+    bool feminine = false, masculine = false, failed = false;
     for (size_t k = nw; k-- > 0;) {
         const kx_token *t = &ds->toks[words[k]];
         char c = 0;
-        char *nom = apply_rules(ds->ex->lex, "surname", t->lower, gram_case, &c);
+        char *nom = apply_rules(ds->ex->lex, "surname", t->lower, gram_case, &c, &failed);
         if (nom != NULL) {
             fixed[k] = nom;
             found_case = c == 'a' ? gram_case : c;
@@ -1083,18 +1099,24 @@ static const char *ru_person_name(doc_state *ds, size_t p0, size_t p1, char gram
     }
     if (found_case == 0)
         found_case = gram_case;
-    /* first names follow the surname's case; only rules for its gender */
+    /* first names follow the surname's case; only rules for its gender.
+     * Without a case from the context, a feminine surname in -ой may be
+     * any oblique case: the first name's own ending decides ("Марине
+     * Сидоровой" is dative). */
+    static const char oblique[] = "gidp";
+    bool any_case = gram_case == 0 && feminine;
     for (size_t k = 0; k < nw; k++) {
         if (fixed[k] != NULL || found_case == 0 || (!masculine && !feminine))
             continue;
         const kx_token *t = &ds->toks[words[k]];
         if (surname_like(ds, t))
             continue;
-        char c = 0;
-        char *nom = apply_rules(ds->ex->lex, "first_name", t->lower, found_case, &c);
-        if (nom != NULL) {
-            bool fem_rule = ends_with(nom, "а") || ends_with(nom, "я");
-            if (fem_rule != feminine) {
+        char *nom = NULL;
+        for (size_t ci = 0; ci < (any_case ? sizeof oblique - 1 : 1) && nom == NULL; ci++) {
+            char c = 0;
+            nom = apply_rules(ds->ex->lex, "first_name", t->lower,
+                              any_case ? oblique[ci] : found_case, &c, &failed);
+            if (nom != NULL && (ends_with(nom, "а") || ends_with(nom, "я")) != feminine) {
                 free(nom);
                 nom = NULL;
             }
@@ -1104,6 +1126,8 @@ static const char *ru_person_name(doc_state *ds, size_t p0, size_t p1, char gram
     char *buf = NULL;
     size_t len = 0, cap = 0, k = 0;
     const char *result = NULL;
+    if (failed)
+        goto cleanup;
     for (size_t i = p0; i < p1; i++) {
         const kx_token *t = &ds->toks[i];
         if (i > p0 && t->space_before && !buf_add(&buf, &len, &cap, " ", 1))
@@ -1201,6 +1225,8 @@ static kg_status find_people(doc_state *ds, size_t sent, size_t s0, size_t s1) {
         } else if (ds->caps) {
             name = title_case_span(ds, p0, p1);
         }
+        if (name == NULL && (cyr || ds->caps))
+            return KG_ERR_NOMEM; /* both give NULL only when out of memory */
         mention *m;
         kg_status st = add_mention(ds, KG_ENT_PERSON, p0, p1, sent, name, &m);
         if (st != KG_OK)
@@ -1463,6 +1489,8 @@ static kg_status on_match(void *ctx, const kx_rule *rule, size_t *const *units, 
             } else {
                 rtext = role_text(ds, first);
             }
+            if (rtext == NULL)
+                return KG_ERR_NOMEM; /* every branch above interns a non-empty span */
         }
         for (size_t a = 0; a < ns; a++)
             for (size_t b = 0; b < no; b++) {
@@ -1527,11 +1555,13 @@ typedef struct group {
     size_t first;    /* first mention */
 } group;
 
-static bool initials_match(doc_state *ds, const char *acronym, const char *name) {
-    /* initials of the words of name that are not function words */
+/* *match: acronym is made of the initials of the words of name that are
+ * not function words.  KG_ERR_NOMEM when out of memory. */
+static kg_status initials_match(doc_state *ds, const char *acronym, const char *name, bool *match) {
     char *acr_key = kg_text_key(acronym, strlen(acronym));
     char *name_key = kg_text_key(name, strlen(name));
-    bool ok = false;
+    kg_status st = KG_ERR_NOMEM;
+    *match = false;
     if (acr_key == NULL || name_key == NULL)
         goto cleanup;
     char ini[64];
@@ -1551,7 +1581,7 @@ static bool initials_match(doc_state *ds, const char *acronym, const char *name)
         while (we < len && name_key[we] != ' ')
             we++;
         const char *stem = NULL, *lower = NULL;
-        if (kx_word_forms(ds->ex, name_key + at, we - at, &lower, &stem) != KG_OK)
+        if ((st = kx_word_forms(ds->ex, name_key + at, we - at, &lower, &stem)) != KG_OK)
             goto cleanup;
         size_t ne = 0;
         const kx_entry *const *es = kx_lexicon_lookup(ds->ex->lex, stem, strlen(stem), &ne);
@@ -1563,11 +1593,12 @@ static bool initials_match(doc_state *ds, const char *acronym, const char *name)
         n += kg_utf8_encode(cp, ini + n);
     }
     ini[n] = '\0';
-    ok = n > 1 && strcmp(ini, acr_key) == 0;
+    *match = n > 1 && strcmp(ini, acr_key) == 0;
+    st = KG_OK;
 cleanup:
     free(acr_key);
     free(name_key);
-    return ok;
+    return st;
 }
 
 /* Surnames agree when equal or when one is the other plus a case ending of
@@ -1648,8 +1679,12 @@ static kg_status group_mentions(doc_state *ds, group **out_groups, size_t *out_n
                 const mention *o = &ds->ms[j];
                 if (o->type != KG_ENT_ORGANIZATION || o->is_acronym)
                     continue;
-                if ((o->acronym != NULL && strcmp(o->acronym, m->surface) == 0) ||
-                    initials_match(ds, m->surface, o->name))
+                bool match = o->acronym != NULL && strcmp(o->acronym, m->surface) == 0;
+                if (!match && initials_match(ds, m->surface, o->name, &match) != KG_OK) {
+                    free(groups);
+                    return KG_ERR_NOMEM;
+                }
+                if (match)
                     g = o->group;
             }
         }
@@ -2011,8 +2046,14 @@ cleanup:
     return st;
 }
 
+void kg_extractor_set_limits(kg_extractor *extractor, const kg_limits *limits) {
+    if (extractor != NULL && limits != NULL)
+        extractor->limits = *limits;
+}
+
 kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, kg_doc_facts *out) {
     doc_state ds = {0};
+    bool cut_long = false;
     group *groups = NULL;
     size_t ng = 0;
     kg_status st;
@@ -2030,8 +2071,11 @@ kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, k
     out->url = doc->url;
     out->n_bytes = ds.len;
     if ((st = kx_tokenize(extractor, ds.text, ds.len, &ds.toks, &ds.n_toks)) != KG_OK ||
-        (st = kx_sentences(ds.toks, ds.n_toks, ds.text, &ds.sents, &ds.n_sents)) != KG_OK)
+        (st = kx_sentences(ds.toks, ds.n_toks, ds.text, extractor->limits.max_sentence_tokens,
+                           &ds.sents, &ds.n_sents, &cut_long)) != KG_OK)
         goto cleanup;
+    if (cut_long)
+        ds.limits_hit |= KG_LIMIT_SENTENCE_TOKENS;
     out->n_sentences = ds.n_sents;
     ds.owner = malloc((ds.n_toks + 1) * sizeof *ds.owner);
     if (ds.owner == NULL) {
@@ -2067,6 +2111,7 @@ kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, k
     if ((st = group_mentions(&ds, &groups, &ng)) != KG_OK || (st = infer_parties(&ds)) != KG_OK ||
         (st = emit(&ds, groups, ng, out)) != KG_OK)
         goto cleanup;
+    out->limits_hit = ds.limits_hit;
 cleanup:
     free(groups);
     free(ds.toks);
@@ -2087,6 +2132,7 @@ kg_status kg_extractor_new(kg_extractor **out, kg_strpool *pool, kg_error *err) 
     if (ex == NULL)
         return KG_ERR_NOMEM;
     ex->pool = pool;
+    ex->limits = (kg_limits)KG_LIMITS_DEFAULT;
     ex->stem_en = sb_stemmer_new("english", "UTF_8");
     ex->stem_ru = sb_stemmer_new("russian", "UTF_8");
     kg_status st = KG_OK;
@@ -2186,5 +2232,6 @@ void kg_extractor_free(kg_extractor *extractor) {
         sb_stemmer_delete(extractor->stem_ru);
     free(extractor->cache_keys);
     free(extractor->cache_vals);
+    kx_word_cache_free(extractor->words);
     free(extractor);
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,7 +35,35 @@ typedef struct kg_document {
      * as they are, and text is NULL and len 0.  id, lang, title, date and url
      * repeat the facts' own.  Owned by the reader, valid like the document. */
     const kg_doc_facts *facts;
+    /* The document was longer than the reader's max_doc_bytes (kg_limits):
+     * text holds its first max_doc_bytes bytes, cut at a character. */
+    bool truncated;
 } kg_document;
+
+/* ---- limits (docs/reliability.md) ---------------------------------------- */
+
+/* Bounds that keep one pathological document from taking a run down; 0
+ * means no limit.  When one is hit the document is still used, cut down
+ * as described, and the caller is told (kg_document.truncated,
+ * kg_doc_facts.limits_hit) so that it can warn. */
+typedef struct kg_limits {
+    /* reader: a document (a file, stdin, the text of a JSON line) longer
+     * than this is truncated to it; a JSON Lines line longer than four
+     * times this is skipped as KG_ERR_INPUT, unread */
+    size_t max_doc_bytes;
+    /* extractor: a sentence of more tokens is cut after this many tokens
+     * and analysed in pieces (relations across a cut are lost) */
+    size_t max_sentence_tokens;
+    /* extractor: entity mentions recognised per document (so at most this
+     * many entities); later ones are ignored */
+    size_t max_entities;
+} kg_limits;
+
+#define KG_LIMITS_DEFAULT                                                                          \
+    { (size_t)8 << 20, 400, 20000 }
+
+/* Bits of kg_doc_facts.limits_hit. */
+enum { KG_LIMIT_SENTENCE_TOKENS = 1u << 0, KG_LIMIT_ENTITIES = 1u << 1 };
 
 typedef struct kg_reader kg_reader;
 
@@ -57,6 +86,16 @@ kg_status kg_reader_next(kg_reader *reader, kg_document *doc, kg_error *err);
 
 /* Number of documents returned so far. */
 size_t kg_reader_count(const kg_reader *reader);
+
+/* Sets the reader's max_doc_bytes (the other fields are the extractor's);
+ * a new reader has KG_LIMITS_DEFAULT.  limits is copied. */
+void kg_reader_set_limits(kg_reader *reader, const kg_limits *limits);
+
+/* on_error=skip (skip true): a malformed JSON line (of documents or facts)
+ * or facts file, or a file that cannot be opened, is KG_ERR_INPUT (the
+ * reader moves past it) instead of an error that stops the reader (the
+ * default, on_error=stop). */
+void kg_reader_set_skip_malformed(kg_reader *reader, bool skip);
 
 /* Makes a plain-text document of raw[0..len) exactly as the reader makes
  * one of a plain-text file: binary check, kg_text_clean, leading "# "
@@ -99,6 +138,95 @@ size_t kg_extractor_rule_count(const kg_extractor *extractor);
  * (kg_doc_facts_init) and is cleared first.  Never fails on odd text: any
  * byte string gives some (maybe empty) facts; errors are only KG_ERR_NOMEM. */
 kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, kg_doc_facts *out);
+
+/* Sets the extractor's max_sentence_tokens and max_entities (max_doc_bytes
+ * is the reader's); a new extractor has KG_LIMITS_DEFAULT.  kg_extract_document
+ * records in out->limits_hit which of them a document hit. */
+void kg_extractor_set_limits(kg_extractor *extractor, const kg_limits *limits);
+
+/* ---- parallel extraction (kg_pipeline.c) --------------------------------- */
+
+/* Gives the next document into *doc (valid until the next call): KG_OK,
+ * KG_FAILURE at the end, or an error (described in err) that stops the run.
+ * Always called in the thread that called kg_extract_parallel. */
+typedef kg_status (*kg_document_source)(void *ctx, kg_document *doc, kg_error *err);
+
+/* Receives the facts of each document, in the order the source gave the
+ * documents, in the thread that called kg_extract_parallel.  facts is
+ * borrowed, valid during the call; its strings are interned in the pool
+ * given to kg_extract_parallel.  Anything but KG_OK stops the run. */
+typedef kg_status (*kg_facts_sink)(void *ctx, const kg_doc_facts *facts, kg_error *err);
+
+/* Prepares a new extractor (adds user rules and lexicons, say).  Called for
+ * the first extractor in the calling thread, and again from a worker
+ * thread whenever a worker renews its extractor, so it must be safe to call
+ * from several threads at once. */
+typedef kg_status (*kg_extractor_setup)(void *ctx, kg_extractor *extractor, kg_error *err);
+
+typedef struct kg_parallel_options {
+    size_t threads;           /* extraction threads; 0: kg_cpu_count(); 1: extract in the calling
+                                 thread, with no copies */
+    size_t in_flight;         /* bound on documents read and not yet consumed (memory);
+                                 0: 64 per thread; never more than 32 MiB of text
+                                 unless one document is larger */
+    const char *lang;         /* language of plain-text documents that give none; NULL: detect */
+    kg_extractor_setup setup; /* or NULL */
+    void *setup_ctx;
+    /* A worker's private string pool keeps every string its extractor ever
+     * interned; when it holds more than this many bytes the worker starts
+     * afresh with a new pool and extractor.  0: KG_PARALLEL_RENEW_BYTES. */
+    size_t renew_bytes;
+} kg_parallel_options;
+
+#define KG_PARALLEL_RENEW_BYTES ((size_t)16 << 20)
+#define KG_PARALLEL_OPTIONS_INIT                                                                   \
+    { 0, 0, NULL, NULL, NULL, 0 }
+
+/* Number of online processors (at least 1). */
+size_t kg_cpu_count(void);
+
+/* Extracts the facts of every document of source with options->threads
+ * workers and hands them to sink in input order, so the sink sees the same
+ * sequence of facts for any number of threads.  Documents that are facts
+ * already (doc->facts) go to the sink as they are, in their place.
+ *
+ * Reading and the sink run in the calling thread; each worker owns an
+ * extractor and a string pool of its own (neither is thread-safe), and the
+ * facts it produces are re-interned into pool by the calling thread.  At
+ * most options->in_flight documents are held at once: the source is not
+ * asked for more until the oldest has been consumed.  options may be NULL
+ * (the defaults).  Returns KG_OK when the source is exhausted, else the
+ * first error of the source, the sink, the setup or an extraction (in err). */
+kg_status kg_extract_parallel(kg_strpool *pool, const kg_parallel_options *options,
+                              kg_document_source source, void *source_ctx, kg_facts_sink sink,
+                              void *sink_ctx, kg_error *err);
+
+/* Writes a document's facts to out (kg_facts_write_json, say).  Called in
+ * the worker thread that extracted them, so it must be safe to call from
+ * several threads at once. */
+typedef kg_status (*kg_facts_render)(void *ctx, const kg_doc_facts *facts, FILE *out,
+                                     kg_error *err);
+
+/* Receives the bytes render wrote for each document, in input order, in the
+ * calling thread, with the document-level fields of its facts (doc_id,
+ * lang, title, date, url, n_sentences, n_bytes and the like, strings in the
+ * caller's pool; the entities and relations may be absent).  Both are
+ * borrowed, valid during the call. */
+typedef kg_status (*kg_bytes_sink)(void *ctx, const kg_doc_facts *doc, const char *bytes,
+                                   size_t len, kg_error *err);
+
+/* kg_extract_parallel for output that needs no shared state, such as
+ * `kgraph extract`'s JSON lines: each document's facts are rendered by the
+ * worker that extracted them (facts inputs by the calling thread) and only
+ * the bytes travel, in input order, to sink.  Nothing of the facts is
+ * interned in pool (which holds the documents' ids and metadata), and the
+ * extractors' own pools are renewed as in kg_extract_parallel, so the facts
+ * take no memory beyond the documents in flight however long the input;
+ * with one thread the extractor has a renewed pool of its own too. */
+kg_status kg_extract_parallel_render(kg_strpool *pool, const kg_parallel_options *options,
+                                     kg_document_source source, void *source_ctx,
+                                     kg_facts_render render, void *render_ctx, kg_bytes_sink sink,
+                                     void *sink_ctx, kg_error *err);
 
 /* ---- sentences (exposed for tests and tools) ----------------------------- */
 

@@ -21,7 +21,7 @@
  *   read like any file); each directory (st_dev, st_ino)
  *   is entered once, so symlink loops terminate.  The files found are
  *   returned in byte order of their relative paths.
- * - JSON Lines are streamed with getline: one object per line with string
+ * - JSON Lines are streamed line by line: one object per line with string
  *   "id" and "text", optional string (or null) "title", "date", "lang",
  *   "url"; blank lines are skipped.
  * - Facts (kg_facts.h): every line of a *.facts.jsonl file is the facts of
@@ -39,6 +39,17 @@
  *   reader has already moved past it, so the caller may report it and call
  *   kg_reader_next again.  Any other error (KG_ERR_IO, KG_ERR_PARSE,
  *   KG_ERR_NOMEM) stops the reader: later calls return the same error.
+ *   With kg_reader_set_skip_malformed (--on-error=skip) a malformed JSON
+ *   line, a malformed facts file and a file that cannot be opened or read
+ *   are KG_ERR_INPUT instead: the message is the same, the reader goes on.
+ * - Limits (kg_limits.max_doc_bytes, docs/reliability.md): a file (or stdin)
+ *   is read up to max_doc_bytes + 1 bytes and a longer one cut at the last
+ *   character boundary at or before max_doc_bytes, with doc->truncated set;
+ *   so is the "text" of a JSON line.  JSON lines are read by read_line,
+ *   which keeps at most 4 x max_doc_bytes bytes: a longer line is skipped
+ *   (KG_ERR_INPUT, naming file and line).  A facts file of more than that is
+ *   skipped the same way.  Memory therefore stays within a few times the
+ *   limit whatever the input, a 100 MB file without a newline included.
  */
 #include "kg_extract.h"
 #include "kg_facts.h"
@@ -411,6 +422,9 @@ struct kg_reader {
 
     kg_status stopped; /* sticky error, KG_OK while the reader can go on */
     kg_error stop_err;
+
+    size_t max_doc_bytes; /* kg_limits; 0: none */
+    bool skip_malformed;  /* on_error=skip */
 };
 
 kg_status kg_reader_new(kg_reader **out, kg_strpool *pool, const char *const *inputs,
@@ -426,6 +440,7 @@ kg_status kg_reader_new(kg_reader **out, kg_strpool *pool, const char *const *in
     if (reader == NULL)
         return KG_ERR_NOMEM;
     reader->pool = pool;
+    reader->max_doc_bytes = ((kg_limits)KG_LIMITS_DEFAULT).max_doc_bytes;
     for (size_t i = 0; i < n_inputs; i++) {
         if (inputs[i] == NULL) {
             st = KG_ERR_USAGE;
@@ -476,6 +491,45 @@ size_t kg_reader_count(const kg_reader *reader) {
     return reader != NULL ? reader->count : 0;
 }
 
+void kg_reader_set_limits(kg_reader *reader, const kg_limits *limits) {
+    if (reader != NULL && limits != NULL)
+        reader->max_doc_bytes = limits->max_doc_bytes;
+}
+
+void kg_reader_set_skip_malformed(kg_reader *reader, bool skip) {
+    if (reader != NULL)
+        reader->skip_malformed = skip;
+}
+
+/* Bytes a JSON line or a facts file may have: four times max_doc_bytes
+ * (escapes, and facts repeat their sentences as evidence); 0 for none. */
+static size_t max_json_bytes(const kg_reader *reader) {
+    size_t max = reader->max_doc_bytes;
+    return max > SIZE_MAX / 4 ? 0 : 4 * max;
+}
+
+/* Under on_error=skip, a malformed or unreadable input is one unusable
+ * input (KG_ERR_INPUT, described in err as it was) the reader moves past. */
+static kg_status skippable(const kg_reader *reader, kg_status st, kg_error *err) {
+    if (reader->skip_malformed && (st == KG_ERR_PARSE || st == KG_ERR_IO)) {
+        if (err != NULL && err->status == st)
+            err->status = KG_ERR_INPUT;
+        st = KG_ERR_INPUT;
+    }
+    return st;
+}
+
+/* The length of the longest prefix of s[0..len) of at most max bytes that
+ * does not end inside a UTF-8 sequence (max < len). */
+static size_t cut_at_character(const char *s, size_t len, size_t max) {
+    size_t cut = max;
+    /* s[cut] is the first byte dropped: back off while it continues a
+     * sequence (at most 3 bytes, so that invalid runs still cut near max) */
+    while (cut > 0 && cut + 3 > max && cut < len && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    return cut;
+}
+
 /* Interns s (NULL for NULL). */
 static kg_status intern(kg_strpool *pool, const char *s, size_t len, const char **out) {
     *out = NULL;
@@ -485,10 +539,18 @@ static kg_status intern(kg_strpool *pool, const char *s, size_t len, const char 
     return *out != NULL ? KG_OK : KG_ERR_NOMEM;
 }
 
-/* Reads all of f into a new NUL-terminated buffer (prefix, if any, first). */
-static kg_status read_stream(FILE *f, const char *prefix, size_t prefix_len, char **out,
-                             size_t *out_len) {
+/* Reads all of f into a new NUL-terminated buffer (prefix, if any, first),
+ * or when max > 0 and f holds more than max bytes, its first max bytes cut
+ * at a character (cut_at_character) with *truncated set: memory stays
+ * within max whatever the size of f. */
+static kg_status read_stream(FILE *f, const char *prefix, size_t prefix_len, size_t max, char **out,
+                             size_t *out_len, bool *truncated) {
     size_t cap = prefix_len + 8192, n = prefix_len;
+    /* one byte more than max tells whether there is more */
+    size_t limit = max > 0 && max < SIZE_MAX ? max + 1 : SIZE_MAX - 1;
+    *truncated = false;
+    if (cap > limit)
+        cap = limit > prefix_len ? limit : prefix_len;
     char *buf = malloc(cap + 1);
     if (buf == NULL)
         return KG_ERR_NOMEM;
@@ -496,19 +558,24 @@ static kg_status read_stream(FILE *f, const char *prefix, size_t prefix_len, cha
         memcpy(buf, prefix, prefix_len);
     for (;;) {
         n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
+        if (n < cap || n >= limit)
             break;
-        char *bigger = realloc(buf, cap * 2 + 1);
+        size_t bigger_cap = cap > (limit - 1) / 2 ? limit : cap * 2;
+        char *bigger = realloc(buf, bigger_cap + 1);
         if (bigger == NULL) {
             free(buf);
             return KG_ERR_NOMEM;
         }
         buf = bigger;
-        cap *= 2;
+        cap = bigger_cap;
     }
     if (ferror(f)) {
         free(buf);
         return KG_ERR_IO;
+    }
+    if (max > 0 && n > max) {
+        n = cut_at_character(buf, n, max);
+        *truncated = true;
     }
     buf[n] = '\0';
     *out = buf;
@@ -654,13 +721,16 @@ static kg_status read_plain_file(kg_reader *reader, const char *path, const char
         return kg_error_set(err, (e == ENOENT || e == ENOTDIR) ? KG_ERR_INPUT : KG_ERR_IO, path, 0,
                             0, "%s", errno_text(e, ebuf, sizeof ebuf));
     }
-    st = read_stream(f, NULL, 0, &raw, &raw_len);
+    bool truncated = false;
+    st = read_stream(f, NULL, 0, reader->max_doc_bytes, &raw, &raw_len, &truncated);
     if (st == KG_ERR_IO)
         st = kg_error_set(err, KG_ERR_IO, path, 0, 0, "read error: %s",
                           errno_text(errno, ebuf, sizeof ebuf));
     if (st != KG_OK)
         goto cleanup;
     st = make_plain_doc(reader, raw, raw_len, path, id, doc, err);
+    if (st == KG_OK)
+        doc->truncated = truncated;
 
 cleanup:
     fclose(f);
@@ -697,10 +767,15 @@ static kg_status read_facts_file(kg_reader *reader, const char *path, const char
         return kg_error_set(err, (e == ENOENT || e == ENOTDIR) ? KG_ERR_INPUT : KG_ERR_IO, path, 0,
                             0, "%s", errno_text(e, ebuf, sizeof ebuf));
     }
-    st = read_stream(f, NULL, 0, &raw, &raw_len);
+    bool truncated = false;
+    st = read_stream(f, NULL, 0, max_json_bytes(reader), &raw, &raw_len, &truncated);
     if (st == KG_ERR_IO)
         st = kg_error_set(err, KG_ERR_IO, path, 0, 0, "read error: %s",
                           errno_text(errno, ebuf, sizeof ebuf));
+    if (st == KG_OK && truncated)
+        st = kg_error_set(err, KG_ERR_INPUT, path, 0, 0,
+                          "facts file longer than %zu bytes (4 x --max-doc-bytes): skipped",
+                          max_json_bytes(reader));
     if (st != KG_OK)
         goto cleanup;
     if (raw_len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0)
@@ -745,6 +820,55 @@ static kg_status jsonl_optional(kg_reader *reader, json_t *obj, const char *key,
     return intern(reader->pool, json_string_value(v), json_string_length(v), out);
 }
 
+/* Reads the next line of the JSON Lines stream (with its '\n') into
+ * reader->line, NUL-terminated, *len its length.  A line of more than max
+ * bytes (max > 0) is read to its end but not kept: *too_long is set and
+ * memory stays within max.  KG_FAILURE at the end of the stream, KG_ERR_IO
+ * on a read error (errno tells), KG_ERR_NOMEM. */
+static kg_status read_line(kg_reader *reader, size_t max, size_t *len, bool *too_long) {
+    FILE *f = reader->jsonl;
+    size_t n = 0;
+    int c = EOF;
+    bool any = false;
+    *too_long = false;
+    flockfile(f); /* one lock for the line, not one per byte */
+    while ((c = getc_unlocked(f)) != EOF) {
+        any = true;
+        if (!*too_long) {
+            if (n + 2 > reader->line_cap) {
+                size_t cap = reader->line_cap < 4096 ? 4096 : reader->line_cap * 2;
+                char *grown = realloc(reader->line, cap);
+                if (grown == NULL) {
+                    funlockfile(f);
+                    return KG_ERR_NOMEM;
+                }
+                reader->line = grown;
+                reader->line_cap = cap;
+            }
+            reader->line[n++] = (char)c;
+            if (max > 0 && n > max) {
+                *too_long = true;
+                n = 0;
+            }
+        }
+        if (c == '\n')
+            break;
+    }
+    funlockfile(f);
+    if (c == EOF && ferror(f))
+        return KG_ERR_IO;
+    if (!any)
+        return KG_FAILURE;
+    if (reader->line == NULL) { /* only possible with max == 0 and no byte kept */
+        if ((reader->line = malloc(1)) == NULL)
+            return KG_ERR_NOMEM;
+        reader->line_cap = 1;
+    }
+    reader->line[n] = '\0';
+    *len = n;
+    return KG_OK;
+}
+
 /* Reads the next document of the JSON Lines stream; KG_FAILURE at its end. */
 static kg_status next_jsonl(kg_reader *reader, kg_document *doc, kg_error *err) {
     kg_status st = KG_OK;
@@ -752,21 +876,23 @@ static kg_status next_jsonl(kg_reader *reader, kg_document *doc, kg_error *err) 
     char *clean = NULL;
     char ebuf[128];
     const char *where = reader->jsonl_source;
-    ssize_t got;
     size_t len = 0, start = 0;
+    bool too_long = false;
 
     for (;;) {
         errno = 0;
-        got = getline(&reader->line, &reader->line_cap, reader->jsonl);
-        if (got < 0) {
-            if (ferror(reader->jsonl))
-                return kg_error_set(err, errno == ENOMEM ? KG_ERR_NOMEM : KG_ERR_IO, where,
-                                    reader->jsonl_line + 1, 0, "read error: %s",
-                                    errno_text(errno, ebuf, sizeof ebuf));
+        st = read_line(reader, max_json_bytes(reader), &len, &too_long);
+        if (st == KG_FAILURE)
             return KG_FAILURE;
-        }
+        if (st != KG_OK)
+            return kg_error_set(err, st, where, reader->jsonl_line + 1, 0, "read error: %s",
+                                st == KG_ERR_NOMEM ? "out of memory"
+                                                   : errno_text(errno, ebuf, sizeof ebuf));
         reader->jsonl_line++;
-        len = (size_t)got;
+        if (too_long)
+            return kg_error_set(err, KG_ERR_INPUT, where, reader->jsonl_line, 0,
+                                "line longer than %zu bytes (4 x --max-doc-bytes): skipped",
+                                max_json_bytes(reader));
         start = 0;
         if (reader->jsonl_line == 1 && len >= 3 && memcmp(reader->line, "\xEF\xBB\xBF", 3) == 0)
             start = 3;
@@ -777,7 +903,8 @@ static kg_status next_jsonl(kg_reader *reader, kg_document *doc, kg_error *err) 
         if (blank)
             continue;
         if (reader->jsonl_kind == JSONL_FACTS)
-            return next_facts_line(reader, reader->line + start, len - start, doc, err);
+            return skippable(
+                reader, next_facts_line(reader, reader->line + start, len - start, doc, err), err);
 
         json_error_t jerr;
         obj = json_loadb(reader->line + start, len - start, JSON_DECODE_ANY, &jerr);
@@ -821,8 +948,13 @@ static kg_status next_jsonl(kg_reader *reader, kg_document *doc, kg_error *err) 
         goto cleanup;
 
     size_t clean_len = 0, n_invalid = 0, first_invalid = 0;
-    st = kg_text_clean(json_string_value(text), json_string_length(text), &clean, &clean_len,
-                       &n_invalid, &first_invalid);
+    size_t text_len = json_string_length(text);
+    if (reader->max_doc_bytes > 0 && text_len > reader->max_doc_bytes) {
+        text_len = cut_at_character(json_string_value(text), text_len, reader->max_doc_bytes);
+        doc->truncated = true;
+    }
+    st = kg_text_clean(json_string_value(text), text_len, &clean, &clean_len, &n_invalid,
+                       &first_invalid);
     if (st != KG_OK)
         goto cleanup;
     if (is_blank(clean, clean_len)) {
@@ -843,7 +975,7 @@ cleanup:
     free(clean);
     if (st != KG_OK)
         memset(doc, 0, sizeof *doc);
-    return st;
+    return skippable(reader, st, err); /* the stream is at the next line */
 }
 
 /* Starts streaming the JSON Lines file at path, whose lines are kind. */
@@ -920,13 +1052,16 @@ static kg_status read_stdin(kg_reader *reader, kg_document *doc, kg_error *err) 
         }
         prefix[n++] = (char)c;
     }
-    st = read_stream(stdin, prefix, n, &raw, &raw_len);
+    bool truncated = false;
+    st = read_stream(stdin, prefix, n, reader->max_doc_bytes, &raw, &raw_len, &truncated);
     if (st == KG_ERR_IO)
         st = kg_error_set(err, KG_ERR_IO, KG_STDIN_WHERE, 0, 0, "read error: %s",
                           errno_text(errno, ebuf, sizeof ebuf));
     if (st != KG_OK)
         goto cleanup;
     st = make_plain_doc(reader, raw, raw_len, KG_STDIN_WHERE, "stdin", doc, err);
+    if (st == KG_OK)
+        doc->truncated = truncated;
 
 cleanup:
     free(prefix);
@@ -962,6 +1097,7 @@ static kg_status reader_step(kg_reader *reader, kg_document *doc, kg_error *err)
                 st = read_facts_file(reader, path, rel, doc, err);
             else
                 st = read_plain_file(reader, path, rel, doc, err);
+            st = skippable(reader, st, err); /* one file: the others can still be read */
             free(path);
             if (st != KG_OK || !is_jsonl_name(rel))
                 return st;
@@ -1004,12 +1140,13 @@ static kg_status reader_step(kg_reader *reader, kg_document *doc, kg_error *err)
             st = open_jsonl(reader, input,
                             is_facts_jsonl_name(input) ? JSONL_FACTS : JSONL_DOCUMENTS, err);
             if (st != KG_OK)
-                return st;
+                return skippable(reader, st, err);
             continue;
         }
         if (is_json_name(input))
-            return read_facts_file(reader, input, base_name(input), doc, err);
-        return read_plain_file(reader, input, base_name(input), doc, err);
+            return skippable(reader, read_facts_file(reader, input, base_name(input), doc, err),
+                             err);
+        return skippable(reader, read_plain_file(reader, input, base_name(input), doc, err), err);
     }
 }
 

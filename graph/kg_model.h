@@ -172,6 +172,9 @@ typedef struct kg_doc_facts {
     size_t n_entities, cap_entities;
     kg_doc_relation *relations;
     size_t n_relations, cap_relations;
+    /* Extraction limits this document hit (KG_LIMIT_* bits, kg_extract.h),
+     * for the caller's warnings; not part of the facts formats. */
+    unsigned limits_hit;
 } kg_doc_facts;
 
 /* Zero-initialises facts. */

@@ -306,6 +306,18 @@ START_TEST(test_russian_instrumental_person_is_nominative_with_surface_alias) {
 }
 END_TEST
 
+START_TEST(test_russian_feminine_names_in_oblique_cases_are_nominative) {
+    extract("Председатель профсоюза Бахтияр Нуриев встретился с заместителем Председателя "
+            "Федерации профсоюзов Армении Динарой Сейткалиевой. Встреча прошла с участием "
+            "Ольги Ивановой. Премию вручили Анне Сидоровой.");
+    ck_assert(has_alias(entity(KG_ENT_PERSON, "Динара Сейткалиева"), "Динарой Сейткалиевой"));
+    /* genitive after г: "Ольги" is Ольга, not "Ольгя" */
+    ck_assert(has_alias(entity(KG_ENT_PERSON, "Ольга Иванова"), "Ольги Ивановой"));
+    /* no case from the context: the first name's ending tells the dative */
+    ck_assert(has_alias(entity(KG_ENT_PERSON, "Анна Сидорова"), "Анне Сидоровой"));
+}
+END_TEST
+
 START_TEST(test_russian_instrumental_org_is_nominative) {
     extract("Соглашение подписано Федерацией независимых профсоюзов России.");
     size_t org = entity(KG_ENT_ORGANIZATION, "Федерация независимых профсоюзов России");
@@ -1080,6 +1092,7 @@ static Suite *extract_suite(void) {
     tcase_add_test(tc, test_english_delegation_visit_and_determiners);
     tcase_add_test(tc, test_pronoun_refers_to_the_one_person_of_the_sentence_before);
     tcase_add_test(tc, test_both_chairmen_take_part_and_parties_are_not_participants);
+    tcase_add_test(tc, test_russian_feminine_names_in_oblique_cases_are_nominative);
     tcase_add_test(tc, test_random_raw_bytes_never_fail);
     tcase_add_test(tc, test_stray_invalid_byte_in_a_name_is_not_an_error);
     suite_add_tcase(s, tc);
