@@ -22,6 +22,9 @@ typedef struct extract_options {
     const char *lang;   /* NULL: auto */
     const char **rules, **lexicons;
     size_t n_rules, n_lexicons;
+    size_t threads; /* --threads (0: one per online CPU) */
+    kg_progress_mode progress;
+    kg_cmd_input_options input; /* limits, --on-error */
 } extract_options;
 
 static void extract_usage(FILE *out) {
@@ -39,7 +42,11 @@ static void extract_usage(FILE *out) {
             "      --lang auto|en|ru  language of plain-text inputs (default auto, per document)\n"
             "      --rules FILE     add extraction rules (JSON, docs/rules.md); repeatable\n"
             "      --lexicon FILE   add word-list entries (JSON, docs/rules.md); repeatable\n"
-            "  -h, --help           this help\n"
+            "      --threads N      extraction threads (default: one per online CPU); the\n"
+            "                       output is the same for any N\n"
+            "      --progress, --no-progress  show (or never show) progress on stderr (default:\n"
+            "                       when stderr is a terminal and the run takes over a "
+            "second)\n" KG_CMD_INPUT_HELP "  -h, --help           this help\n"
             "  -V, --version        print the version\n"
             "\n"
             "The format is described in docs/facts.md.\n"
@@ -53,6 +60,10 @@ static int parse_options(int argc, char **argv, extract_options *opt, int *first
                                              {"lexicon", required_argument, NULL, 'x'},
                                              {"help", no_argument, NULL, 'h'},
                                              {"version", no_argument, NULL, 'V'},
+                                             {"threads", required_argument, NULL, KG_OPT_THREADS},
+                                             {"progress", no_argument, NULL, KG_OPT_PROGRESS},
+                                             {"no-progress", no_argument, NULL, KG_OPT_NO_PROGRESS},
+                                             KG_CMD_INPUT_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
     optind = 1;
     opterr = 0;
@@ -78,6 +89,21 @@ static int parse_options(int argc, char **argv, extract_options *opt, int *first
         case 'x':
             opt->lexicons[opt->n_lexicons++] = optarg;
             break;
+        case KG_OPT_THREADS:
+            if (kg_cmd_parse_threads(optarg, &opt->threads) != KG_EXIT_OK)
+                return KG_EXIT_USAGE;
+            break;
+        case KG_OPT_PROGRESS:
+        case KG_OPT_NO_PROGRESS:
+            opt->progress = c == KG_OPT_PROGRESS ? KG_PROGRESS_ON : KG_PROGRESS_OFF;
+            break;
+        case KG_OPT_MAX_DOC_BYTES:
+        case KG_OPT_MAX_SENTENCE_TOKENS:
+        case KG_OPT_MAX_ENTITIES:
+        case KG_OPT_ON_ERROR:
+            if (kg_cmd_input_option(c, optarg, &opt->input) != KG_EXIT_OK)
+                return KG_EXIT_USAGE;
+            break;
         default:
             /* --help, --version, a missing value, an unknown option */
             return kg_cmd_common_option(c, argv, extract_usage);
@@ -96,8 +122,33 @@ static int parse_options(int argc, char **argv, extract_options *opt, int *first
     return KG_EXIT_OK;
 }
 
+/* Where the facts lines go. */
+typedef struct write_target {
+    FILE *out;
+    const char *name; /* for messages */
+} write_target;
+
+/* Each document's facts as one JSON line, written by the thread that
+ * extracted them (kg_facts_write_json is thread-safe)... */
+static kg_status render_facts(void *ctx, const kg_doc_facts *facts, FILE *out, kg_error *err) {
+    (void)ctx;
+    return kg_facts_write_json(facts, out, err);
+}
+
+/* ... and the lines written out in input order. */
+static kg_status write_line(void *ctx, const kg_doc_facts *doc, const char *line, size_t len,
+                            kg_error *err) {
+    write_target *target = ctx;
+    (void)doc;
+    if (fwrite(line, 1, len, target->out) != len)
+        return kg_error_set(err, KG_ERR_IO, target->name, 0, 0, "write failed: %s",
+                            strerror(errno));
+    return KG_OK;
+}
+
 int kg_cmd_extract(int argc, char **argv) {
-    extract_options opt = {NULL, NULL, NULL, NULL, 0, 0};
+    extract_options opt = {
+        NULL, NULL, NULL, NULL, 0, 0, 0, KG_PROGRESS_AUTO, KG_CMD_INPUT_OPTIONS_INIT};
     /* at most one --rules or --lexicon per argument */
     const char **files = calloc((size_t)argc * 2 + 2, sizeof *files);
     if (files == NULL)
@@ -116,12 +167,9 @@ int kg_cmd_extract(int argc, char **argv) {
     kg_status st = KG_OK;
     kg_strpool *pool = NULL;
     kg_reader *reader = NULL;
-    kg_extractor *extractor = NULL;
     kg_outfile *outfile = NULL;
-    FILE *out = stdout;
-    kg_doc_facts facts;
-    kg_doc_facts_init(&facts);
-    size_t n_docs = 0;
+    write_target target = {stdout, opt.output != NULL ? opt.output : "<stdout>"};
+    size_t n_docs = 0, n_bytes = 0;
 
     /* Every input must exist before anything is read or written. */
     for (int i = first; i < argc; i++) {
@@ -137,44 +185,22 @@ int kg_cmd_extract(int argc, char **argv) {
         goto cleanup;
     }
     if ((st = kg_reader_new(&reader, pool, (const char *const *)argv + first,
-                            (size_t)(argc - first))) != KG_OK ||
-        (st = kg_extractor_new(&extractor, pool, &err)) != KG_OK)
-        goto cleanup;
-    if ((st = kg_cmd_add_user_data(extractor, opt.lexicons, opt.n_lexicons, opt.rules, opt.n_rules,
-                                   &err)) != KG_OK)
+                            (size_t)(argc - first))) != KG_OK)
         goto cleanup;
     if (opt.output != NULL) {
         if ((st = kg_outfile_open(&outfile, opt.output, &err)) != KG_OK)
             goto cleanup;
-        out = kg_outfile_stream(outfile);
+        target.out = kg_outfile_stream(outfile);
     }
-    const char *forced_lang = opt.lang != NULL ? kg_strpool_cstr(pool, opt.lang) : NULL;
-
-    for (;;) {
-        kg_document doc;
-        st = kg_cmd_next_document(reader, &doc, &err);
-        if (st == KG_FAILURE) {
-            st = KG_OK;
-            break;
-        }
-        if (st != KG_OK)
-            goto cleanup;
-        const kg_doc_facts *line = doc.facts; /* facts already: copied through */
-        if (line == NULL) {
-            if (doc.lang == NULL && forced_lang != NULL)
-                doc.lang = forced_lang;
-            if ((st = kg_extract_document(extractor, &doc, &facts)) != KG_OK)
-                goto cleanup;
-            line = &facts;
-        }
-        if ((st = kg_facts_write_json(line, out, &err)) != KG_OK) {
-            if (st == KG_ERR_IO && err.where[0] == '\0')
-                snprintf(err.where, sizeof err.where, "%s",
-                         opt.output != NULL ? opt.output : "<stdout>");
-            goto cleanup;
-        }
-        n_docs++;
-    }
+    /* Facts inputs are copied through; the others are extracted on
+     * opt.threads threads and written in input order. */
+    kg_cmd_extract_options xopt = {opt.threads, opt.progress,   opt.lang,    opt.lexicons,
+                                   opt.rules,   opt.n_lexicons, opt.n_rules, &opt.input};
+    kg_cmd_sink sink = {NULL, render_facts, write_line, &target};
+    if ((st = kg_cmd_extract_all(pool, reader, (const char *const *)argv + first,
+                                 (size_t)(argc - first), &xopt, &sink, &n_docs, &n_bytes, &err)) !=
+        KG_OK)
+        goto cleanup;
     if (n_docs == 0) {
         st = kg_error_set(&err, KG_ERR_INPUT, NULL, 0, 0, "no documents to read in the input");
         goto cleanup;
@@ -187,16 +213,10 @@ int kg_cmd_extract(int argc, char **argv) {
     }
 
 cleanup:
-    if (st != KG_OK) {
-        if (err.status == KG_OK)
-            kg_error_set(&err, st, NULL, 0, 0, "%s", kg_strerror(st));
-        kg_cmd_report("error", &err);
-    }
-    kg_outfile_abort(outfile); /* nothing written on failure */
-    kg_doc_facts_clear(&facts);
-    kg_extractor_free(extractor);
+    rc = kg_cmd_finish(st, &err); /* reported before anything is freed */
+    kg_outfile_abort(outfile);    /* nothing written on failure */
     kg_reader_free(reader);
     kg_strpool_free(pool);
     free(files);
-    return kg_cmd_exit_code(st);
+    return rc;
 }

@@ -3038,6 +3038,7 @@ typedef struct resolve_form {
 typedef struct resolve_cluster {
     size_t first, count;        /* members: cluster_members[first .. first+count) */
     const resolve_key *min_key; /* smallest key text: content-derived identity */
+    uint64_t content;           /* hash of the entity's label, aliases and documents */
     char *base_id;              /* owned: type + "/" + slug */
     char *id;                   /* owned: base_id, with a suffix after a collision */
 } resolve_cluster;
@@ -3249,12 +3250,25 @@ static int cmp_id_order(const void *a, const void *b) {
     return c != 0 ? c : kg_cmp_size(x->cluster, y->cluster);
 }
 
+/* A hash of what tells apart namesakes that share their smallest key
+ * (two people called "Karkan Tolmantolov" whom complete linkage kept apart):
+ * the label, aliases and documents of the entity, all sorted already. */
+static uint64_t entity_content_hash(const kg_entity *e) {
+    uint64_t h = kg_hash64(e->label, strlen(e->label), 0);
+    for (size_t i = 0; i < e->n_aliases; i++)
+        h = kg_hash64(e->aliases[i], strlen(e->aliases[i]) + 1, h);
+    for (size_t i = 0; i < e->n_documents; i++)
+        h = kg_hash64(e->documents[i], strlen(e->documents[i]) + 1, h);
+    return h;
+}
+
 /* Makes cluster ids unique.  Every cluster whose id is shared gets
  * "-" + 8 hex digits of the hash of its smallest key; should that collide
- * again (a 32-bit hash collision, or a name that already ends in such a
- * suffix), the clusters still colliding are re-suffixed with the next seed.
- * Each step depends only on content.  On success *order holds the clusters
- * sorted by id. */
+ * again (a 32-bit hash collision, a name that already ends in such a
+ * suffix, or namesakes with the same smallest key), the clusters still
+ * colliding are re-suffixed with the next seed and the hash of their
+ * content.  Each step depends only on content.  On success *order holds the
+ * clusters sorted by id. */
 static kg_status assign_unique_ids(resolve_cluster *clusters, size_t n_clusters,
                                    resolve_id_order *order) {
     for (size_t round = 0;; round++) {
@@ -3273,6 +3287,12 @@ static kg_status assign_unique_ids(resolve_cluster *clusters, size_t n_clusters,
                 for (size_t k = i; k < j; k++) {
                     resolve_cluster *c = &clusters[order[k].cluster];
                     uint64_t h = kg_hash64(c->min_key->text, c->min_key->len, round);
+                    if (round > 0) {
+                        char content[17];
+                        snprintf(content, sizeof content, "%016llx",
+                                 (unsigned long long)c->content);
+                        h = kg_hash64(content, 16, h);
+                    }
                     size_t len = strlen(c->base_id) + 10;
                     char *id = malloc(len);
                     if (id == NULL)
@@ -3613,6 +3633,7 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
                               &scratch, &entities[c]);
         if (status != KG_OK)
             goto cleanup;
+        clusters[c].content = entity_content_hash(&entities[c]);
         clusters[c].base_id = make_base_id(&entities[c]);
         if (clusters[c].base_id == NULL) {
             status = KG_ERR_NOMEM;
