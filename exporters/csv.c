@@ -142,13 +142,14 @@ kg_status kg_export_csv_nodes(const kg_graph *graph, FILE *out, kg_error *err) {
                                           "documents:string[]",
                                           "mentions:long"};
     enum { N_LEADING = sizeof leading / sizeof leading[0] };
-    const char *names[N_LEADING + KG_EXPORT_N_MEASURES];
+    const char *names[N_LEADING + KG_EXPORT_N_MEASURES + 1];
     char typed[KG_EXPORT_N_MEASURES][40];
     memcpy(names, leading, sizeof leading);
     for (size_t m = 0; m < KG_EXPORT_N_MEASURES; m++) {
         snprintf(typed[m], sizeof typed[m], "%s:double", kg_export_measures[m].name);
         names[N_LEADING + m] = typed[m];
     }
+    names[N_LEADING + KG_EXPORT_N_MEASURES] = "community:long";
     header(&w, names, sizeof names / sizeof names[0]);
 
     kg_buf labels = KG_BUF_INIT;
@@ -182,6 +183,7 @@ kg_status kg_export_csv_nodes(const kg_graph *graph, FILE *out, kg_error *err) {
         field_long(&w, e->mentions);
         for (size_t m = 0; m < KG_EXPORT_N_MEASURES; m++)
             field_double(&w, kg_export_measure_value(graph, i, &kg_export_measures[m]));
+        field_long(&w, kg_export_community(graph, i));
         end_row(&w);
         free(iri);
     }

@@ -235,7 +235,50 @@ static kg_status node_attributes(graphml_ctx *c) {
             VECTOR(c->numbers)[i] = kg_export_measure_value(c->graph, i, &kg_export_measures[m]);
         status = attach_numbers(c, NODE_ATTR, kg_export_measures[m].name);
     }
-    return status;
+    if (status != KG_OK)
+        return status;
+    for (size_t i = 0; i < data->n_entities; i++)
+        VECTOR(c->numbers)[i] = (igraph_real_t)kg_export_community(c->graph, i);
+    return attach_numbers(c, NODE_ATTR, "community");
+}
+
+/* How the analytics were computed, as graph attributes (the "analytics"
+ * object of graph.json). */
+static kg_status graph_attributes(graphml_ctx *c) {
+    const kg_analytics_info *info = &c->graph->analytics;
+    const struct {
+        const char *name;
+        double value;
+    } numbers[] = {
+        {"seed", (double)info->options.seed},
+        {"betweenness_sources", (double)info->betweenness_sources},
+        {"betweenness_samples", (double)info->options.betweenness_samples},
+        {"betweenness_exact_max", (double)info->options.betweenness_exact_max},
+        {"closeness_sources", (double)info->closeness_sources},
+        {"harmonic_sources", (double)info->harmonic_sources},
+        {"communities", (double)info->n_communities},
+        {"modularity", kg_export_finite(info->modularity)},
+        {"leiden_iterations", (double)info->options.leiden_iterations},
+        {"leiden_resolution", kg_export_finite(info->options.leiden_resolution)},
+    };
+    igraph_error_t rc = igraph_cattribute_GAS_set(
+        &c->copy, "betweenness_method",
+        info->betweenness_method != NULL ? info->betweenness_method : "exact");
+    if (rc == IGRAPH_SUCCESS)
+        rc = igraph_cattribute_GAS_set(&c->copy, "closeness_method",
+                                       info->closeness_method != NULL ? info->closeness_method
+                                                                      : "exact");
+    if (rc == IGRAPH_SUCCESS)
+        rc = igraph_cattribute_GAS_set(&c->copy, "harmonic_method",
+                                       info->harmonic_method != NULL ? info->harmonic_method
+                                                                     : "exact");
+    if (rc == IGRAPH_SUCCESS)
+        rc = igraph_cattribute_GAS_set(&c->copy, "community_method",
+                                       info->community_method != NULL ? info->community_method
+                                                                      : "none");
+    for (size_t k = 0; k < sizeof numbers / sizeof *numbers && rc == IGRAPH_SUCCESS; k++)
+        rc = igraph_cattribute_GAN_set(&c->copy, numbers[k].name, numbers[k].value);
+    return rc == IGRAPH_SUCCESS ? KG_OK : igraph_failure(c, rc, "setting a graph attribute");
 }
 
 static kg_status edge_attributes(graphml_ctx *c) {
@@ -314,6 +357,8 @@ kg_status kg_export_graphml(const kg_graph *graph, FILE *out, kg_error *err) {
     status = node_attributes(&c);
     if (status == KG_OK)
         status = edge_attributes(&c);
+    if (status == KG_OK)
+        status = graph_attributes(&c);
     if (status != KG_OK)
         goto cleanup;
 

@@ -83,6 +83,38 @@ static json_t *document_json(const kg_doc_info *doc) {
     return o;
 }
 
+/* How the analytics were computed: kg_analytics_info, options included, so
+ * that `kgraph analyze` can redo them (docs/analytics.md). */
+static json_t *analytics_json(const kg_analytics_info *info) {
+    json_t *o = json_object();
+    if (o == NULL)
+        return NULL;
+    const kg_analytics_options *opt = &info->options;
+    int bad = set(o, "seed", json_integer((json_int_t)opt->seed));
+    bad |= set(o, "betweenness_method",
+               jstr(info->betweenness_method != NULL ? info->betweenness_method : "exact"));
+    bad |= set(o, "betweenness_sources", jint(info->betweenness_sources));
+    bad |= set(o, "betweenness_samples", jint(opt->betweenness_samples));
+    bad |= set(o, "betweenness_exact_max", jint(opt->betweenness_exact_max));
+    bad |= set(o, "closeness_method",
+               jstr(info->closeness_method != NULL ? info->closeness_method : "exact"));
+    bad |= set(o, "closeness_sources", jint(info->closeness_sources));
+    bad |= set(o, "harmonic_method",
+               jstr(info->harmonic_method != NULL ? info->harmonic_method : "exact"));
+    bad |= set(o, "harmonic_sources", jint(info->harmonic_sources));
+    bad |= set(o, "community_method",
+               jstr(info->community_method != NULL ? info->community_method : "none"));
+    bad |= set(o, "communities", jint(info->n_communities));
+    bad |= set(o, "modularity", jreal(info->modularity));
+    bad |= set(o, "leiden_iterations", json_integer(opt->leiden_iterations));
+    bad |= set(o, "leiden_resolution", jreal(opt->leiden_resolution));
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 static json_t *graph_json(const kg_graph *graph) {
     const kg_resolved *data = graph->data;
     json_t *o = json_object(), *docs = json_array(), *counts = json_object();
@@ -106,8 +138,11 @@ static json_t *graph_json(const kg_graph *graph) {
         bad |= set(by_type, kg_entity_type_name((kg_entity_type)t), jint(n_type[t]));
     for (int t = 0; t < KG_REL_TYPE_COUNT && !bad; t++)
         bad |= set(by_relation, kg_relation_type_name((kg_relation_type)t), jint(n_rel[t]));
+    char method[160];
     for (size_t m = 0; m < KG_EXPORT_N_MEASURES && !bad; m++)
-        bad |= set(methods, kg_export_measures[m].name, jstr(kg_export_measures[m].method));
+        bad |= set(
+            methods, kg_export_measures[m].name,
+            jstr(kg_export_measure_method(graph, &kg_export_measures[m], method, sizeof method)));
 
     bad |= set(counts, "nodes", jint(data->n_entities));
     bad |= set(counts, "links", jint(data->n_relations));
@@ -120,6 +155,7 @@ static json_t *graph_json(const kg_graph *graph) {
     bad |= set(o, "documents", docs);
     bad |= set(o, "counts", counts);
     bad |= set(o, "centrality", methods);
+    bad |= set(o, "analytics", analytics_json(&graph->analytics));
     docs = counts = methods = NULL;
     if (bad)
         goto fail;
@@ -192,6 +228,7 @@ static json_t *node_json(const kg_graph *graph, size_t i) {
     bad |= set_opt_str(o, "date", e->date);
     bad |= set(o, "merges", merges_json(graph->data, i));
     bad |= set(o, "centrality", centrality);
+    bad |= set(o, "community", jint(kg_export_community(graph, i)));
     labels = centrality = NULL;
 done:
     free(iri);

@@ -628,7 +628,8 @@ const kg_export_measure kg_export_measures[KG_EXPORT_N_MEASURES] = {
     MEASURE(in_degree, "kg:inDegree", "incoming edges, parallel edges counted"),
     MEASURE(out_degree, "kg:outDegree", "outgoing edges, parallel edges counted"),
     MEASURE(strength, "kg:strength", "sum of incident edge weights (evidence counts), in + out"),
-    MEASURE(betweenness, "kg:betweenness", "exact, undirected, unweighted"),
+    MEASURE(betweenness, "kg:betweenness",
+            "undirected, unweighted, exact (Brandes) or estimated from sampled sources"),
     MEASURE(closeness, "kg:closeness",
             "normalised igraph closeness over the reachable part, undirected"),
     MEASURE(harmonic, "kg:harmonic", "normalised harmonic centrality, undirected"),
@@ -636,6 +637,10 @@ const kg_export_measure kg_export_measures[KG_EXPORT_N_MEASURES] = {
             "PageRank (PRPACK), undirected, damping 0.85, weighted by evidence counts"),
     MEASURE(eigenvector, "kg:eigenvector",
             "eigenvector centrality, undirected, weighted by evidence counts, maximum scaled to 1"),
+    MEASURE(hub, "kg:hub", "HITS hub score, directed, weighted by evidence counts, maximum 1"),
+    MEASURE(authority, "kg:authority",
+            "HITS authority score, directed, weighted by evidence counts, maximum 1"),
+    MEASURE(coreness, "kg:coreness", "k-core number in the undirected simple projection"),
 };
 
 double kg_export_measure_value(const kg_graph *graph, size_t i, const kg_export_measure *m) {
@@ -645,6 +650,37 @@ double kg_export_measure_value(const kg_graph *graph, size_t i, const kg_export_
     double value;
     memcpy(&value, base + m->offset, sizeof value);
     return kg_export_finite(value);
+}
+
+const char *kg_export_measure_method(const kg_graph *graph, const kg_export_measure *m, char *buf,
+                                     size_t size) {
+    const kg_analytics_info *info = &graph->analytics;
+    /* Closeness and harmonic: the table's text when exact, else the sample. */
+    bool closeness = m->offset == offsetof(kg_centrality, closeness);
+    if (closeness || m->offset == offsetof(kg_centrality, harmonic)) {
+        const char *method = closeness ? info->closeness_method : info->harmonic_method;
+        size_t sources = closeness ? info->closeness_sources : info->harmonic_sources;
+        if (method == NULL || strcmp(method, "sampled") != 0)
+            return m->method;
+        snprintf(buf, size, "%s, estimated from %zu sampled source vertices (seed %lu)", m->method,
+                 sources, info->options.seed);
+        return buf;
+    }
+    if (m != &kg_export_measures[KG_EXPORT_MEASURE_BETWEENNESS])
+        return m->method;
+    if (info->betweenness_method != NULL && strcmp(info->betweenness_method, "sampled") == 0)
+        snprintf(buf, size,
+                 "estimated from %zu sampled source vertices (seed %lu), scaled by n/%zu; "
+                 "undirected, unweighted",
+                 info->betweenness_sources, info->options.seed, info->betweenness_sources);
+    else
+        snprintf(buf, size, "exact (Brandes, all %zu vertices as sources); undirected, unweighted",
+                 info->betweenness_sources);
+    return buf;
+}
+
+size_t kg_export_community(const kg_graph *graph, size_t i) {
+    return graph->community != NULL ? graph->community[i] : 0;
 }
 
 /* ---- errors ------------------------------------------------------------------ */

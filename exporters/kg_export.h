@@ -120,6 +120,77 @@ kg_status kg_export_file(const kg_graph *graph, kg_format format, const char *pa
 kg_status kg_export_dir(const kg_graph *graph, kg_format format, const kg_export_options *options,
                         const char *dir, kg_error *err);
 
+/* ---- reading graph.json back ----------------------------------------------- */
+
+/* Reads a node-link graph.json written by kgraph (kg_export_json) at path
+ * back into *out: entities (in file order, which is id order), relations
+ * with their evidence, documents and the merge audit trail, so that
+ * kg_graph_build can rebuild the network.  Every string is interned in pool
+ * (borrowed; must outlive *out).  The analytics stored in the file are not
+ * read: they are recomputed.  On success the caller releases *out with
+ * kg_resolved_clear; on failure *out is left empty and err names the file
+ * and the problem (KG_ERR_IO when it cannot be read, KG_ERR_PARSE with line
+ * and column for malformed JSON, KG_ERR_INPUT for JSON that is not a
+ * kgraph node-link graph). */
+kg_status kg_import_json(const char *path, kg_strpool *pool, kg_resolved *out, kg_error *err);
+
+/* What else a graph.json records, so that analysing it again reproduces
+ * it: the base IRI, the JSON style and the analytics options. */
+typedef struct kg_import_info {
+    const char *base_iri;           /* pooled; NULL when the file has none */
+    kg_json_style json_style;       /* the style the file is in */
+    kg_analytics_options analytics; /* as recorded; KG_ANALYTICS_OPTIONS_INIT where not */
+} kg_import_info;
+
+/* kg_import_json that also fills *info (which may be NULL).  Reads both
+ * JSON styles. */
+kg_status kg_import_json_with(const char *path, kg_strpool *pool, kg_resolved *out,
+                              kg_import_info *info, kg_error *err);
+
+/* ---- the analytics report (report.c) ---------------------------------------- */
+
+/* How nodes are coloured in the report's drawing of the network. */
+typedef enum kg_report_color {
+    KG_REPORT_COLOR_TYPE = 0, /* by entity type (the default) */
+    KG_REPORT_COLOR_COMMUNITY /* by community (graph->community) */
+} kg_report_color;
+
+typedef struct kg_report_options {
+    size_t top_k;          /* rows of each top-k centrality table */
+    size_t max_rows;       /* rows of every other table (the rest is counted, not shown) */
+    size_t max_drawn;      /* nodes drawn: the ones with the highest PageRank */
+    size_t max_labels;     /* drawn nodes that get a label: the highest PageRank */
+    kg_report_color color; /* node colour */
+    const char *title;     /* first heading; NULL: "Knowledge graph report" */
+} kg_report_options;
+
+#define KG_REPORT_OPTIONS_INIT                                                                     \
+    { 10, 100, 300, 25, KG_REPORT_COLOR_TYPE, NULL }
+
+/* "type" or "community" (ASCII case-insensitive) into *out; KG_ERR_USAGE
+ * otherwise. */
+kg_status kg_report_color_parse(const char *name, kg_report_color *out, kg_error *err);
+
+/* The report as Markdown (report.md) and as one self-contained HTML page
+ * (report.html: inline CSS and SVG, no script, nothing fetched), written to
+ * out, which is flushed, not closed.  Both have the same sections
+ * (docs/report.md): summary, network drawing (HTML only), corpus
+ * statistics, top-k tables per centrality, leaders, bridging leaders,
+ * agreements, the organization network, communities, the entity-resolution
+ * audit, evidence and methods; every fact in a table links to its evidence.
+ * Names are escaped for the format.  Same graph and options, same bytes.
+ * opt may be NULL (KG_REPORT_OPTIONS_INIT).  KG_ERR_IO when a write fails. */
+kg_status kg_report_markdown(const kg_graph *graph, const kg_report_options *opt, FILE *out,
+                             kg_error *err);
+kg_status kg_report_html(const kg_graph *graph, const kg_report_options *opt, FILE *out,
+                         kg_error *err);
+
+/* Writes dir/report.md and dir/report.html (dir must exist), each to a
+ * temporary file first and renamed into place only when both are
+ * complete, so a failure leaves the previous files as they were. */
+kg_status kg_report_write(const kg_graph *graph, const char *dir, const kg_report_options *opt,
+                          kg_error *err);
+
 #ifdef __cplusplus
 }
 #endif

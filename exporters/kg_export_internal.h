@@ -80,8 +80,21 @@ typedef struct kg_export_measure {
     size_t offset;        /* of the double in kg_centrality */
 } kg_export_measure;
 
-#define KG_EXPORT_N_MEASURES 9
+#define KG_EXPORT_N_MEASURES 12
 extern const kg_export_measure kg_export_measures[KG_EXPORT_N_MEASURES];
+
+/* Index of betweenness in kg_export_measures: its method depends on the
+ * graph (kg_export_measure_method). */
+#define KG_EXPORT_MEASURE_BETWEENNESS 4
+
+/* The method text of measure m for this graph: the table's text, except
+ * for sampled betweenness, which names its sources and seed; written into
+ * buf when it has to be composed.  Never NULL. */
+const char *kg_export_measure_method(const kg_graph *graph, const kg_export_measure *m, char *buf,
+                                     size_t size);
+
+/* The community of entity i (0 when there is no community array). */
+size_t kg_export_community(const kg_graph *graph, size_t i);
 
 /* The value of measure m for entity i (0 when there is no centrality array),
  * never NaN or infinite. */

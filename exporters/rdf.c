@@ -862,6 +862,8 @@ static void write_entity(rdf_ctx *c, size_t i, size_t *next_direct) {
         pred(w, kg_export_measures[m].rdf_name);
         obj_double(w, kg_export_measure_value(c->graph, i, &kg_export_measures[m]));
     }
+    pred(w, "kg:community");
+    obj_int(w, kg_export_community(c->graph, i));
     /* N-Quads puts these into the graphs of the documents supporting them. */
     while (*next_direct < c->n_direct && c->direct[*next_direct].subject == i) {
         const direct_triple *t = &c->direct[(*next_direct)++];
@@ -992,6 +994,49 @@ static void write_merge(rdf_ctx *c, const kg_merge *m) {
     }
     end_subject(w);
     free(entity);
+}
+
+/* How the analytics were computed: one kg:Analytics resource, base +
+ * "analytics" (entity, document and statement IRIs all have a '/' after the
+ * base, so it cannot clash), in the default graph; not written for a graph
+ * without entities, where nothing was analysed. */
+static void write_analytics(rdf_ctx *c) {
+    const kg_analytics_info *info = &c->graph->analytics;
+    rdf_out *w = &c->w;
+    kg_buf_reset(&c->iri);
+    kg_export_iri_append(&c->iri, c->graph->base_iri, "analytics");
+    if (c->iri.failed) {
+        w->nomem = true;
+        return;
+    }
+    subject(w, c->iri.data);
+    pred(w, "a");
+    obj_name(w, "kg:Analytics");
+    pred(w, "kg:seed");
+    obj_int(w, (size_t)info->options.seed);
+    pred(w, "kg:betweennessMethod");
+    obj_text(w, info->betweenness_method != NULL ? info->betweenness_method : "exact");
+    pred(w, "kg:betweennessSources");
+    obj_int(w, info->betweenness_sources);
+    pred(w, "kg:closenessMethod");
+    obj_text(w, info->closeness_method != NULL ? info->closeness_method : "exact");
+    pred(w, "kg:closenessSources");
+    obj_int(w, info->closeness_sources);
+    pred(w, "kg:harmonicMethod");
+    obj_text(w, info->harmonic_method != NULL ? info->harmonic_method : "exact");
+    pred(w, "kg:harmonicSources");
+    obj_int(w, info->harmonic_sources);
+    pred(w, "kg:communityMethod");
+    obj_text(w, info->community_method != NULL ? info->community_method : "none");
+    pred(w, "kg:communityCount");
+    obj_int(w, info->n_communities);
+    pred(w, "kg:modularity");
+    obj_double(w, info->modularity);
+    pred(w, "kg:leidenIterations");
+    obj_int(w, (size_t)(info->options.leiden_iterations > 0 ? info->options.leiden_iterations : 0));
+    pred(w, "kg:leidenResolution");
+    obj_double(w, info->options.leiden_resolution);
+    end_subject(w);
 }
 
 /* The IRI of the role of r (base + "role/" + slug) as a new string, with its
@@ -1240,6 +1285,8 @@ static kg_status export_rdf(const kg_graph *graph, rdf_syntax syntax, FILE *out,
         write_relation(&c, j);
     for (size_t k = 0; k < data->n_merges && !c.w.nomem && c.w.errnum == 0; k++)
         write_merge(&c, &data->merges[k]);
+    if (data->n_entities > 0 && !c.w.nomem && c.w.errnum == 0)
+        write_analytics(&c);
     if (c.w.nomem)
         goto nomem;
     raptor_free_iostream(c.w.io);

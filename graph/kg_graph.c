@@ -10,9 +10,11 @@
 #include "kg_graph.h"
 #include "kg_graph_internal.h"
 
+#include <dlfcn.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,9 +80,21 @@ void kg_igraph_setup(void) {
     igraph_set_attribute_table(&igraph_cattribute_table);
     igraph_set_error_handler(record_error);
     igraph_set_warning_handler(record_warning);
-    /* Nothing kgraph computes today is random, but layouts or community
-     * detection added later must not make output differ between runs. */
+    /* Sampled betweenness and Leiden reseed right before they draw (from
+     * kg_analytics_options.seed); this covers anything else that is random. */
     igraph_rng_seed(igraph_rng_default(), 42);
+    /* igraph's PageRank (PRPACK) runs OpenMP threads: their partial sums
+     * make the last digits vary from run to run, and their spinning takes
+     * the cores from kgraph's extraction threads.  One thread, whatever
+     * OMP_NUM_THREADS says (libgomp comes with libigraph, if at all). */
+    void *self = dlopen(NULL, RTLD_LAZY);
+    if (self != NULL) {
+        void (*set_threads)(int);
+        *(void **)&set_threads = dlsym(self, "omp_set_num_threads");
+        if (set_threads != NULL)
+            set_threads(1);
+        dlclose(self);
+    }
     done = true;
 }
 
@@ -110,10 +124,12 @@ static igraph_error_t store_degree(const igraph_t *graph, kg_centrality *c, size
     return IGRAPH_SUCCESS;
 }
 
-/* Every centrality of kg_centrality, for the n vertices of graph with edge
- * weights `weights` (evidence counts). */
+/* The centralities of kg_centrality that need neither sampling nor the
+ * projection, for the n vertices of graph with edge weights `weights`
+ * (evidence counts); closeness and harmonic only when exact_distances
+ * (else kg_graph_distance_estimates fills them). */
 static igraph_error_t compute_centralities(const igraph_t *graph, const igraph_vector_t *weights,
-                                           kg_centrality *c, size_t n) {
+                                           kg_centrality *c, size_t n, bool exact_distances) {
     igraph_vector_t res;
     igraph_arpack_options_t arpack;
     igraph_real_t value;
@@ -129,17 +145,16 @@ static igraph_error_t compute_centralities(const igraph_t *graph, const igraph_v
     IGRAPH_CHECK(igraph_strength(graph, &res, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS, weights));
     store(c, n, offsetof(kg_centrality, strength), &res);
 
-    IGRAPH_CHECK(igraph_betweenness(graph, &res, igraph_vss_all(), /*directed=*/false, NULL));
-    store(c, n, offsetof(kg_centrality, betweenness), &res);
+    if (exact_distances) {
+        /* igraph gives NaN for isolated vertices; store() turns it into 0. */
+        IGRAPH_CHECK(igraph_closeness(graph, &res, NULL, NULL, igraph_vss_all(), IGRAPH_ALL, NULL,
+                                      /*normalized=*/true));
+        store(c, n, offsetof(kg_centrality, closeness), &res);
 
-    /* igraph gives NaN for isolated vertices; store() turns it into 0. */
-    IGRAPH_CHECK(igraph_closeness(graph, &res, NULL, NULL, igraph_vss_all(), IGRAPH_ALL, NULL,
-                                  /*normalized=*/true));
-    store(c, n, offsetof(kg_centrality, closeness), &res);
-
-    IGRAPH_CHECK(igraph_harmonic_centrality(graph, &res, igraph_vss_all(), IGRAPH_ALL, NULL,
-                                            /*normalized=*/true));
-    store(c, n, offsetof(kg_centrality, harmonic), &res);
+        IGRAPH_CHECK(igraph_harmonic_centrality(graph, &res, igraph_vss_all(), IGRAPH_ALL, NULL,
+                                                /*normalized=*/true));
+        store(c, n, offsetof(kg_centrality, harmonic), &res);
+    }
 
     /* Undirected: a relation's direction is grammar (person → post, party →
      * agreement, visitor → place), not an endorsement, and directed rank would
@@ -155,10 +170,401 @@ static igraph_error_t compute_centralities(const igraph_t *graph, const igraph_v
         IGRAPH_CHECK(igraph_eigenvector_centrality(graph, &res, &value, /*directed=*/false,
                                                    /*scale=*/true, weights, &arpack));
         store(c, n, offsetof(kg_centrality, eigenvector), &res);
+
+        /* HITS keeps the direction: hubs point at many authorities (people
+         * holding posts, parties to agreements), authorities are pointed at
+         * (organisations, agreements, places). */
+        igraph_vector_t authority;
+        IGRAPH_VECTOR_INIT_FINALLY(&authority, 0);
+        igraph_arpack_options_init(&arpack);
+        IGRAPH_CHECK(igraph_hub_and_authority_scores(graph, &res, &authority, &value,
+                                                     /*scale=*/true, weights, &arpack));
+        store(c, n, offsetof(kg_centrality, hub), &res);
+        store(c, n, offsetof(kg_centrality, authority), &authority);
+        igraph_vector_destroy(&authority);
+        IGRAPH_FINALLY_CLEAN(1);
     }
 
     igraph_vector_destroy(&res);
     IGRAPH_FINALLY_CLEAN(1);
+    return IGRAPH_SUCCESS;
+}
+
+/* Betweenness, undirected and unweighted: exact (Brandes, all n sources)
+ * up to options->betweenness_exact_max vertices, else estimated from
+ * options->betweenness_samples source vertices drawn without replacement
+ * with igraph's RNG seeded from options->seed, scaled by n / K so that the
+ * estimate is unbiased.  Cost O(K m) instead of O(n m). */
+static igraph_error_t compute_betweenness(const igraph_t *graph, kg_graph *g) {
+    const kg_analytics_options *opt = &g->analytics.options;
+    igraph_integer_t n = igraph_vcount(graph);
+    igraph_vector_t res;
+    igraph_vector_int_t sample;
+
+    IGRAPH_VECTOR_INIT_FINALLY(&res, 0);
+    if ((size_t)n <= opt->betweenness_exact_max || opt->betweenness_samples >= (size_t)n) {
+        IGRAPH_CHECK(igraph_betweenness(graph, &res, igraph_vss_all(), /*directed=*/false, NULL));
+        g->analytics.betweenness_method = "exact";
+        g->analytics.betweenness_sources = (size_t)n;
+    } else {
+        igraph_integer_t k = (igraph_integer_t)opt->betweenness_samples;
+        IGRAPH_VECTOR_INT_INIT_FINALLY(&sample, 0);
+        IGRAPH_CHECK(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)opt->seed));
+        IGRAPH_CHECK(igraph_random_sample(&sample, 0, n - 1, k));
+        IGRAPH_CHECK(igraph_betweenness_subset(graph, &res, igraph_vss_all(), /*directed=*/false,
+                                               igraph_vss_vector(&sample), igraph_vss_all(), NULL));
+        igraph_vector_scale(&res, (igraph_real_t)n / (igraph_real_t)k);
+        igraph_vector_int_destroy(&sample);
+        IGRAPH_FINALLY_CLEAN(1);
+        g->analytics.betweenness_method = "sampled";
+        g->analytics.betweenness_sources = (size_t)k;
+    }
+    store(g->centrality, (size_t)n, offsetof(kg_centrality, betweenness), &res);
+    igraph_vector_destroy(&res);
+    IGRAPH_FINALLY_CLEAN(1);
+    return IGRAPH_SUCCESS;
+}
+
+/* ---- closeness and harmonic from sampled sources -------------------------------- */
+
+/* Whether closeness and harmonic are computed by kg_graph_distance_estimates
+ * (above betweenness_exact_max vertices) rather than by igraph's exact
+ * all-pairs routines. */
+static bool distances_sampled(const kg_analytics_options *opt, size_t n) {
+    return n > opt->betweenness_exact_max;
+}
+
+typedef uint64_t source_mask; /* one bit per source of a batch */
+#define KG_BFS_BATCH 64
+
+/* Closeness and harmonic centrality of every vertex from breadth-first
+ * searches (undirected, unweighted: the distances of the exact measures)
+ * out of `sources` (k distinct vertices), run 64 at a time as one
+ * bit-parallel BFS: each vertex keeps a 64-bit mask of the batch's sources
+ * that have reached it, and a level's frontier spreads all of them over an
+ * edge at once.  For vertex v and the sampled sources s ≠ v:
+ *   closeness(v) = (sources reaching v) / Σ d(s, v), 0 when none;
+ *   harmonic(v)  = Σ 1 / d(s, v) / (k − [v is a source]), unreachable adding 0.
+ * With every vertex a source these are igraph's normalised closeness and
+ * harmonic centrality.  Time O(k / 64 · D · (n + m)), D the number of
+ * distinct distances from a batch's sources to a vertex (a handful on news
+ * graphs), at worst O(k (n + m)); memory O(n + m): an adjacency array, two
+ * vertex lists, three masks and three sums per vertex, whatever k. */
+igraph_error_t kg_graph_distance_estimates(const kg_resolved *data,
+                                           const igraph_vector_int_t *sources, kg_centrality *c) {
+    size_t n = data->n_entities, m = data->n_relations;
+    size_t k = (size_t)igraph_vector_int_size(sources);
+    size_t *offset = calloc(n + 1, sizeof *offset);
+    size_t *neighbour = malloc((2 * m + 1) * sizeof *neighbour);
+    source_mask *seen = calloc(n + 1, sizeof *seen);
+    source_mask *frontier = calloc(n + 1, sizeof *frontier);
+    source_mask *next = calloc(n + 1, sizeof *next);
+    double *reached = calloc(n + 1, sizeof *reached);   /* sources reaching v */
+    double *distance = calloc(n + 1, sizeof *distance); /* Σ d(s, v) */
+    double *inverse = calloc(n + 1, sizeof *inverse);   /* Σ 1 / d(s, v) */
+    bool *is_source = calloc(n + 1, sizeof *is_source);
+    size_t *current = malloc((n + 1) * sizeof *current); /* this level's frontier */
+    size_t *touched = malloc((n + 1) * sizeof *touched); /* vertices next[] reached */
+    if (current == NULL || touched == NULL || offset == NULL || neighbour == NULL || seen == NULL ||
+        frontier == NULL || next == NULL || reached == NULL || distance == NULL ||
+        inverse == NULL || is_source == NULL) {
+        free(offset);
+        free(neighbour);
+        free(seen);
+        free(frontier);
+        free(next);
+        free(reached);
+        free(distance);
+        free(inverse);
+        free(is_source);
+        free(current);
+        free(touched);
+        IGRAPH_ERROR("out of memory estimating closeness", IGRAPH_ENOMEM);
+    }
+
+    /* Undirected adjacency in CSR form; self loops never shorten a path. */
+    for (size_t j = 0; j < m; j++) {
+        const kg_relation *r = &data->relations[j];
+        if (r->subject != r->object) {
+            offset[r->subject + 1]++;
+            offset[r->object + 1]++;
+        }
+    }
+    for (size_t v = 0; v < n; v++)
+        offset[v + 1] += offset[v];
+    for (size_t j = 0; j < m; j++) {
+        const kg_relation *r = &data->relations[j];
+        if (r->subject != r->object) {
+            neighbour[offset[r->subject]++] = r->object;
+            neighbour[offset[r->object]++] = r->subject;
+        }
+    }
+    for (size_t v = n; v > 0; v--) /* undo the fill's shift */
+        offset[v] = offset[v - 1];
+    offset[0] = 0;
+
+    /* Level by level, over lists of the vertices concerned only, so that a
+     * long path costs no more than a short one: a vertex enters the
+     * frontier once per distinct distance from the batch's sources (≤ 64). */
+    for (size_t b = 0; b < k; b += KG_BFS_BATCH) {
+        size_t width = k - b < KG_BFS_BATCH ? k - b : KG_BFS_BATCH;
+        size_t n_current = 0;
+        memset(seen, 0, n * sizeof *seen);
+        for (size_t j = 0; j < width; j++) {
+            size_t s = (size_t)VECTOR(*sources)[(igraph_integer_t)(b + j)];
+            if (frontier[s] == 0)
+                current[n_current++] = s;
+            seen[s] |= (source_mask)1 << j;
+            frontier[s] |= (source_mask)1 << j;
+            is_source[s] = true;
+        }
+        for (double d = 1; n_current > 0; d++) {
+            /* A wide frontier is walked in vertex order (sequential memory),
+             * a narrow one through the lists; both give the same sums. */
+            bool dense = n_current > n / 32;
+            size_t n_touched = 0;
+            for (size_t i = 0; i < (dense ? n : n_current); i++) {
+                size_t v = dense ? i : current[i];
+                source_mask f = frontier[v];
+                if (f == 0)
+                    continue;
+                frontier[v] = 0;
+                for (size_t e = offset[v]; e < offset[v + 1]; e++) {
+                    size_t u = neighbour[e];
+                    if (!dense && next[u] == 0)
+                        touched[n_touched++] = u;
+                    next[u] |= f;
+                }
+            }
+            n_current = 0;
+            for (size_t i = 0; i < (dense ? n : n_touched); i++) {
+                size_t v = dense ? i : touched[i];
+                source_mask fresh = next[v] & ~seen[v];
+                next[v] = 0;
+                if (fresh == 0)
+                    continue;
+                seen[v] |= fresh;
+                frontier[v] = fresh;
+                current[n_current++] = v;
+                double count = (double)__builtin_popcountll(fresh);
+                reached[v] += count;
+                distance[v] += count * d;
+                inverse[v] += count / d;
+            }
+        }
+    }
+
+    for (size_t v = 0; v < n; v++) {
+        size_t others = k - (is_source[v] ? 1 : 0);
+        c[v].closeness = reached[v] > 0 ? finite_or_zero(reached[v] / distance[v]) : 0.0;
+        c[v].harmonic = others > 0 ? finite_or_zero(inverse[v] / (double)others) : 0.0;
+    }
+    free(offset);
+    free(neighbour);
+    free(seen);
+    free(frontier);
+    free(next);
+    free(reached);
+    free(distance);
+    free(inverse);
+    free(is_source);
+    free(current);
+    free(touched);
+    return IGRAPH_SUCCESS;
+}
+
+/* Above betweenness_exact_max vertices: closeness and harmonic from the
+ * betweenness sample (the same seed draws the same betweenness_samples
+ * vertices), or from every vertex when the sample would hold them all, in
+ * which case the values are exact.  Records the method either way. */
+static igraph_error_t compute_distance_measures(kg_graph *g) {
+    const kg_analytics_options *opt = &g->analytics.options;
+    size_t n = g->data->n_entities;
+    igraph_vector_int_t sample;
+
+    if (!distances_sampled(opt, n)) {
+        g->analytics.closeness_method = g->analytics.harmonic_method = "exact";
+        g->analytics.closeness_sources = g->analytics.harmonic_sources = n;
+        return IGRAPH_SUCCESS;
+    }
+    IGRAPH_VECTOR_INT_INIT_FINALLY(&sample, 0);
+    if (opt->betweenness_samples >= n) {
+        IGRAPH_CHECK(igraph_vector_int_range(&sample, 0, (igraph_integer_t)n));
+        g->analytics.closeness_method = g->analytics.harmonic_method = "exact";
+    } else {
+        IGRAPH_CHECK(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)opt->seed));
+        IGRAPH_CHECK(igraph_random_sample(&sample, 0, (igraph_integer_t)n - 1,
+                                          (igraph_integer_t)opt->betweenness_samples));
+        g->analytics.closeness_method = g->analytics.harmonic_method = "sampled";
+    }
+    g->analytics.closeness_sources = g->analytics.harmonic_sources =
+        (size_t)igraph_vector_int_size(&sample);
+    IGRAPH_CHECK(kg_graph_distance_estimates(g->data, &sample, g->centrality));
+    igraph_vector_int_destroy(&sample);
+    IGRAPH_FINALLY_CLEAN(1);
+    return IGRAPH_SUCCESS;
+}
+
+/* ---- the undirected projection: coreness and communities -------------------- */
+
+typedef struct pair_weight {
+    igraph_integer_t a, b; /* a < b */
+    igraph_real_t weight;
+} pair_weight;
+
+static int cmp_pair(const void *x, const void *y) {
+    const pair_weight *p = x, *q = y;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    if (p->b != q->b)
+        return p->b < q->b ? -1 : 1;
+    return 0;
+}
+
+/* *proj: one undirected edge per pair of distinct entities joined by any
+ * relation, weighted by the sum of their evidence counts; self loops are
+ * dropped.  Edges in (a, b) order, so the projection is a function of the
+ * data alone.  Returns the total weight in *total. */
+static igraph_error_t build_projection(const kg_resolved *data, igraph_t *proj,
+                                       igraph_vector_t *weights, igraph_real_t *total) {
+    size_t m = 0;
+    pair_weight *pairs = NULL;
+    igraph_vector_int_t edges;
+
+    *total = 0;
+    if (data->n_relations > 0) {
+        pairs = malloc(data->n_relations * sizeof *pairs);
+        IGRAPH_CHECK_OOM(pairs, "projection");
+    }
+    IGRAPH_FINALLY(igraph_free, pairs);
+    for (size_t j = 0; j < data->n_relations; j++) {
+        const kg_relation *r = &data->relations[j];
+        if (r->subject == r->object)
+            continue;
+        igraph_integer_t s = (igraph_integer_t)r->subject, o = (igraph_integer_t)r->object;
+        pairs[m++] = (pair_weight){s < o ? s : o, s < o ? o : s, (igraph_real_t)r->n_evidence};
+    }
+    if (m > 1)
+        qsort(pairs, m, sizeof *pairs, cmp_pair);
+    size_t k = 0; /* pairs[0..k) merged */
+    for (size_t j = 0; j < m; j++) {
+        if (k > 0 && cmp_pair(&pairs[k - 1], &pairs[j]) == 0)
+            pairs[k - 1].weight += pairs[j].weight;
+        else
+            pairs[k++] = pairs[j];
+    }
+    IGRAPH_VECTOR_INT_INIT_FINALLY(&edges, 2 * (igraph_integer_t)k);
+    IGRAPH_CHECK(igraph_vector_resize(weights, (igraph_integer_t)k));
+    for (size_t j = 0; j < k; j++) {
+        VECTOR(edges)[2 * j] = pairs[j].a;
+        VECTOR(edges)[2 * j + 1] = pairs[j].b;
+        VECTOR(*weights)[j] = pairs[j].weight;
+        *total += pairs[j].weight;
+    }
+    IGRAPH_CHECK(
+        igraph_create(proj, &edges, (igraph_integer_t)data->n_entities, IGRAPH_UNDIRECTED));
+    igraph_vector_int_destroy(&edges);
+    igraph_free(pairs);
+    IGRAPH_FINALLY_CLEAN(2);
+    return IGRAPH_SUCCESS;
+}
+
+typedef struct community_rank {
+    const char *first_id; /* smallest member id, NULL for an unused label */
+    igraph_integer_t label;
+} community_rank;
+
+static int cmp_community_rank(const void *x, const void *y) {
+    const community_rank *p = x, *q = y;
+    if ((p->first_id == NULL) != (q->first_id == NULL))
+        return p->first_id == NULL ? 1 : -1;
+    if (p->first_id == NULL)
+        return 0;
+    return strcmp(p->first_id, q->first_id);
+}
+
+/* Renumbers membership (labels in [0, n)) into g->community: community 0 is
+ * the one whose smallest member id sorts first in byte order, and so on,
+ * whatever labels the algorithm happened to produce. */
+static igraph_error_t canonical_communities(kg_graph *g, const igraph_vector_int_t *membership) {
+    const kg_entity *entities = g->data->entities;
+    size_t n = g->data->n_entities;
+    community_rank *rank = calloc(n, sizeof *rank);
+    size_t *canonical = calloc(n, sizeof *canonical);
+    if (rank == NULL || canonical == NULL) {
+        free(rank);
+        free(canonical);
+        IGRAPH_ERROR("out of memory ordering communities", IGRAPH_ENOMEM);
+    }
+    for (size_t i = 0; i < n; i++) {
+        igraph_integer_t label = VECTOR(*membership)[i];
+        community_rank *r = &rank[label];
+        r->label = label;
+        if (r->first_id == NULL || strcmp(entities[i].id, r->first_id) < 0)
+            r->first_id = entities[i].id;
+    }
+    qsort(rank, n, sizeof *rank, cmp_community_rank);
+    size_t count = 0;
+    for (; count < n && rank[count].first_id != NULL; count++)
+        canonical[rank[count].label] = count;
+    for (size_t i = 0; i < n; i++)
+        g->community[i] = canonical[VECTOR(*membership)[i]];
+    g->analytics.n_communities = count;
+    free(rank);
+    free(canonical);
+    return IGRAPH_SUCCESS;
+}
+
+/* Coreness and Leiden communities on the undirected, weight-summed
+ * projection.  Leiden optimises modularity (node weights = strengths,
+ * resolution γ / 2m), starts from singletons, runs a fixed number of
+ * iterations (igraph 0.10.2 mishandles "until stable", n_iterations < 0)
+ * and uses igraph's RNG seeded from options.seed right before the call. */
+static igraph_error_t compute_projection_measures(kg_graph *g) {
+    const kg_analytics_options *opt = &g->analytics.options;
+    size_t n = g->data->n_entities;
+    igraph_t proj;
+    igraph_vector_t weights, strength;
+    igraph_vector_int_t membership;
+    igraph_real_t total = 0, quality = 0, modularity = 0;
+    igraph_integer_t clusters = 0;
+
+    g->analytics.community_method = "leiden-modularity";
+    IGRAPH_VECTOR_INIT_FINALLY(&weights, 0);
+    IGRAPH_CHECK(build_projection(g->data, &proj, &weights, &total));
+    IGRAPH_FINALLY(igraph_destroy, &proj);
+
+    IGRAPH_VECTOR_INT_INIT_FINALLY(&membership, (igraph_integer_t)n);
+    IGRAPH_CHECK(igraph_coreness(&proj, &membership, IGRAPH_ALL));
+    for (size_t i = 0; i < n; i++)
+        g->centrality[i].coreness = (double)VECTOR(membership)[i];
+
+    for (size_t i = 0; i < n; i++)
+        VECTOR(membership)[i] = (igraph_integer_t)i;
+    if (total > 0) {
+        IGRAPH_VECTOR_INIT_FINALLY(&strength, 0);
+        IGRAPH_CHECK(igraph_strength(&proj, &strength, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS,
+                                     &weights));
+        IGRAPH_CHECK(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)opt->seed));
+        IGRAPH_CHECK(igraph_community_leiden(
+            &proj, &weights, &strength, opt->leiden_resolution / (2.0 * total),
+            /*beta=*/0.01, /*start=*/true, (igraph_integer_t)opt->leiden_iterations, &membership,
+            &clusters, &quality));
+        IGRAPH_CHECK(igraph_modularity(&proj, &membership, &weights, opt->leiden_resolution,
+                                       /*directed=*/false, &modularity));
+        igraph_vector_destroy(&strength);
+        IGRAPH_FINALLY_CLEAN(1);
+    }
+    /* No edge: every entity is its own community, modularity 0 (igraph
+     * would say NaN). */
+    g->analytics.modularity = isfinite(modularity) ? modularity : 0.0;
+    if (n > 0)
+        IGRAPH_CHECK(canonical_communities(g, &membership));
+
+    igraph_vector_int_destroy(&membership);
+    igraph_destroy(&proj);
+    igraph_vector_destroy(&weights);
+    IGRAPH_FINALLY_CLEAN(3);
     return IGRAPH_SUCCESS;
 }
 
@@ -184,7 +590,15 @@ static igraph_error_t graph_compute(kg_graph *g) {
     IGRAPH_VECTOR_INIT_FINALLY(&weights, m);
     for (igraph_integer_t j = 0; j < m; j++)
         VECTOR(weights)[j] = (igraph_real_t)data->relations[j].n_evidence;
-    IGRAPH_CHECK(compute_centralities(&g->igraph, &weights, g->centrality, data->n_entities));
+    /* ARPACK (eigenvector, HITS) may start from a random vector, which moves
+     * the last digits: seed first, so that every value is a function of the
+     * data and the options alone, whatever ran before in the process. */
+    IGRAPH_CHECK(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)g->analytics.options.seed));
+    IGRAPH_CHECK(compute_centralities(&g->igraph, &weights, g->centrality, data->n_entities,
+                                      !distances_sampled(&g->analytics.options, data->n_entities)));
+    IGRAPH_CHECK(compute_betweenness(&g->igraph, g));
+    IGRAPH_CHECK(compute_distance_measures(g));
+    IGRAPH_CHECK(compute_projection_measures(g));
     igraph_vector_destroy(&weights);
     IGRAPH_FINALLY_CLEAN(2); /* weights, and g->igraph which now belongs to g */
     return IGRAPH_SUCCESS;
@@ -218,6 +632,17 @@ kg_status kg_graph_build_with(kg_graph **out, const kg_resolved *data, const cha
             return kg_error_set(
                 err, KG_ERR_INPUT, NULL, 0, 0, "relation %zu refers to entity %zu or %zu of %zu", j,
                 data->relations[j].subject, data->relations[j].object, data->n_entities);
+
+    if (options != NULL &&
+        (options->leiden_iterations <= 0 || options->betweenness_samples == 0 ||
+         !isfinite(options->leiden_resolution) || options->leiden_resolution <= 0))
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0,
+                            "analytics options: Leiden iterations, betweenness samples and the "
+                            "resolution must be positive");
+    /* graph.json records the seed as a JSON integer (signed 64-bit). */
+    if (options != NULL && (uint64_t)options->seed > (uint64_t)INT64_MAX)
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0,
+                            "analytics options: the seed must be at most 2^63 - 1");
 
     kg_igraph_setup();
     graph = calloc(1, sizeof *graph);
@@ -287,8 +712,38 @@ static int cmp_rank(const void *a, const void *b) {
     return strcmp(x->id, y->id);
 }
 
-size_t kg_graph_top_pagerank(const kg_graph *graph, size_t *out, size_t k) {
-    if (graph == NULL || out == NULL || k == 0)
+static const struct {
+    const char *name;
+    size_t offset;
+} measures[KG_MEASURE_COUNT] = {
+    {"degree", offsetof(kg_centrality, degree)},
+    {"in_degree", offsetof(kg_centrality, in_degree)},
+    {"out_degree", offsetof(kg_centrality, out_degree)},
+    {"strength", offsetof(kg_centrality, strength)},
+    {"betweenness", offsetof(kg_centrality, betweenness)},
+    {"closeness", offsetof(kg_centrality, closeness)},
+    {"harmonic", offsetof(kg_centrality, harmonic)},
+    {"pagerank", offsetof(kg_centrality, pagerank)},
+    {"eigenvector", offsetof(kg_centrality, eigenvector)},
+    {"hub", offsetof(kg_centrality, hub)},
+    {"authority", offsetof(kg_centrality, authority)},
+    {"coreness", offsetof(kg_centrality, coreness)},
+};
+
+const char *kg_measure_name(kg_measure measure) {
+    return (unsigned)measure < KG_MEASURE_COUNT ? measures[measure].name : NULL;
+}
+
+double kg_centrality_get(const kg_centrality *c, kg_measure measure) {
+    double value;
+    if (c == NULL || (unsigned)measure >= KG_MEASURE_COUNT)
+        return 0.0;
+    memcpy(&value, (const char *)c + measures[measure].offset, sizeof value);
+    return value;
+}
+
+size_t kg_graph_top(const kg_graph *graph, kg_measure measure, size_t *out, size_t k) {
+    if (graph == NULL || out == NULL || k == 0 || (unsigned)measure >= KG_MEASURE_COUNT)
         return 0;
     size_t n = graph->data->n_entities;
     if (n == 0)
@@ -297,11 +752,16 @@ size_t kg_graph_top_pagerank(const kg_graph *graph, size_t *out, size_t k) {
     if (items == NULL)
         return 0;
     for (size_t i = 0; i < n; i++)
-        items[i] = (rank_item){graph->centrality[i].pagerank, graph->data->entities[i].id, i};
+        items[i] = (rank_item){kg_centrality_get(&graph->centrality[i], measure),
+                               graph->data->entities[i].id, i};
     qsort(items, n, sizeof *items, cmp_rank);
     size_t written = k < n ? k : n;
     for (size_t i = 0; i < written; i++)
         out[i] = items[i].index;
     free(items);
     return written;
+}
+
+size_t kg_graph_top_pagerank(const kg_graph *graph, size_t *out, size_t k) {
+    return kg_graph_top(graph, KG_MEASURE_PAGERANK, out, k);
 }

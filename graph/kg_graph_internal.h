@@ -11,6 +11,8 @@
 #ifndef KG_GRAPH_INTERNAL_H
 #define KG_GRAPH_INTERNAL_H
 
+#include "kg_graph.h"
+
 #include <igraph.h>
 
 #ifdef __cplusplus
@@ -31,6 +33,15 @@ void kg_igraph_clear_error(void);
 
 /* The last igraph warning since the last clear; "" when none. */
 const char *kg_igraph_last_warning(void);
+
+/* Closeness and harmonic centrality of every entity of data estimated from
+ * breadth-first searches out of `sources` (distinct vertex ids), written
+ * into the closeness and harmonic fields of out (n_entities entries): what
+ * kg_graph_build_with does above betweenness_exact_max vertices
+ * (docs/analytics.md).  Exact when sources holds every vertex.  For
+ * benchmarks and tests. */
+igraph_error_t kg_graph_distance_estimates(const kg_resolved *data,
+                                           const igraph_vector_int_t *sources, kg_centrality *out);
 
 #ifdef __cplusplus
 }

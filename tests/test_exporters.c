@@ -535,19 +535,21 @@ START_TEST(test_turtle_parses_back_with_expected_triples) {
     triples *t = parse_turtle(path);
 
     /* Entities: classes + rdfs:label + prefLabels + altLabels + kg:mentions
-     * + kg:mentionedIn + 9 measures + direct relation triples. */
-    size_t agreement = 2 + 1 + 1 + 0 + 1 + 1 + 1 /* date */ + 1 /* firstReported */ + 9 + 0;
-    size_t federation = 2 + 1 + 2 + 2 + 1 + 2 + 9 + 2; /* party_to, located_in */
-    size_t aigul = 2 + 1 + 2 + 1 + 1 + 1 + 9 + 4;      /* holds_post, headOf, signed, met_with */
-    size_t berik = 2 + 1 + 1 + 0 + 1 + 1 + 9 + 1;      /* reverse met_with */
-    size_t almaty = 1 + 1 + 2 + 1 + 1 + 1 + 9 + 0;
+     * + kg:mentionedIn + 12 measures + kg:community + direct relation
+     * triples. */
+    size_t agreement = 2 + 1 + 1 + 0 + 1 + 1 + 1 /* date */ + 1 /* firstReported */ + 13 + 0;
+    size_t federation = 2 + 1 + 2 + 2 + 1 + 2 + 13 + 2; /* party_to, located_in */
+    size_t aigul = 2 + 1 + 2 + 1 + 1 + 1 + 13 + 4;      /* holds_post, headOf, signed, met_with */
+    size_t berik = 2 + 1 + 1 + 0 + 1 + 1 + 13 + 1;      /* reverse met_with */
+    size_t almaty = 1 + 1 + 2 + 1 + 1 + 1 + 13 + 0;
+    size_t analytics = 13;        /* the kg:Analytics resource */
     size_t documents = 4 + 4 + 7; /* the last has title, date and url */
     size_t statements = 5 * 7 + 1 /* holds_post has two evidence */ + 5;
     size_t membership = 4 + 2; /* and its org:Role node */
     size_t evidence = 5 * 9;   /* six records, one shared */
     size_t expected = agreement + federation + aigul + berik + almaty + documents + statements +
-                      membership + evidence;
-    ck_assert_uint_eq(expected, 198);
+                      membership + evidence + analytics;
+    ck_assert_uint_eq(expected, 231);
     ck_assert_uint_eq(t->n, expected);
 
     assert_iri_triple(t, AIGUL, RDF "type", "http://xmlns.com/foaf/0.1/Person");
@@ -771,8 +773,9 @@ START_TEST(test_json_is_node_link_with_contract_values) {
     ck_assert_int_eq(jget_int(by_rel, "holds_post"), 1);
     ck_assert_int_eq(jget_int(by_rel, "visited"), 0);
     json_t *methods = json_object_get(graph, "centrality");
-    ck_assert_int_eq(json_object_size(methods), 9);
-    ck_assert_str_eq(jget_str(methods, "betweenness"), "exact, undirected, unweighted");
+    ck_assert_int_eq(json_object_size(methods), 12);
+    ck_assert_str_eq(jget_str(methods, "betweenness"),
+                     "exact (Brandes, all 5 vertices as sources); undirected, unweighted");
 
     json_t *docs = json_object_get(graph, "documents");
     ck_assert_int_eq(json_array_size(docs), 3);
@@ -800,8 +803,11 @@ START_TEST(test_json_is_node_link_with_contract_values) {
     ck_assert_str_eq(json_string_value(json_array_get(json_object_get(aigul, "documents"), 0)),
                      "doc-en-1");
     json_t *centrality = json_object_get(aigul, "centrality");
-    ck_assert_int_eq(json_object_size(centrality), 9);
+    ck_assert_int_eq(json_object_size(centrality), 12);
     ck_assert(close_to(jget_real(centrality, "pagerank"), f.graph->centrality[2].pagerank));
+    ck_assert(close_to(jget_real(centrality, "hub"), f.graph->centrality[2].hub));
+    ck_assert(close_to(jget_real(centrality, "coreness"), f.graph->centrality[2].coreness));
+    ck_assert_int_eq(jget_int(aigul, "community"), (json_int_t)f.graph->community[2]);
     ck_assert(close_to(jget_real(centrality, "out_degree"), 3));
     ck_assert(close_to(jget_real(centrality, "strength"), f.graph->centrality[2].strength));
     json_t *memo_labels = json_object_get(json_array_get(nodes, 0), "labels");
@@ -1032,7 +1038,7 @@ START_TEST(test_graphml_reads_back_with_igraph) {
     igraph_vector_int_init(&vt, 0);
     igraph_vector_int_init(&et, 0);
     igraph_cattribute_list(&g, &gn, &gt, &vn, &vt, &en, &et);
-    ck_assert_int_eq(igraph_strvector_size(&vn), 9 + 1 + 9);
+    ck_assert_int_eq(igraph_strvector_size(&vn), 9 + 1 + 12 + 1); /* + community */
     ck_assert_int_eq(igraph_strvector_size(&en), 7 + 3);
     for (igraph_integer_t a = 0; a < igraph_strvector_size(&vn); a++)
         for (igraph_integer_t b = 0; b < igraph_strvector_size(&en); b++)
@@ -1717,7 +1723,11 @@ START_TEST(test_csv_has_neo4j_import_headers_and_every_value) {
                                               "closeness:double",
                                               "harmonic:double",
                                               "pagerank:double",
-                                              "eigenvector:double"};
+                                              "eigenvector:double",
+                                              "hub:double",
+                                              "authority:double",
+                                              "coreness:double",
+                                              "community:long"};
     ck_assert_uint_eq(nodes->rows[0].n, sizeof node_header / sizeof node_header[0]);
     for (size_t k = 0; k < sizeof node_header / sizeof node_header[0]; k++)
         ck_assert_str_eq(nodes->rows[0].fields[k], node_header[k]);

@@ -33,7 +33,7 @@ kgtest.use_system_python(["networkx", "igraph"])
 
 SCHEMA = os.path.join(os.path.dirname(kgtest.HERE), "..", "docs", "graph.schema.json")
 MEASURES = ["degree", "in_degree", "out_degree", "strength", "betweenness", "closeness", "harmonic",
-            "pagerank", "eigenvector"]
+            "pagerank", "eigenvector", "hub", "authority", "coreness"]
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -116,6 +116,7 @@ def graphml_is_json(nx_graph, graph_json):
         for key, value in expected.items():
             assert got.get(key, "") == value, f"{node['id']}: {key} {got.get(key)!r}, JSON {value!r}"
         assert got["mentions"] == node["mentions"], f"{node['id']}: mentions differ"
+        assert got["community"] == node["community"], f"{node['id']}: community differs"
         for m in MEASURES:
             assert math.isclose(got[m], node["centrality"][m], rel_tol=1e-9, abs_tol=1e-12), (
                 f"{node['id']}: {m} {got[m]} vs {node['centrality'][m]}"

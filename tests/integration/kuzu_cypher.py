@@ -26,14 +26,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kgtest  # noqa: E402
 
 MEASURES = ["degree", "in_degree", "out_degree", "strength", "betweenness", "closeness", "harmonic",
-            "pagerank", "eigenvector"]
+            "pagerank", "eigenvector", "hub", "authority", "coreness"]
 
 # The schema of docs/loading.md: columns in the order of the CSV files.
 SCHEMA = [
     "CREATE NODE TABLE Entity(id STRING, labels STRING, iri STRING, type STRING, name STRING, "
     "lang STRING, label_en STRING, label_ru STRING, date STRING, aliases STRING, documents STRING, "
     "mentions INT64, "
-    + ", ".join(f"{m} DOUBLE" for m in MEASURES) + ", PRIMARY KEY (id))",
+    + ", ".join(f"{m} DOUBLE" for m in MEASURES) + ", community INT64, PRIMARY KEY (id))",
     "CREATE REL TABLE Relation(FROM Entity TO Entity, rel_type STRING, iri STRING, key STRING, "
     "relation STRING, role STRING, role_text STRING, weight INT64, confidence DOUBLE, "
     "documents STRING, evidence STRING)",
@@ -106,7 +106,7 @@ def same_values_as_json(directory, parallel=True):
         for column, value in (("e.iri", node["iri"]), ("e.name", node["label"]), ("e.type", node["type"]),
                               ("e.labels", "Entity;" + node["type"]), ("e.mentions", node["mentions"]),
                               ("e.label_en", node["labels"].get("en")), ("e.label_ru", node["labels"].get("ru")),
-                              ("e.date", node.get("date"))):
+                              ("e.date", node.get("date")), ("e.community", node["community"])):
             assert row[column] == value, f"{node['id']}: {column} is {row[column]!r}, JSON {value!r}"
         aliases = row["e.aliases"].split(";") if row["e.aliases"] else []
         assert aliases == node["aliases"], f"{node['id']}: aliases {aliases!r}, JSON {node['aliases']!r}"
