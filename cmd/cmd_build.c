@@ -28,7 +28,12 @@ typedef struct build_options {
     size_t n_rules, n_lexicons;
     const char **alias_files; /* --aliases files, in order */
     size_t n_alias_files;
-    const char *explain; /* --explain NAME, or NULL */
+    const char *explain;            /* --explain NAME, or NULL */
+    size_t threads;                 /* --threads (0: one per online CPU) */
+    kg_analytics_options analytics; /* --seed, --betweenness-* */
+    kg_progress_mode progress;
+    kg_cmd_input_options input; /* limits, --on-error */
+    int report;                 /* --report */
 } build_options;
 
 static void build_usage(FILE *out) {
@@ -56,7 +61,14 @@ static void build_usage(FILE *out) {
             "      --lexicon FILE   add word-list entries (JSON, docs/rules.md); repeatable\n"
             "      --aliases FILE   force merges and splits of entities (JSON,\n"
             "                       docs/resolution.md); repeatable\n"
-            "      --explain NAME   print how the entities named NAME were resolved\n"
+            "      --explain NAME   print how the entities named NAME were "
+            "resolved\n" KG_CMD_ANALYTICS_HELP KG_CMD_INPUT_HELP
+            "      --threads N      extraction threads (default: one per online CPU); the\n"
+            "                       output is the same for any N\n"
+            "      --progress, --no-progress  show (or never show) progress on stderr (default:\n"
+            "                       when stderr is a terminal and the run takes over a second)\n"
+            "      --report         also write report.md and report.html, the analytics\n"
+            "                       report (docs/report.md)\n"
             "  -q, --quiet          no summary\n"
             "  -h, --help           this help\n"
             "  -V, --version        print the version\n"
@@ -66,19 +78,28 @@ static void build_usage(FILE *out) {
 }
 
 static int parse_options(int argc, char **argv, build_options *opt, int *first_input) {
-    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
-                                             {"format", required_argument, NULL, 'f'},
-                                             {"base-iri", required_argument, NULL, 'b'},
-                                             {"lang", required_argument, NULL, 'l'},
-                                             {"rules", required_argument, NULL, 'r'},
-                                             {"lexicon", required_argument, NULL, 'x'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {"version", no_argument, NULL, 'V'},
-                                             {"json-style", required_argument, NULL, 'j'},
-                                             {"aliases", required_argument, NULL, 'A'},
-                                             {"explain", required_argument, NULL, 'E'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, 'f'},
+        {"base-iri", required_argument, NULL, 'b'},
+        {"lang", required_argument, NULL, 'l'},
+        {"rules", required_argument, NULL, 'r'},
+        {"lexicon", required_argument, NULL, 'x'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {"json-style", required_argument, NULL, 'j'},
+        {"aliases", required_argument, NULL, 'A'},
+        {"explain", required_argument, NULL, 'E'},
+        {"threads", required_argument, NULL, KG_OPT_THREADS},
+        {"seed", required_argument, NULL, KG_OPT_SEED},
+        {"betweenness-samples", required_argument, NULL, KG_OPT_BETWEENNESS_SAMPLES},
+        {"betweenness-exact-max", required_argument, NULL, KG_OPT_BETWEENNESS_EXACT_MAX},
+        {"progress", no_argument, NULL, KG_OPT_PROGRESS},
+        {"no-progress", no_argument, NULL, KG_OPT_NO_PROGRESS},
+        {"report", no_argument, NULL, 'R'},
+        KG_CMD_INPUT_LONGOPTS,
+        {NULL, 0, NULL, 0}};
     opt->output = "kgraph-out";
     opt->formats = KG_FORMAT_ALL;
     opt->export = (kg_export_options)KG_EXPORT_OPTIONS_INIT;
@@ -88,6 +109,11 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
     opt->n_rules = opt->n_lexicons = 0;
     opt->n_alias_files = 0;
     opt->explain = NULL;
+    opt->threads = 0;
+    opt->analytics = (kg_analytics_options)KG_ANALYTICS_OPTIONS_INIT;
+    opt->progress = KG_PROGRESS_AUTO;
+    opt->input = (kg_cmd_input_options)KG_CMD_INPUT_OPTIONS_INIT;
+    opt->report = 0;
     optind = 1;
     opterr = 0;
     int c;
@@ -141,6 +167,30 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
         case 'E':
             opt->explain = optarg;
             break;
+        case 'R':
+            opt->report = 1;
+            break;
+        case KG_OPT_THREADS:
+            if (kg_cmd_parse_threads(optarg, &opt->threads) != KG_EXIT_OK)
+                return KG_EXIT_USAGE;
+            break;
+        case KG_OPT_SEED:
+        case KG_OPT_BETWEENNESS_SAMPLES:
+        case KG_OPT_BETWEENNESS_EXACT_MAX:
+            if (kg_cmd_analytics_option(c, optarg, &opt->analytics) != KG_EXIT_OK)
+                return KG_EXIT_USAGE;
+            break;
+        case KG_OPT_PROGRESS:
+        case KG_OPT_NO_PROGRESS:
+            opt->progress = c == KG_OPT_PROGRESS ? KG_PROGRESS_ON : KG_PROGRESS_OFF;
+            break;
+        case KG_OPT_MAX_DOC_BYTES:
+        case KG_OPT_MAX_SENTENCE_TOKENS:
+        case KG_OPT_MAX_ENTITIES:
+        case KG_OPT_ON_ERROR:
+            if (kg_cmd_input_option(c, optarg, &opt->input) != KG_EXIT_OK)
+                return KG_EXIT_USAGE;
+            break;
         default:
             /* --help, --version, a missing value, an unknown option */
             return kg_cmd_common_option(c, argv, build_usage);
@@ -161,47 +211,24 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
         return KG_EXIT_USAGE;
     }
     /* -o - writes one stream: exactly one format, and not the two CSV files. */
-    if (strcmp(opt->output, "-") == 0 && kg_format_file_count((kg_format)opt->formats) != 1) {
-        fprintf(stderr, "kgraph: error: %s\n",
-                opt->formats == KG_FORMAT_CSV
-                    ? "csv writes two files (nodes.csv, relationships.csv): give -o DIR, not -o -"
-                    : "-o - writes one format to standard output: give -f with one of ttl, nt, "
-                      "nq, graphml, json");
+    if (kg_cmd_check_output(opt->output, opt->formats) != KG_EXIT_OK)
+        return KG_EXIT_USAGE;
+    if (opt->report && strcmp(opt->output, "-") == 0) {
+        fprintf(stderr, "kgraph: error: --report writes two files: give -o DIR, not -o -\n");
         return KG_EXIT_USAGE;
     }
     *first_input = optind;
     return KG_EXIT_OK;
 }
 
-/* mkdir -p */
-static kg_status make_dirs(const char *path, kg_error *err) {
-    char *p = strdup(path);
-    if (p == NULL)
-        return KG_ERR_NOMEM;
-    kg_status st = KG_OK;
-    for (char *s = p + 1;; s++) {
-        if (*s == '/' || *s == '\0') {
-            char save = *s;
-            *s = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-                st = kg_error_set(err, KG_ERR_IO, p, 0, 0, "cannot create directory: %s",
-                                  strerror(errno));
-                break;
-            }
-            *s = save;
-            if (save == '\0')
-                break;
-        }
-    }
-    struct stat sb;
-    if (st == KG_OK && (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)))
-        st = kg_error_set(err, KG_ERR_IO, path, 0, 0, "not a directory");
-    free(p);
-    return st;
+/* Each document's facts go to the resolver, in input order. */
+static kg_status resolve_facts(void *ctx, const kg_doc_facts *facts, kg_error *err) {
+    (void)err;
+    return kg_resolver_add(ctx, facts);
 }
 
 static void print_summary(const kg_graph *g, size_t n_docs, size_t bytes, double seconds,
-                          const char *const *written, size_t n_written) {
+                          const kg_cmd_paths *written) {
     const kg_resolved *d = g->data;
     size_t by_type[KG_ENT_TYPE_COUNT] = {0}, by_rel[KG_REL_TYPE_COUNT] = {0};
     for (size_t i = 0; i < d->n_entities; i++)
@@ -233,9 +260,7 @@ static void print_summary(const kg_graph *g, size_t n_docs, size_t bytes, double
         printf("  %zu. %s (%s) %.4f\n", i + 1, e->label, kg_entity_type_name(e->type),
                g->centrality[top[i]].pagerank);
     }
-    printf("wrote:\n");
-    for (size_t i = 0; i < n_written; i++)
-        printf("  %s\n", written[i]);
+    kg_cmd_print_written(written);
 }
 
 int kg_cmd_build(int argc, char **argv) {
@@ -259,14 +284,11 @@ int kg_cmd_build(int argc, char **argv) {
     kg_status st = KG_OK;
     kg_strpool *pool = NULL;
     kg_reader *reader = NULL;
-    kg_extractor *extractor = NULL;
     kg_resolver *resolver = NULL;
     kg_graph *graph = NULL;
     kg_resolved data = {0};
-    kg_doc_facts facts;
-    kg_doc_facts_init(&facts);
-    char *paths[8] = {NULL};
-    size_t n_paths = 0, n_docs = 0, bytes = 0;
+    kg_cmd_paths written = {{NULL}, 0};
+    size_t n_docs = 0, bytes = 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
@@ -287,82 +309,44 @@ int kg_cmd_build(int argc, char **argv) {
     }
     if ((st = kg_reader_new(&reader, pool, (const char *const *)argv + first,
                             (size_t)(argc - first))) != KG_OK ||
-        (st = kg_extractor_new(&extractor, pool, &err)) != KG_OK ||
-        (st = kg_cmd_add_user_data(extractor, opt.lexicons, opt.n_lexicons, opt.rules, opt.n_rules,
-                                   &err)) != KG_OK ||
         (st = kg_resolver_new(&resolver, pool)) != KG_OK)
         goto cleanup;
     for (size_t i = 0; i < opt.n_alias_files; i++)
         if ((st = kg_resolver_load_aliases(resolver, opt.alias_files[i], &err)) != KG_OK)
             goto cleanup;
-    const char *forced_lang = opt.lang != NULL ? kg_strpool_cstr(pool, opt.lang) : NULL;
-
-    for (;;) {
-        kg_document doc;
-        st = kg_cmd_next_document(reader, &doc, &err);
-        if (st == KG_FAILURE) {
-            st = KG_OK;
-            break;
-        }
-        if (st != KG_OK)
-            goto cleanup;
-        if (doc.facts != NULL) {
-            /* already extracted (kgraph extract, or another tool): resolve as is */
-            if ((st = kg_resolver_add(resolver, doc.facts)) != KG_OK)
-                goto cleanup;
-            n_docs++;
-            bytes += doc.facts->n_bytes;
-            continue;
-        }
-        if (doc.lang == NULL && forced_lang != NULL)
-            doc.lang = forced_lang;
-        if ((st = kg_extract_document(extractor, &doc, &facts)) != KG_OK ||
-            (st = kg_resolver_add(resolver, &facts)) != KG_OK)
-            goto cleanup;
-        n_docs++;
-        bytes += doc.len;
-    }
+    /* Documents already extracted (kgraph extract, or another tool) are
+     * resolved as they are, the others extracted on opt.threads threads;
+     * either way the resolver sees them in input order. */
+    kg_cmd_extract_options xopt = {opt.threads, opt.progress,   opt.lang,    opt.lexicons,
+                                   opt.rules,   opt.n_lexicons, opt.n_rules, &opt.input};
+    kg_cmd_sink sink = {resolve_facts, NULL, NULL, resolver};
+    if ((st = kg_cmd_extract_all(pool, reader, (const char *const *)argv + first,
+                                 (size_t)(argc - first), &xopt, &sink, &n_docs, &bytes, &err)) !=
+        KG_OK)
+        goto cleanup;
     if (n_docs == 0) {
         st = kg_error_set(&err, KG_ERR_INPUT, NULL, 0, 0, "no documents to read in the input");
         goto cleanup;
     }
     if ((st = kg_resolver_finish(resolver, &data, &err)) != KG_OK ||
-        (st = kg_graph_build(&graph, &data, opt.base_iri, &err)) != KG_OK ||
-        (strcmp(opt.output, "-") != 0 && (st = make_dirs(opt.output, &err)) != KG_OK))
+        (st = kg_graph_build_with(&graph, &data, opt.base_iri, &opt.analytics, &err)) != KG_OK)
         goto cleanup;
 
     /* -o -: the one format (checked with the options) to standard output,
      * which then carries nothing else (no summary). */
-    if (strcmp(opt.output, "-") == 0) {
+    if (strcmp(opt.output, "-") == 0)
         opt.quiet = 1;
-        if ((st = kg_export_with(graph, (kg_format)opt.formats, &opt.export, stdout, &err)) !=
-            KG_OK)
-            goto cleanup;
-    }
-    static const kg_format order[] = {KG_FORMAT_TTL,     KG_FORMAT_NT,   KG_FORMAT_NQ,
-                                      KG_FORMAT_GRAPHML, KG_FORMAT_JSON, KG_FORMAT_CSV};
-    for (size_t i = 0; i < sizeof order / sizeof *order && strcmp(opt.output, "-") != 0; i++) {
-        if (!(opt.formats & order[i]))
-            continue;
-        if ((st = kg_export_dir(graph, order[i], &opt.export, opt.output, &err)) != KG_OK)
-            goto cleanup;
-        for (size_t k = 0; k < kg_format_file_count(order[i]); k++) {
-            const char *file = kg_format_file_name(order[i], k);
-            size_t n = strlen(opt.output) + strlen(file) + 2;
-            char *path = malloc(n);
-            if (path == NULL) {
-                st = KG_ERR_NOMEM;
-                goto cleanup;
-            }
-            snprintf(path, n, "%s/%s", opt.output, file);
-            paths[n_paths++] = path;
-        }
-    }
+    if ((st = kg_cmd_write_outputs(graph, opt.formats, &opt.export, opt.output, &written, &err)) !=
+        KG_OK)
+        goto cleanup;
+    /* --report: after the exports, into the same directory */
+    if (opt.report && (st = kg_cmd_write_report(graph, opt.output, NULL, &written, &err)) != KG_OK)
+        goto cleanup;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (!opt.quiet)
         print_summary(graph, n_docs, bytes,
                       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-                      (const char *const *)paths, n_paths);
+                      &written);
     if (opt.explain != NULL) {
         /* after the summary; on stderr when stdout carries the graph */
         FILE *where = strcmp(opt.output, "-") == 0 ? stderr : stdout;
@@ -374,20 +358,13 @@ int kg_cmd_build(int argc, char **argv) {
     }
 
 cleanup:
-    if (st != KG_OK) {
-        if (err.status == KG_OK)
-            kg_error_set(&err, st, NULL, 0, 0, "%s", kg_strerror(st));
-        kg_cmd_report("error", &err);
-    }
-    for (size_t i = 0; i < n_paths; i++)
-        free(paths[i]);
+    rc = kg_cmd_finish(st, &err); /* reported before anything is freed */
+    kg_cmd_paths_clear(&written);
     kg_graph_free(graph);
     kg_resolved_clear(&data);
-    kg_doc_facts_clear(&facts);
     kg_resolver_free(resolver);
-    kg_extractor_free(extractor);
     kg_reader_free(reader);
     kg_strpool_free(pool);
     free(files);
-    return kg_cmd_exit_code(st);
+    return rc;
 }

@@ -139,15 +139,11 @@ int kg_cmd_eval(int argc, char **argv) {
         failed += result.docs[i].error != NULL;
 
 cleanup:
-    if (st != KG_OK) {
-        if (err.status == KG_OK)
-            kg_error_set(&err, st, NULL, 0, 0, "%s", kg_strerror(st));
-        kg_cmd_report("error", &err);
-    }
+    rc = kg_cmd_finish(st, &err); /* reported before anything is freed */
     kg_outfile_abort(json);
     kg_eval_result_clear(&result);
     free(opt.texts);
     if (st == KG_OK && failed > 0)
         return KG_EXIT_FAILURE;
-    return kg_cmd_exit_code(st);
+    return rc;
 }

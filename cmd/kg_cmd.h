@@ -3,7 +3,9 @@
 #ifndef KG_CMD_H
 #define KG_CMD_H
 
+#include "kg_export.h"
 #include "kg_extract.h"
+#include "kg_graph.h"
 #include "kg_model.h"
 
 #include <stdio.h>
@@ -22,6 +24,9 @@ typedef struct kg_cmd {
 int kg_cmd_build(int argc, char **argv);
 int kg_cmd_extract(int argc, char **argv);
 int kg_cmd_eval(int argc, char **argv);
+int kg_cmd_analyze(int argc, char **argv);
+/* `kgraph report` (kg_cmd_report is the message helper below). */
+int kg_cmd_report_run(int argc, char **argv);
 
 /* "kgraph: error: <formatted err>" on stderr. */
 void kg_cmd_report(const char *level, const kg_error *err);
@@ -43,7 +48,179 @@ kg_status kg_cmd_add_user_data(kg_extractor *extractor, const char *const *lexic
                                size_t n_lexicons, const char *const *rules, size_t n_rules,
                                kg_error *err);
 
+/* ---- the document loop of build and extract, and its progress line (progress.c) ---- */
+
+typedef enum kg_progress_mode {
+    KG_PROGRESS_AUTO = 0, /* when stderr is a terminal and the run lasts over a second */
+    KG_PROGRESS_ON,       /* --progress: always (one line every few seconds off a terminal) */
+    KG_PROGRESS_OFF       /* --no-progress */
+} kg_progress_mode;
+
+typedef struct kg_progress {
+    int enabled, forced, tty, drawn;
+    double start, last; /* monotonic seconds */
+    size_t docs, bytes; /* consumed so far */
+    size_t total;       /* bytes of the input files, 0 when unknown */
+} kg_progress;
+
+/* Decides whether to show progress; with it, sums the sizes of the input
+ * files (directories walked) for the percentage and ETA. */
+void kg_progress_start(kg_progress *p, kg_progress_mode mode, const char *const *inputs,
+                       size_t n_inputs);
+/* Counts docs more documents of bytes bytes, and redraws when due. */
+void kg_progress_update(kg_progress *p, size_t docs, size_t bytes);
+/* The final figures (when a line was shown), ending the line. */
+void kg_progress_finish(kg_progress *p);
+/* Erases a progress line on screen before a message is printed. */
+void kg_cmd_progress_interrupt(void);
+
+/* ---- limits and --on-error, for build and extract (input_options.c) ---- */
+
+typedef struct kg_cmd_input_options {
+    kg_limits limits;   /* --max-doc-bytes, --max-sentence-tokens, --max-entities */
+    int skip_malformed; /* --on-error=skip (default stop) */
+} kg_cmd_input_options;
+
+#define KG_CMD_INPUT_OPTIONS_INIT                                                                  \
+    { KG_LIMITS_DEFAULT, 0 }
+
+/* getopt_long codes of those options, clear of the other KG_OPT_* ranges. */
+enum {
+    KG_OPT_MAX_DOC_BYTES = 0x2000,
+    KG_OPT_MAX_SENTENCE_TOKENS,
+    KG_OPT_MAX_ENTITIES,
+    KG_OPT_ON_ERROR
+};
+
+/* Their struct option entries, for a longopts table. */
+/* clang-format off */
+#define KG_CMD_INPUT_LONGOPTS                                                                      \
+    {"max-doc-bytes", required_argument, NULL, KG_OPT_MAX_DOC_BYTES},                              \
+    {"max-sentence-tokens", required_argument, NULL, KG_OPT_MAX_SENTENCE_TOKENS},                  \
+    {"max-entities", required_argument, NULL, KG_OPT_MAX_ENTITIES},                                \
+    {"on-error", required_argument, NULL, KG_OPT_ON_ERROR}
+/* clang-format on */
+
+/* Their help lines. */
+#define KG_CMD_INPUT_HELP                                                                          \
+    "      --on-error stop|skip  a malformed JSON line or facts file, or an unreadable\n"          \
+    "                       file: stop with an error (default), or warn and skip it\n"             \
+    "      --max-doc-bytes N  truncate longer documents (default 8M; K, M, G suffixes;\n"          \
+    "                       0: no limit)\n"                                                        \
+    "      --max-sentence-tokens N  analyse longer sentences in pieces (default 400)\n"            \
+    "      --max-entities N  entity mentions read per document (default 20000)\n"
+
+/* Applies option c (KG_OPT_MAX_*, KG_OPT_ON_ERROR) with value arg to *opt:
+ * KG_EXIT_OK, KG_EXIT_USAGE after a message for a bad value, -1 when c is
+ * not one of them. */
+int kg_cmd_input_option(int c, const char *arg, kg_cmd_input_options *opt);
+
+/* Gives reader the document limit and the --on-error choice (NULL: the
+ * defaults). */
+void kg_cmd_apply_input_options(kg_reader *reader, const kg_cmd_input_options *opt);
+
+/* The warnings, naming the document, when it was truncated or when its
+ * extraction hit a limit (opt NULL: the defaults were in force). */
+void kg_cmd_warn_truncated(const kg_document *doc, const kg_cmd_input_options *opt);
+void kg_cmd_warn_limits(const kg_doc_facts *facts, const kg_cmd_input_options *opt);
+
+/* What build and extract share in their document loop. */
+typedef struct kg_cmd_extract_options {
+    size_t threads; /* --threads (0: kg_cpu_count()) */
+    kg_progress_mode progress;
+    const char *lang; /* --lang, or NULL */
+    const char *const *lexicons, *const *rules;
+    size_t n_lexicons, n_rules;
+    const kg_cmd_input_options *input; /* limits and --on-error; NULL: the defaults */
+} kg_cmd_extract_options;
+
+/* Where the facts of build and extract go: to facts (build: the
+ * resolver), or, with render, written by the extraction threads and the
+ * bytes handed to bytes (extract: JSON lines).  ctx goes to all three. */
+typedef struct kg_cmd_sink {
+    kg_facts_sink facts;
+    kg_facts_render render;
+    kg_bytes_sink bytes;
+    void *ctx;
+} kg_cmd_sink;
+
+/* Reads every document of reader (warnings as kg_cmd_next_document), extracts
+ * them with opt->threads threads (each extractor given the --lexicon and
+ * --rules files) and hands their facts to sink in input order, drawing the
+ * progress line.  inputs are the INPUT arguments (for the total size).
+ * *n_docs and *n_bytes receive what was consumed. */
+kg_status kg_cmd_extract_all(kg_strpool *pool, kg_reader *reader, const char *const *inputs,
+                             size_t n_inputs, const kg_cmd_extract_options *opt,
+                             const kg_cmd_sink *sink, size_t *n_docs, size_t *n_bytes,
+                             kg_error *err);
+
+/* getopt_long codes of --threads, --progress and --no-progress (beyond any
+ * character, so they never clash with a subcommand's own short options). */
+enum { KG_OPT_THREADS = 0x1000, KG_OPT_PROGRESS, KG_OPT_NO_PROGRESS };
+
+/* --threads N: 1..1024 into *out, else a message and KG_EXIT_USAGE. */
+int kg_cmd_parse_threads(const char *arg, size_t *out);
+
+/* ---- what build and analyze share (graph_output.c) ---- */
+
+/* getopt_long codes of the analytics options, outside the ASCII range. */
+enum {
+    KG_OPT_SEED = 0x100,          /* --seed N */
+    KG_OPT_BETWEENNESS_SAMPLES,   /* --betweenness-samples K */
+    KG_OPT_BETWEENNESS_EXACT_MAX, /* --betweenness-exact-max N */
+};
+
+/* The help lines of those options. */
+#define KG_CMD_ANALYTICS_HELP                                                                      \
+    "      --seed N         seed of sampled betweenness and Leiden communities (default 42)\n"     \
+    "      --betweenness-samples K  sources sampled to estimate betweenness on large graphs\n"     \
+    "                       (default 1000)\n"                                                      \
+    "      --betweenness-exact-max N  exact betweenness up to N entities (default 5000)\n"
+
+/* Applies analytics option c (KG_OPT_*) with value arg to *opt: KG_EXIT_OK,
+ * KG_EXIT_USAGE after a message for a bad value, -1 when c is not one. */
+int kg_cmd_analytics_option(int c, const char *arg, kg_analytics_options *opt);
+
+/* mkdir -p path; KG_ERR_IO naming the directory that could not be made. */
+kg_status kg_cmd_make_dirs(const char *path, kg_error *err);
+
+/* -o - takes exactly one one-file format: KG_EXIT_OK, or KG_EXIT_USAGE
+ * after a message. */
+int kg_cmd_check_output(const char *output, unsigned formats);
+
+/* Paths of the files written (owned). */
+typedef struct kg_cmd_paths {
+    char *path[10]; /* every format's files (7) and the report's two */
+    size_t n;
+} kg_cmd_paths;
+
+/* Writes every format of the set formats into the directory output
+ * (created; each format atomically, kg_export_dir) in the order ttl, nt,
+ * nq, graphml, json, csv, appending their paths to *written; with output
+ * "-", the one format to standard output. */
+kg_status kg_cmd_write_outputs(const kg_graph *graph, unsigned formats,
+                               const kg_export_options *options, const char *output,
+                               kg_cmd_paths *written, kg_error *err);
+
+/* Frees the paths; the list is empty again. */
+void kg_cmd_paths_clear(kg_cmd_paths *paths);
+
+/* "wrote:" and the paths, one per line, on standard output. */
+void kg_cmd_print_written(const kg_cmd_paths *paths);
+
+/* Writes report.md and report.html into the existing directory dir
+ * (kg_report_write; options may be NULL) and appends their paths to *written;
+ * what `build --report` and `report` share (cmd_report.c). */
+kg_status kg_cmd_write_report(const kg_graph *graph, const char *dir,
+                              const kg_report_options *options, kg_cmd_paths *written,
+                              kg_error *err);
+
 /* Maps a library status to an exit code. */
 int kg_cmd_exit_code(kg_status status);
+
+/* The end of every subcommand: a failed status is reported as an error on
+ * stderr (err's message, or the status's text when err has none) and
+ * mapped to the exit code, which is returned. */
+int kg_cmd_finish(kg_status status, kg_error *err);
 
 #endif

@@ -11,6 +11,8 @@ static const kg_cmd commands[] = {
     {"build", kg_cmd_build, "extract, resolve, analyse and export a knowledge graph"},
     {"extract", kg_cmd_extract, "write the facts of each document as JSON Lines, for build"},
     {"eval", kg_cmd_eval, "score the extractor against gold annotations (score.py's figures)"},
+    {"analyze", kg_cmd_analyze, "recompute centralities and communities of a graph.json"},
+    {"report", kg_cmd_report_run, "write the analytics report (Markdown and HTML) of a graph.json"},
 };
 
 static void usage(FILE *out) {
@@ -22,6 +24,7 @@ static void usage(FILE *out) {
 
 void kg_cmd_report(const char *level, const kg_error *err) {
     char buf[1200];
+    kg_cmd_progress_interrupt();
     fprintf(stderr, "kgraph: %s: %s\n", level, kg_error_format(err, buf, sizeof buf));
 }
 
@@ -34,11 +37,13 @@ kg_status kg_cmd_next_document(kg_reader *reader, kg_document *doc, kg_error *er
             kg_cmd_report("warning", err);
             continue;
         }
-        if (st == KG_OK && doc->n_invalid > 0)
+        if (st == KG_OK && doc->n_invalid > 0) {
+            kg_cmd_progress_interrupt();
             fprintf(stderr,
                     "kgraph: warning: %s: %zu invalid UTF-8 sequence%s replaced by U+FFFD\n",
                     doc->source != NULL ? doc->source : doc->id, doc->n_invalid,
                     doc->n_invalid == 1 ? "" : "s");
+        }
         return st;
     }
 }
@@ -81,6 +86,15 @@ int kg_cmd_exit_code(kg_status status) {
     default:
         return KG_EXIT_FAILURE;
     }
+}
+
+int kg_cmd_finish(kg_status status, kg_error *err) {
+    if (status != KG_OK) {
+        if (err->status == KG_OK)
+            kg_error_set(err, status, NULL, 0, 0, "%s", kg_strerror(status));
+        kg_cmd_report("error", err);
+    }
+    return kg_cmd_exit_code(status);
 }
 
 int main(int argc, char **argv) {

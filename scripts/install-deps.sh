@@ -10,8 +10,11 @@ packages=(
     libigraph-dev libraptor2-dev libjansson-dev libutf8proc-dev libstemmer-dev check  # libraries
     raptor2-utils serdi                       # rapper / serdi: Turtle round trips
     python3 python3-rdflib python3-networkx python3-igraph  # independent readers, score.py
+    python3-scipy                             # tests/centrality_crosscheck.py (networkx PageRank, HITS)
     virtuoso-opensource                       # tests/integration: a real SPARQL store
     valgrind clang-format                     # safety nets in scripts/test.sh
+    chromium                                  # tests/report_chromium.py renders report.html
+    parallel time                             # tests/scale_shards.sh (GNU parallel), bench/run (peak RSS)
     ca-certificates git
 )
 

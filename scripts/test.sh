@@ -3,7 +3,10 @@
 # (.ci/run calls it):
 #   1. scripts/install-deps.sh            (skip with KG_SKIP_DEPS=1)
 #   2. build/ with -DKG_WERROR=ON, then ctest (unit, CLI and integration
-#      tests; the integration tests install their npm packages themselves)
+#      tests; the integration tests install their npm packages themselves;
+#      the reliability tests of docs/reliability.md: the bad-input matrix,
+#      SIGKILL and disk-full atomicity, failing allocations, and the fuzz
+#      corpora replayed by tests/fuzz/replay.c, also under ASan/UBSan in 3)
 #   3. build-asan/ with -DKG_SANITIZE='address;undefined', then ctest
 #                                         (skip with KG_SKIP_ASAN=1)
 #   4. valgrind on every Check suite      (skip with KG_SKIP_VALGRIND=1)
