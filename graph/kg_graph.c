@@ -131,9 +131,7 @@ static igraph_error_t store_degree(const igraph_t *graph, kg_centrality *c, size
 static igraph_error_t compute_centralities(const igraph_t *graph, const igraph_vector_t *weights,
                                            kg_centrality *c, size_t n, bool exact_distances) {
     igraph_vector_t res;
-    igraph_arpack_options_t arpack;
     igraph_real_t value;
-    bool has_edges = igraph_ecount(graph) > 0;
 
     IGRAPH_CHECK(store_degree(graph, c, n, offsetof(kg_centrality, degree), IGRAPH_ALL));
     IGRAPH_CHECK(store_degree(graph, c, n, offsetof(kg_centrality, in_degree), IGRAPH_IN));
@@ -162,28 +160,6 @@ static igraph_error_t compute_centralities(const igraph_t *graph, const igraph_v
     IGRAPH_CHECK(igraph_pagerank(graph, IGRAPH_PAGERANK_ALGO_PRPACK, &res, &value, igraph_vss_all(),
                                  /*directed=*/false, 0.85, weights, NULL));
     store(c, n, offsetof(kg_centrality, pagerank), &res);
-
-    /* Without edges every vertex is equally (un)important and igraph warns;
-     * the contract is 0 for all. */
-    if (has_edges) {
-        igraph_arpack_options_init(&arpack);
-        IGRAPH_CHECK(igraph_eigenvector_centrality(graph, &res, &value, /*directed=*/false,
-                                                   /*scale=*/true, weights, &arpack));
-        store(c, n, offsetof(kg_centrality, eigenvector), &res);
-
-        /* HITS keeps the direction: hubs point at many authorities (people
-         * holding posts, parties to agreements), authorities are pointed at
-         * (organisations, agreements, places). */
-        igraph_vector_t authority;
-        IGRAPH_VECTOR_INIT_FINALLY(&authority, 0);
-        igraph_arpack_options_init(&arpack);
-        IGRAPH_CHECK(igraph_hub_and_authority_scores(graph, &res, &authority, &value,
-                                                     /*scale=*/true, weights, &arpack));
-        store(c, n, offsetof(kg_centrality, hub), &res);
-        store(c, n, offsetof(kg_centrality, authority), &authority);
-        igraph_vector_destroy(&authority);
-        IGRAPH_FINALLY_CLEAN(1);
-    }
 
     igraph_vector_destroy(&res);
     IGRAPH_FINALLY_CLEAN(1);
@@ -568,6 +544,180 @@ static igraph_error_t compute_projection_measures(kg_graph *g) {
     return IGRAPH_SUCCESS;
 }
 
+/* ---- eigenvector and HITS ------------------------------------------------------ */
+
+/* ARPACK, which igraph uses for both, does not always converge: on long
+ * paths and other bipartite graphs the two largest eigenvalues are ±λ.
+ * These run with nothing of kgraph's on igraph's cleanup stack, so that a
+ * failed call frees only igraph's own temporaries and can be retried:
+ * first ARPACK with more Lanczos vectors and iterations, then plain power
+ * iteration, which always gives an answer. */
+
+#define POWER_ITERATIONS 20000
+#define POWER_TOLERANCE 1e-13
+
+/* Scales x so that its maximum is 1 (all zero stays zero); returns the
+ * largest change from prev (already scaled) when prev is given. */
+static double scale_to_max(double *x, const double *prev, size_t n) {
+    double max = 0.0, change = 0.0;
+    for (size_t i = 0; i < n; i++)
+        max = x[i] > max ? x[i] : max;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = max > 0.0 ? x[i] / max : 0.0;
+        if (prev != NULL && fabs(x[i] - prev[i]) > change)
+            change = fabs(x[i] - prev[i]);
+    }
+    return change;
+}
+
+/* Power iteration for the leading eigenvector of A + I (A the symmetric
+ * weighted adjacency of the relations, multi-edges summed): the shift by
+ * I keeps the eigenvectors and makes the leading eigenvalue unique in
+ * magnitude on bipartite graphs.  eigen[n] receives it scaled to max 1. */
+static kg_status eigenvector_power(const kg_resolved *d, double *eigen) {
+    size_t n = d->n_entities;
+    double *next = malloc(n * sizeof *next);
+    if (next == NULL)
+        return KG_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        eigen[i] = 1.0;
+    for (int it = 0; it < POWER_ITERATIONS; it++) {
+        memcpy(next, eigen, n * sizeof *next);
+        for (size_t j = 0; j < d->n_relations; j++) {
+            const kg_relation *r = &d->relations[j];
+            if (r->subject == r->object)
+                continue;
+            next[r->subject] += (double)r->n_evidence * eigen[r->object];
+            next[r->object] += (double)r->n_evidence * eigen[r->subject];
+        }
+        double change = scale_to_max(next, eigen, n);
+        memcpy(eigen, next, n * sizeof *eigen);
+        if (change < POWER_TOLERANCE)
+            break;
+    }
+    free(next);
+    return KG_OK;
+}
+
+/* HITS by power iteration: authority ← Aᵀ·hub, hub ← A·authority (A the
+ * directed weighted adjacency), each scaled to max 1, from all ones. */
+static kg_status hits_power(const kg_resolved *d, double *hub, double *auth) {
+    size_t n = d->n_entities;
+    double *prev = malloc(n * sizeof *prev);
+    if (prev == NULL)
+        return KG_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        hub[i] = 1.0;
+    for (int it = 0; it < POWER_ITERATIONS; it++) {
+        memset(auth, 0, n * sizeof *auth);
+        for (size_t j = 0; j < d->n_relations; j++)
+            auth[d->relations[j].object] +=
+                (double)d->relations[j].n_evidence * hub[d->relations[j].subject];
+        scale_to_max(auth, NULL, n);
+        memcpy(prev, hub, n * sizeof *prev);
+        memset(hub, 0, n * sizeof *hub);
+        for (size_t j = 0; j < d->n_relations; j++)
+            hub[d->relations[j].subject] +=
+                (double)d->relations[j].n_evidence * auth[d->relations[j].object];
+        if (scale_to_max(hub, prev, n) < POWER_TOLERANCE)
+            break;
+    }
+    free(prev);
+    return KG_OK;
+}
+
+/* Eigenvector centrality (undirected, weighted) and HITS (directed,
+ * weighted), scaled so that the maximum is 1; 0 for all without edges. */
+static kg_status compute_spectral(kg_graph *g) {
+    const kg_resolved *d = g->data;
+    size_t n = d->n_entities;
+    kg_status st = KG_OK;
+    igraph_vector_t weights, res, authority;
+    igraph_real_t value;
+    igraph_arpack_options_t arpack;
+    double *hub = NULL, *auth = NULL, *eigen = NULL;
+
+    if (d->n_relations == 0)
+        return KG_OK; /* equally (un)important: 0 for all, by contract */
+    if (igraph_vector_init(&weights, (igraph_integer_t)d->n_relations) != IGRAPH_SUCCESS)
+        return KG_ERR_NOMEM;
+    if (igraph_vector_init(&res, 0) != IGRAPH_SUCCESS) {
+        igraph_vector_destroy(&weights);
+        return KG_ERR_NOMEM;
+    }
+    if (igraph_vector_init(&authority, 0) != IGRAPH_SUCCESS) {
+        igraph_vector_destroy(&res);
+        igraph_vector_destroy(&weights);
+        return KG_ERR_NOMEM;
+    }
+    for (size_t j = 0; j < d->n_relations; j++)
+        VECTOR(weights)[(igraph_integer_t)j] = (igraph_real_t)d->relations[j].n_evidence;
+
+    bool done = false;
+    for (int attempt = 0; attempt < 2 && !done; attempt++) {
+        igraph_arpack_options_init(&arpack);
+        if (attempt > 0) {
+            arpack.ncv = n < 64 ? 0 : 64; /* 0: igraph's choice */
+            arpack.mxiter = 30000;
+        }
+        kg_igraph_clear_error();
+        done = igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)g->analytics.options.seed) ==
+                   IGRAPH_SUCCESS &&
+               igraph_eigenvector_centrality(&g->igraph, &res, &value, /*directed=*/false,
+                                             /*scale=*/true, &weights, &arpack) == IGRAPH_SUCCESS;
+    }
+    if (done) {
+        store(g->centrality, n, offsetof(kg_centrality, eigenvector), &res);
+    } else if ((eigen = malloc(n * sizeof *eigen)) == NULL ||
+               (st = eigenvector_power(d, eigen)) != KG_OK) {
+        st = KG_ERR_NOMEM;
+        goto cleanup;
+    } else {
+        for (size_t i = 0; i < n; i++)
+            g->centrality[i].eigenvector = finite_or_zero(eigen[i]);
+    }
+
+    /* HITS keeps the direction: hubs point at many authorities (people
+     * holding posts, parties to agreements), authorities are pointed at
+     * (organisations, agreements, places). */
+    done = false;
+    for (int attempt = 0; attempt < 2 && !done; attempt++) {
+        igraph_arpack_options_init(&arpack);
+        if (attempt > 0) {
+            arpack.ncv = n < 64 ? 0 : 64;
+            arpack.mxiter = 30000;
+        }
+        kg_igraph_clear_error();
+        done = igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)g->analytics.options.seed) ==
+                   IGRAPH_SUCCESS &&
+               igraph_hub_and_authority_scores(&g->igraph, &res, &authority, &value,
+                                               /*scale=*/true, &weights, &arpack) == IGRAPH_SUCCESS;
+    }
+    if (done) {
+        store(g->centrality, n, offsetof(kg_centrality, hub), &res);
+        store(g->centrality, n, offsetof(kg_centrality, authority), &authority);
+    } else if ((hub = malloc(n * sizeof *hub)) == NULL ||
+               (auth = malloc(n * sizeof *auth)) == NULL || hits_power(d, hub, auth) != KG_OK) {
+        st = KG_ERR_NOMEM;
+        goto cleanup;
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            g->centrality[i].hub = finite_or_zero(hub[i]);
+            g->centrality[i].authority = finite_or_zero(auth[i]);
+        }
+    }
+    kg_igraph_clear_error();
+
+cleanup:
+    free(eigen);
+    free(hub);
+    free(auth);
+    igraph_vector_destroy(&authority);
+    igraph_vector_destroy(&res);
+    igraph_vector_destroy(&weights);
+    return st;
+}
+
 /* Creates g->igraph from g->data and fills g->centrality.  On failure
  * nothing igraph-owned is left allocated (g->igraph included). */
 static igraph_error_t graph_compute(kg_graph *g) {
@@ -663,6 +813,11 @@ kg_status kg_graph_build_with(kg_graph **out, const kg_resolved *data, const cha
                               kg_igraph_last_error()[0] != '\0' ? kg_igraph_last_error()
                                                                 : "unknown error");
         goto cleanup;
+    }
+    /* after graph_compute, with igraph's cleanup stack empty (see above) */
+    if (compute_spectral(graph) != KG_OK) {
+        igraph_destroy(&graph->igraph);
+        goto nomem;
     }
     *out = graph;
     graph = NULL;

@@ -71,6 +71,31 @@ static kg_graph *build_with(const fixture *f, const kg_analytics_options *option
     return g;
 }
 
+/* A long path: ARPACK does not converge there (±λ on a bipartite graph);
+ * the build still succeeds, through the retry or the power iteration. */
+START_TEST(test_spectral_measures_of_a_long_path) {
+    fixture f;
+    fixture_init(&f, 300, 299);
+    for (size_t i = 0; i + 1 < 300; i++)
+        edge(&f, i + 1, i, 1);
+    kg_graph *g = build_with(&f, NULL);
+    double max = 0.0;
+    for (size_t i = 0; i < 300; i++) {
+        const kg_centrality *c = &g->centrality[i];
+        ck_assert_double_eq_tol(c->eigenvector, g->centrality[299 - i].eigenvector, 1e-6);
+        max = c->eigenvector > max ? c->eigenvector : max;
+        ck_assert(c->hub >= 0.0 && c->hub <= 1.0 && c->authority >= 0.0 && c->authority <= 1.0);
+    }
+    ck_assert_double_eq_tol(max, 1.0, 1e-12);
+    ck_assert_double_eq_tol(g->centrality[149].eigenvector, 1.0, 1e-3); /* the middle */
+    ck_assert_double_lt(g->centrality[0].eigenvector, 0.05);            /* the ends */
+    ck_assert_double_eq(g->centrality[0].hub, 0.0);                     /* v00 points at nothing */
+    ck_assert_double_eq(g->centrality[299].authority, 0.0);             /* nothing points at v299 */
+    kg_graph_free(g);
+    fixture_free(&f);
+}
+END_TEST
+
 /* A star whose centre v00 points at v01, v02, v03; a directed triangle
  * v04 → v05 → v06 → v04; v07 alone. */
 static void star_and_triangle(fixture *f) {
@@ -1005,6 +1030,7 @@ static Suite *analytics_suite(void) {
     Suite *s = suite_create("analytics");
     TCase *tc = tcase_create("measures");
     tcase_add_test(tc, test_coreness_of_star_triangle_and_isolate);
+    tcase_add_test(tc, test_spectral_measures_of_a_long_path);
     tcase_add_test(tc, test_coreness_ignores_parallel_edges_and_loops);
     tcase_add_test(tc, test_hits_on_star_and_triangle);
     tcase_add_test(tc, test_hits_follows_evidence_weights);
