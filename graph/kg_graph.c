@@ -626,6 +626,20 @@ static kg_status hits_power(const kg_resolved *d, double *hub, double *auth) {
     return KG_OK;
 }
 
+/* Prepares ARPACK attempt 0 (igraph's defaults) or 1 (more Lanczos
+ * vectors and iterations) from a freshly seeded RNG; false if seeding
+ * failed. */
+static bool arpack_attempt(const kg_graph *g, int attempt, igraph_arpack_options_t *arpack) {
+    igraph_arpack_options_init(arpack);
+    if (attempt > 0) {
+        arpack->ncv = g->data->n_entities < 64 ? 0 : 64; /* 0: igraph's choice */
+        arpack->mxiter = 30000;
+    }
+    kg_igraph_clear_error();
+    return igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)g->analytics.options.seed) ==
+           IGRAPH_SUCCESS;
+}
+
 /* Eigenvector centrality (undirected, weighted) and HITS (directed,
  * weighted), scaled so that the maximum is 1; 0 for all without edges. */
 static kg_status compute_spectral(kg_graph *g) {
@@ -655,14 +669,7 @@ static kg_status compute_spectral(kg_graph *g) {
 
     bool done = false;
     for (int attempt = 0; attempt < 2 && !done; attempt++) {
-        igraph_arpack_options_init(&arpack);
-        if (attempt > 0) {
-            arpack.ncv = n < 64 ? 0 : 64; /* 0: igraph's choice */
-            arpack.mxiter = 30000;
-        }
-        kg_igraph_clear_error();
-        done = igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)g->analytics.options.seed) ==
-                   IGRAPH_SUCCESS &&
+        done = arpack_attempt(g, attempt, &arpack) &&
                igraph_eigenvector_centrality(&g->igraph, &res, &value, /*directed=*/false,
                                              /*scale=*/true, &weights, &arpack) == IGRAPH_SUCCESS;
     }
@@ -682,14 +689,7 @@ static kg_status compute_spectral(kg_graph *g) {
      * (organisations, agreements, places). */
     done = false;
     for (int attempt = 0; attempt < 2 && !done; attempt++) {
-        igraph_arpack_options_init(&arpack);
-        if (attempt > 0) {
-            arpack.ncv = n < 64 ? 0 : 64;
-            arpack.mxiter = 30000;
-        }
-        kg_igraph_clear_error();
-        done = igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)g->analytics.options.seed) ==
-                   IGRAPH_SUCCESS &&
+        done = arpack_attempt(g, attempt, &arpack) &&
                igraph_hub_and_authority_scores(&g->igraph, &res, &authority, &value,
                                                /*scale=*/true, &weights, &arpack) == IGRAPH_SUCCESS;
     }
