@@ -141,14 +141,8 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
             opt->base_iri = optarg;
             break;
         case 'l':
-            if (strcmp(optarg, "auto") == 0)
-                opt->lang = NULL;
-            else if (strcmp(optarg, "en") == 0 || strcmp(optarg, "ru") == 0)
-                opt->lang = optarg;
-            else {
-                fprintf(stderr, "kgraph: error: --lang must be auto, en or ru, not '%s'\n", optarg);
+            if (kg_cmd_parse_lang(optarg, &opt->lang) != KG_EXIT_OK)
                 return KG_EXIT_USAGE;
-            }
             break;
         case 'q':
             opt->quiet = 1;

@@ -74,14 +74,8 @@ static int parse_options(int argc, char **argv, extract_options *opt, int *first
             opt->output = optarg;
             break;
         case 'l':
-            if (strcmp(optarg, "auto") == 0)
-                opt->lang = NULL;
-            else if (strcmp(optarg, "en") == 0 || strcmp(optarg, "ru") == 0)
-                opt->lang = optarg;
-            else {
-                fprintf(stderr, "kgraph: error: --lang must be auto, en or ru, not '%s'\n", optarg);
+            if (kg_cmd_parse_lang(optarg, &opt->lang) != KG_EXIT_OK)
                 return KG_EXIT_USAGE;
-            }
             break;
         case 'r':
             opt->rules[opt->n_rules++] = optarg;

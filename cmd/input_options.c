@@ -5,6 +5,7 @@
 #include "kg_cmd.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,4 +97,16 @@ void kg_cmd_warn_limits(const kg_doc_facts *facts, const kg_cmd_input_options *o
                      opt->limits.max_entities);
         kg_cmd_report("warning", &err);
     }
+}
+
+int kg_cmd_parse_lang(const char *arg, const char **out) {
+    if (strcmp(arg, "auto") == 0) {
+        *out = NULL;
+    } else if (strcmp(arg, "en") == 0 || strcmp(arg, "ru") == 0) {
+        *out = arg;
+    } else {
+        fprintf(stderr, "kgraph: error: --lang must be auto, en or ru, not '%s'\n", arg);
+        return KG_EXIT_USAGE;
+    }
+    return KG_EXIT_OK;
 }

@@ -161,6 +161,10 @@ enum { KG_OPT_THREADS = 0x1000, KG_OPT_PROGRESS, KG_OPT_NO_PROGRESS };
 /* --threads N: 1..1024 into *out, else a message and KG_EXIT_USAGE. */
 int kg_cmd_parse_threads(const char *arg, size_t *out);
 
+/* --lang auto|en|ru: NULL (auto) or arg into *out, else a message and
+ * KG_EXIT_USAGE. */
+int kg_cmd_parse_lang(const char *arg, const char **out);
+
 /* ---- what build and analyze share (graph_output.c) ---- */
 
 /* getopt_long codes of the analytics options, outside the ASCII range. */
