@@ -730,7 +730,7 @@ static kg_status load_gold_relations(eval_run *run, gold_file *g, const json_t *
             st = gold_warn(run, g, &w);
             continue;
         }
-        kg_relation_type type;
+        kg_relation_type type = KG_REL_MEMBER_OF;
         kg_status tst = canon_relation_type(json_object_get(r, "type"), &type);
         if (tst == KG_ERR_NOMEM)
             return tst;
