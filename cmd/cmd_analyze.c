@@ -234,7 +234,7 @@ int kg_cmd_analyze(int argc, char **argv) {
         print_summary(graph, path, opt.top);
         goto cleanup;
     }
-    if ((st = kg_cmd_write_outputs(graph, opt.formats, &opt.export, opt.output, &written, &err)) !=
+    if ((st = kg_cmd_write_outputs(graph, opt.formats, &opt.export, opt.output, &written, NULL, &err)) !=
         KG_OK)
         goto cleanup;
     if (!opt.quiet && strcmp(opt.output, "-") != 0) {

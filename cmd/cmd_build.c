@@ -34,6 +34,7 @@ typedef struct build_options {
     kg_progress_mode progress;
     kg_cmd_input_options input; /* limits, --on-error */
     int report;                 /* --report */
+    int timings;                /* --timings */
 } build_options;
 
 static void build_usage(FILE *out) {
@@ -69,6 +70,8 @@ static void build_usage(FILE *out) {
             "                       when stderr is a terminal and the run takes over a second)\n"
             "      --report         also write report.md and report.html, the analytics\n"
             "                       report (docs/report.md)\n"
+            "      --timings        print the wall-clock and CPU seconds of each step on\n"
+            "                       stderr (docs/performance.md)\n"
             "  -q, --quiet          no summary\n"
             "  -h, --help           this help\n"
             "  -V, --version        print the version\n"
@@ -98,6 +101,7 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
         {"progress", no_argument, NULL, KG_OPT_PROGRESS},
         {"no-progress", no_argument, NULL, KG_OPT_NO_PROGRESS},
         {"report", no_argument, NULL, 'R'},
+        {"timings", no_argument, NULL, 'T'},
         KG_CMD_INPUT_LONGOPTS,
         {NULL, 0, NULL, 0}};
     opt->output = "kgraph-out";
@@ -114,6 +118,7 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
     opt->progress = KG_PROGRESS_AUTO;
     opt->input = (kg_cmd_input_options)KG_CMD_INPUT_OPTIONS_INIT;
     opt->report = 0;
+    opt->timings = 0;
     optind = 1;
     opterr = 0;
     int c;
@@ -163,6 +168,9 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
             break;
         case 'R':
             opt->report = 1;
+            break;
+        case 'T':
+            opt->timings = 1;
             break;
         case KG_OPT_THREADS:
             if (kg_cmd_parse_threads(optarg, &opt->threads) != KG_EXIT_OK)
@@ -285,6 +293,8 @@ int kg_cmd_build(int argc, char **argv) {
     size_t n_docs = 0, bytes = 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    kg_cmd_timings timings = {.enabled = opt.timings};
+    kg_cmd_timings_start(&timings);
 
     /* Every input must exist before anything is read or written. */
     for (int i = first; i < argc; i++) {
@@ -318,24 +328,32 @@ int kg_cmd_build(int argc, char **argv) {
                                  (size_t)(argc - first), &xopt, &sink, &n_docs, &bytes, &err)) !=
         KG_OK)
         goto cleanup;
+    kg_cmd_timings_mark(&timings, "read, extract, resolve input");
     if (n_docs == 0) {
         st = kg_error_set(&err, KG_ERR_INPUT, NULL, 0, 0, "no documents to read in the input");
         goto cleanup;
     }
-    if ((st = kg_resolver_finish(resolver, &data, &err)) != KG_OK ||
-        (st = kg_graph_build_with(&graph, &data, opt.base_iri, &opt.analytics, &err)) != KG_OK)
+    if ((st = kg_resolver_finish(resolver, &data, &err)) != KG_OK)
         goto cleanup;
+    kg_cmd_timings_mark(&timings, "resolve across documents");
+    if ((st = kg_graph_build_with(&graph, &data, opt.base_iri, &opt.analytics, &err)) != KG_OK)
+        goto cleanup;
+    kg_cmd_timings_mark(&timings, "graph and analytics");
+    kg_cmd_timings_analytics(&timings, graph);
 
     /* -o -: the one format (checked with the options) to standard output,
      * which then carries nothing else (no summary). */
     if (strcmp(opt.output, "-") == 0)
         opt.quiet = 1;
-    if ((st = kg_cmd_write_outputs(graph, opt.formats, &opt.export, opt.output, &written, &err)) !=
-        KG_OK)
+    if ((st = kg_cmd_write_outputs(graph, opt.formats, &opt.export, opt.output, &written, &timings,
+                                   &err)) != KG_OK)
         goto cleanup;
     /* --report: after the exports, into the same directory */
     if (opt.report && (st = kg_cmd_write_report(graph, opt.output, NULL, &written, &err)) != KG_OK)
         goto cleanup;
+    if (opt.report)
+        kg_cmd_timings_mark(&timings, "write report");
+    kg_cmd_timings_print(&timings);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (!opt.quiet)
         print_summary(graph, n_docs, bytes,

@@ -90,7 +90,7 @@ int kg_cmd_check_output(const char *output, unsigned formats) {
 
 kg_status kg_cmd_write_outputs(const kg_graph *graph, unsigned formats,
                                const kg_export_options *options, const char *output,
-                               kg_cmd_paths *written, kg_error *err) {
+                               kg_cmd_paths *written, kg_cmd_timings *timings, kg_error *err) {
     static const kg_format order[] = {KG_FORMAT_TTL,     KG_FORMAT_NT,   KG_FORMAT_NQ,
                                       KG_FORMAT_GRAPHML, KG_FORMAT_JSON, KG_FORMAT_CSV};
     kg_status st = KG_OK;
@@ -103,6 +103,9 @@ kg_status kg_cmd_write_outputs(const kg_graph *graph, unsigned formats,
             continue;
         if ((st = kg_export_dir(graph, order[i], options, output, err)) != KG_OK)
             return st;
+        char what[48];
+        snprintf(what, sizeof what, "write %s", kg_format_file_name(order[i], 0));
+        kg_cmd_timings_mark(timings, what);
         for (size_t k = 0; k < kg_format_file_count(order[i]); k++) {
             const char *file = kg_format_file_name(order[i], k);
             size_t n = strlen(output) + strlen(file) + 2;

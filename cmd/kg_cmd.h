@@ -192,6 +192,8 @@ kg_status kg_cmd_make_dirs(const char *path, kg_error *err);
  * after a message. */
 int kg_cmd_check_output(const char *output, unsigned formats);
 
+typedef struct kg_cmd_timings kg_cmd_timings; /* --timings, below */
+
 /* Paths of the files written (owned). */
 typedef struct kg_cmd_paths {
     char *path[10]; /* every format's files (7) and the report's two */
@@ -201,10 +203,36 @@ typedef struct kg_cmd_paths {
 /* Writes every format of the set formats into the directory output
  * (created; each format atomically, kg_export_dir) in the order ttl, nt,
  * nq, graphml, json, csv, appending their paths to *written; with output
- * "-", the one format to standard output. */
+ * "-", the one format to standard output.  Each format is a step of
+ * timings (may be NULL). */
 kg_status kg_cmd_write_outputs(const kg_graph *graph, unsigned formats,
                                const kg_export_options *options, const char *output,
-                               kg_cmd_paths *written, kg_error *err);
+                               kg_cmd_paths *written, kg_cmd_timings *timings, kg_error *err);
+
+/* ---- --timings: where a run's time went (timings.c) ---- */
+
+typedef struct kg_cmd_step {
+    char what[48];
+    double wall, cpu; /* seconds; cpu is the process's (all threads) */
+    int sub;          /* a part of the step above it (indented, not in the total) */
+} kg_cmd_step;
+
+struct kg_cmd_timings {
+    int enabled;
+    size_t n;
+    kg_cmd_step step[24];
+    double start_wall, start_cpu, mark_wall, mark_cpu;
+};
+
+/* Starts the clock (does nothing unless t->enabled; t may be NULL, as for
+ * every function here). */
+void kg_cmd_timings_start(kg_cmd_timings *t);
+/* Records the step `what` as the time since the last mark (or the start). */
+void kg_cmd_timings_mark(kg_cmd_timings *t, const char *what);
+/* Records the analytics steps of graph as parts of the last step. */
+void kg_cmd_timings_analytics(kg_cmd_timings *t, const kg_graph *graph);
+/* The table, with the total, on stderr. */
+void kg_cmd_timings_print(const kg_cmd_timings *t);
 
 /* Frees the paths; the list is empty again. */
 void kg_cmd_paths_clear(kg_cmd_paths *paths);

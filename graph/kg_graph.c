@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- igraph error and warning records --------------------------------------- */
 
@@ -99,6 +100,12 @@ void kg_igraph_setup(void) {
 }
 
 /* ---- building --------------------------------------------------------------- */
+
+static double monotonic_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* NaN and infinities become 0, and so does rounding noise such as 6e-17
  * from eigensolvers, so that exports do not carry meaningless digits. */
@@ -726,6 +733,7 @@ static igraph_error_t graph_compute(kg_graph *g) {
     igraph_vector_int_t edges;
     igraph_vector_t weights;
 
+    g->analytics.seconds.network = monotonic_seconds(); /* made a duration below */
     IGRAPH_VECTOR_INT_INIT_FINALLY(&edges, 2 * m);
     for (igraph_integer_t j = 0; j < m; j++) {
         VECTOR(edges)[2 * j] = (igraph_integer_t)data->relations[j].subject;
@@ -746,9 +754,17 @@ static igraph_error_t graph_compute(kg_graph *g) {
     IGRAPH_CHECK(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)g->analytics.options.seed));
     IGRAPH_CHECK(compute_centralities(&g->igraph, &weights, g->centrality, data->n_entities,
                                       !distances_sampled(&g->analytics.options, data->n_entities)));
+    kg_analytics_timing *sec = &g->analytics.seconds;
+    double t = monotonic_seconds();
+    sec->network = t - sec->network;
     IGRAPH_CHECK(compute_betweenness(&g->igraph, g));
+    sec->betweenness = monotonic_seconds() - t;
+    t += sec->betweenness;
     IGRAPH_CHECK(compute_distance_measures(g));
+    sec->distances = monotonic_seconds() - t;
+    t += sec->distances;
     IGRAPH_CHECK(compute_projection_measures(g));
+    sec->communities = monotonic_seconds() - t;
     igraph_vector_destroy(&weights);
     IGRAPH_FINALLY_CLEAN(2); /* weights, and g->igraph which now belongs to g */
     return IGRAPH_SUCCESS;
@@ -815,7 +831,10 @@ kg_status kg_graph_build_with(kg_graph **out, const kg_resolved *data, const cha
         goto cleanup;
     }
     /* after graph_compute, with igraph's cleanup stack empty (see above) */
-    if (compute_spectral(graph) != KG_OK) {
+    double t = monotonic_seconds();
+    kg_status spectral = compute_spectral(graph);
+    graph->analytics.seconds.spectral = monotonic_seconds() - t;
+    if (spectral != KG_OK) {
         igraph_destroy(&graph->igraph);
         goto nomem;
     }

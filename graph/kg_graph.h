@@ -51,7 +51,19 @@ typedef struct kg_analytics_options {
 #define KG_ANALYTICS_OPTIONS_INIT                                                                  \
     { 42UL, 1000, 5000, 10, 1.0 }
 
-/* What was done, recorded in every export. */
+/* Wall-clock seconds of each analytics step of a build: what `kgraph build
+ * --timings` prints.  Never exported (outputs depend only on the data and
+ * the options). */
+typedef struct kg_analytics_timing {
+    double network;     /* the igraph network, degrees, strength, PageRank (and exact
+                           closeness and harmonic) */
+    double betweenness; /* exact or sampled */
+    double distances;   /* sampled closeness and harmonic */
+    double communities; /* projection, coreness, Leiden, modularity */
+    double spectral;    /* eigenvector, HITS */
+} kg_analytics_timing;
+
+/* What was done, recorded in every export (but seconds). */
 typedef struct kg_analytics_info {
     kg_analytics_options options;
     const char *betweenness_method; /* "exact" or "sampled" (static string) */
@@ -63,6 +75,7 @@ typedef struct kg_analytics_info {
     const char *community_method;   /* "leiden-modularity" (static string) */
     size_t n_communities;
     double modularity;
+    kg_analytics_timing seconds;
 } kg_analytics_info;
 
 typedef struct kg_graph {

@@ -558,6 +558,38 @@ START_TEST(test_format_json_writes_only_graph_json) {
 }
 END_TEST
 
+/* --timings: one row per step (each format written, the analytics' parts
+ * indented) and a total on stderr; the outputs are those of a run without it. */
+START_TEST(test_timings_lists_every_step) {
+    char *dir = kgt_temp_dir("cli-timings");
+    char *args = fmt("build -q --timings -f json,ttl -o '%s' '%s/" DOC01 "'", dir, SAMPLES);
+    char *err = NULL;
+    ck_assert_int_eq(run_cli(args, NULL, &err), 0);
+    static const char *const rows[] = {"\n  read, extract, resolve input ",
+                                       "\n  resolve across documents ",
+                                       "\n  graph and analytics ",
+                                       "\n    betweenness (exact) ",
+                                       "\n    coreness, communities ",
+                                       "\n  write graph.ttl ",
+                                       "\n  write graph.json ",
+                                       "\n  total "};
+    const char *at = err;
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        const char *row = strstr(at, rows[i]);
+        ck_assert_msg(row != NULL, "no row '%s' (in order) in:\n%s", rows[i] + 1, err);
+        at = row + 1;
+    }
+    ck_assert_ptr_null(strstr(err, "graph.graphml"));
+    json_t *g = load_graph(dir);
+    node(g, "Organization", "Federation of Trade Unions of Kyrgyzstan");
+    json_decref(g);
+    free(err);
+    free(args);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_version_prints_version) {
     char *out = NULL, *err = NULL;
     ck_assert_int_eq(run_cli("--version", &out, &err), 0);
@@ -855,6 +887,7 @@ static Suite *cli_suite(void) {
     tcase_add_unchecked_fixture(tc, samples_setup, samples_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_build_writes_all_three_files);
+    tcase_add_test(tc, test_timings_lists_every_step);
     tcase_add_test(tc, test_samples_holds_post_with_sentence_as_evidence);
     tcase_add_test(tc, test_samples_holds_post_found_in_two_documents_has_weight_two);
     tcase_add_test(tc, test_samples_memorandum_has_both_federations_as_parties);

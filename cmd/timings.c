@@ -1,0 +1,73 @@
+/* timings.c — `--timings`: the wall-clock and CPU seconds of each step of a
+ * run, printed on stderr at the end, so that a user can see where the time
+ * of a large build goes (and bench/run can show it). */
+#include "kg_cmd.h"
+
+#include <string.h>
+#include <time.h>
+
+static double clock_seconds(clockid_t id) {
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void kg_cmd_timings_start(kg_cmd_timings *t) {
+    if (t == NULL || !t->enabled)
+        return;
+    t->n = 0;
+    t->start_wall = t->mark_wall = clock_seconds(CLOCK_MONOTONIC);
+    t->start_cpu = t->mark_cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
+}
+
+static void add_step(kg_cmd_timings *t, const char *what, double wall, double cpu, int sub) {
+    if (t->n == sizeof t->step / sizeof *t->step)
+        return;
+    kg_cmd_step *s = &t->step[t->n++];
+    snprintf(s->what, sizeof s->what, "%s", what);
+    s->wall = wall;
+    s->cpu = cpu;
+    s->sub = sub;
+}
+
+void kg_cmd_timings_mark(kg_cmd_timings *t, const char *what) {
+    if (t == NULL || !t->enabled)
+        return;
+    double wall = clock_seconds(CLOCK_MONOTONIC), cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
+    add_step(t, what, wall - t->mark_wall, cpu - t->mark_cpu, 0);
+    t->mark_wall = wall;
+    t->mark_cpu = cpu;
+}
+
+void kg_cmd_timings_analytics(kg_cmd_timings *t, const kg_graph *graph) {
+    if (t == NULL || !t->enabled || graph == NULL)
+        return;
+    const kg_analytics_info *a = &graph->analytics;
+    /* one thread each: CPU time is wall time */
+    add_step(t, "network, degree, PageRank", a->seconds.network, a->seconds.network, 1);
+    add_step(t,
+             a->betweenness_method != NULL && strcmp(a->betweenness_method, "exact") == 0
+                 ? "betweenness (exact)"
+                 : "betweenness (sampled)",
+             a->seconds.betweenness, a->seconds.betweenness, 1);
+    add_step(t, "closeness, harmonic", a->seconds.distances, a->seconds.distances, 1);
+    add_step(t, "coreness, communities", a->seconds.communities, a->seconds.communities, 1);
+    add_step(t, "eigenvector, HITS", a->seconds.spectral, a->seconds.spectral, 1);
+}
+
+void kg_cmd_timings_print(const kg_cmd_timings *t) {
+    if (t == NULL || !t->enabled)
+        return;
+    double wall = 0, cpu = 0;
+    fprintf(stderr, "kgraph: timings\n  %-32s %9s %9s\n", "step", "wall s", "CPU s");
+    for (size_t i = 0; i < t->n; i++) {
+        const kg_cmd_step *s = &t->step[i];
+        fprintf(stderr, "  %s%-*s %9.3f %9.3f\n", s->sub ? "  " : "", s->sub ? 30 : 32, s->what,
+                s->wall, s->cpu);
+        if (!s->sub) {
+            wall += s->wall;
+            cpu += s->cpu;
+        }
+    }
+    fprintf(stderr, "  %-32s %9.3f %9.3f\n", "total", wall, cpu);
+}
