@@ -38,6 +38,8 @@ static void analyze_usage(FILE *out) {
                  "  -f, --format LIST    comma list of ttl,nt,nq,graphml,json,csv (default json)\n"
                  "      --json-style STYLE  node-link or cytoscape (default: the "
                  "file's)\n" KG_CMD_ANALYTICS_HELP
+                 "      --threads N      sampled-betweenness threads (default: one per online\n"
+                 "                       CPU); the output is the same for any N\n"
                  "  -n, --top N          entities per measure in the summary (default 5)\n"
                  "  -q, --quiet          with -o, do not list the files written\n"
                  "  -h, --help           this help\n"
@@ -58,6 +60,8 @@ static int parse_options(int argc, char **argv, analyze_options *opt, int *first
         {"seed", required_argument, NULL, KG_OPT_SEED},
         {"betweenness-samples", required_argument, NULL, KG_OPT_BETWEENNESS_SAMPLES},
         {"betweenness-exact-max", required_argument, NULL, KG_OPT_BETWEENNESS_EXACT_MAX},
+        {"betweenness-budget", required_argument, NULL, KG_OPT_BETWEENNESS_BUDGET},
+        {"threads", required_argument, NULL, KG_OPT_THREADS},
         {NULL, 0, NULL, 0}};
     kg_error err;
     int c, rc;
@@ -105,11 +109,16 @@ static int parse_options(int argc, char **argv, analyze_options *opt, int *first
         case KG_OPT_SEED:
         case KG_OPT_BETWEENNESS_SAMPLES:
         case KG_OPT_BETWEENNESS_EXACT_MAX:
+        case KG_OPT_BETWEENNESS_BUDGET:
             if ((rc = kg_cmd_analytics_option(c, optarg, &opt->analytics)) != KG_EXIT_OK)
                 return rc;
             opt->seed_given |= c == KG_OPT_SEED;
             opt->samples_given |= c == KG_OPT_BETWEENNESS_SAMPLES;
             opt->exact_max_given |= c == KG_OPT_BETWEENNESS_EXACT_MAX;
+            break;
+        case KG_OPT_THREADS:
+            if (kg_cmd_parse_threads(optarg, &opt->analytics.threads) != KG_EXIT_OK)
+                return KG_EXIT_USAGE;
             break;
         default:
             return kg_cmd_common_option(c, argv, analyze_usage);
@@ -141,6 +150,9 @@ static void merge_options(analyze_options *opt, const kg_import_info *info) {
         opt->analytics.betweenness_samples = given.betweenness_samples;
     if (opt->exact_max_given)
         opt->analytics.betweenness_exact_max = given.betweenness_exact_max;
+    /* not recorded: the ones given, or the defaults */
+    opt->analytics.betweenness_budget = given.betweenness_budget;
+    opt->analytics.threads = given.threads;
     if (!opt->style_given)
         opt->export.json_style = info->json_style;
 }
@@ -234,8 +246,8 @@ int kg_cmd_analyze(int argc, char **argv) {
         print_summary(graph, path, opt.top);
         goto cleanup;
     }
-    if ((st = kg_cmd_write_outputs(graph, opt.formats, &opt.export, opt.output, &written, NULL, &err)) !=
-        KG_OK)
+    if ((st = kg_cmd_write_outputs(graph, opt.formats, &opt.export, opt.output, &written, NULL,
+                                   &err)) != KG_OK)
         goto cleanup;
     if (!opt.quiet && strcmp(opt.output, "-") != 0) {
         kg_cmd_print_written(&written);

@@ -64,8 +64,8 @@ static void build_usage(FILE *out) {
             "                       docs/resolution.md); repeatable\n"
             "      --explain NAME   print how the entities named NAME were "
             "resolved\n" KG_CMD_ANALYTICS_HELP KG_CMD_INPUT_HELP
-            "      --threads N      extraction threads (default: one per online CPU); the\n"
-            "                       output is the same for any N\n"
+            "      --threads N      extraction and sampled-betweenness threads (default: one\n"
+            "                       per online CPU); the output is the same for any N\n"
             "      --progress, --no-progress  show (or never show) progress on stderr (default:\n"
             "                       when stderr is a terminal and the run takes over a second)\n"
             "      --report         also write report.md and report.html, the analytics\n"
@@ -98,6 +98,7 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
         {"seed", required_argument, NULL, KG_OPT_SEED},
         {"betweenness-samples", required_argument, NULL, KG_OPT_BETWEENNESS_SAMPLES},
         {"betweenness-exact-max", required_argument, NULL, KG_OPT_BETWEENNESS_EXACT_MAX},
+        {"betweenness-budget", required_argument, NULL, KG_OPT_BETWEENNESS_BUDGET},
         {"progress", no_argument, NULL, KG_OPT_PROGRESS},
         {"no-progress", no_argument, NULL, KG_OPT_NO_PROGRESS},
         {"report", no_argument, NULL, 'R'},
@@ -179,6 +180,7 @@ static int parse_options(int argc, char **argv, build_options *opt, int *first_i
         case KG_OPT_SEED:
         case KG_OPT_BETWEENNESS_SAMPLES:
         case KG_OPT_BETWEENNESS_EXACT_MAX:
+        case KG_OPT_BETWEENNESS_BUDGET:
             if (kg_cmd_analytics_option(c, optarg, &opt->analytics) != KG_EXIT_OK)
                 return KG_EXIT_USAGE;
             break;
@@ -336,6 +338,7 @@ int kg_cmd_build(int argc, char **argv) {
     if ((st = kg_resolver_finish(resolver, &data, &err)) != KG_OK)
         goto cleanup;
     kg_cmd_timings_mark(&timings, "resolve across documents");
+    opt.analytics.threads = opt.threads; /* the sampled estimators' */
     if ((st = kg_graph_build_with(&graph, &data, opt.base_iri, &opt.analytics, &err)) != KG_OK)
         goto cleanup;
     kg_cmd_timings_mark(&timings, "graph and analytics");

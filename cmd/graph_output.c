@@ -45,6 +45,11 @@ int kg_cmd_analytics_option(int c, const char *arg, kg_analytics_options *opt) {
         if (rc == KG_EXIT_OK)
             opt->betweenness_exact_max = (size_t)value;
         return rc;
+    case KG_OPT_BETWEENNESS_BUDGET:
+        rc = parse_number("--betweenness-budget", arg, 0, (unsigned long long)INT64_MAX, &value);
+        if (rc == KG_EXIT_OK)
+            opt->betweenness_budget = (size_t)value;
+        return rc;
     default:
         return -1;
     }

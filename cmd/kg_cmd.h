@@ -172,6 +172,7 @@ enum {
     KG_OPT_SEED = 0x100,          /* --seed N */
     KG_OPT_BETWEENNESS_SAMPLES,   /* --betweenness-samples K */
     KG_OPT_BETWEENNESS_EXACT_MAX, /* --betweenness-exact-max N */
+    KG_OPT_BETWEENNESS_BUDGET,    /* --betweenness-budget N */
 };
 
 /* The help lines of those options. */
@@ -179,7 +180,10 @@ enum {
     "      --seed N         seed of sampled betweenness and Leiden communities (default 42)\n"     \
     "      --betweenness-samples K  sources sampled to estimate betweenness on large graphs\n"     \
     "                       (default 1000)\n"                                                      \
-    "      --betweenness-exact-max N  exact betweenness up to N entities (default 5000)\n"
+    "      --betweenness-exact-max N  exact betweenness up to N entities (default 5000)\n"         \
+    "      --betweenness-budget N  at most N edge visits for sampled betweenness: fewer\n"         \
+    "                       sources on very large graphs, never under 100 (default\n"              \
+    "                       536870912; 0: no bound)\n"
 
 /* Applies analytics option c (KG_OPT_*) with value arg to *opt: KG_EXIT_OK,
  * KG_EXIT_USAGE after a message for a bad value, -1 when c is not one. */

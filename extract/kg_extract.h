@@ -182,9 +182,6 @@ typedef struct kg_parallel_options {
 #define KG_PARALLEL_OPTIONS_INIT                                                                   \
     { 0, 0, NULL, NULL, NULL, 0 }
 
-/* Number of online processors (at least 1). */
-size_t kg_cpu_count(void);
-
 /* Extracts the facts of every document of source with options->threads
  * workers and hands them to sink in input order, so the sink sees the same
  * sequence of facts for any number of threads.  Documents that are facts

@@ -34,11 +34,6 @@
 #include <string.h>
 #include <unistd.h>
 
-size_t kg_cpu_count(void) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (size_t)n : 1;
-}
-
 /* ---- copying facts between pools ------------------------------------------- */
 
 /* Interns s into pool (NULL stays NULL); sets *failed when out of memory. */

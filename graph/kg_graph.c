@@ -107,12 +107,6 @@ static double monotonic_seconds(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* NaN and infinities become 0, and so does rounding noise such as 6e-17
- * from eigensolvers, so that exports do not carry meaningless digits. */
-static double finite_or_zero(double x) {
-    return isfinite(x) && fabs(x) >= 1e-12 ? x : 0.0;
-}
-
 /* Fills one field of every kg_centrality from res. */
 static void store(kg_centrality *c, size_t n, size_t offset, const igraph_vector_t *res) {
     for (size_t i = 0; i < n; i++)
@@ -173,42 +167,52 @@ static igraph_error_t compute_centralities(const igraph_t *graph, const igraph_v
     return IGRAPH_SUCCESS;
 }
 
-/* Betweenness, undirected and unweighted: exact (Brandes, all n sources)
- * up to options->betweenness_exact_max vertices, else estimated from
- * options->betweenness_samples source vertices drawn without replacement
- * with igraph's RNG seeded from options->seed, scaled by n / K so that the
- * estimate is unbiased.  Cost O(K m) instead of O(n m). */
+size_t kg_analytics_sources(const kg_analytics_options *options, size_t n, size_t m) {
+    size_t k = options->betweenness_samples < n ? options->betweenness_samples : n;
+    if (options->betweenness_budget > 0 && n > 0) {
+        size_t cap = options->betweenness_budget / (n + 2 * m), least = k < 100 ? k : 100;
+        cap = cap > least ? cap : least;
+        k = cap < k ? cap : k;
+    }
+    return k;
+}
+
+/* Betweenness, undirected and unweighted: exact (igraph, Brandes over all n
+ * sources) up to options->betweenness_exact_max vertices, else estimated by
+ * kg_graph_betweenness_estimates from K = kg_analytics_sources source
+ * vertices drawn without replacement with igraph's RNG seeded from
+ * options->seed, scaled by n / K so that the estimate is unbiased.  Cost
+ * O(K (n + m)) instead of O(n m), on options->threads threads. */
 static igraph_error_t compute_betweenness(const igraph_t *graph, kg_graph *g) {
     const kg_analytics_options *opt = &g->analytics.options;
     igraph_integer_t n = igraph_vcount(graph);
-    igraph_vector_t res;
-    igraph_vector_int_t sample;
 
-    IGRAPH_VECTOR_INIT_FINALLY(&res, 0);
     if ((size_t)n <= opt->betweenness_exact_max || opt->betweenness_samples >= (size_t)n) {
+        igraph_vector_t res;
+        IGRAPH_VECTOR_INIT_FINALLY(&res, 0);
         IGRAPH_CHECK(igraph_betweenness(graph, &res, igraph_vss_all(), /*directed=*/false, NULL));
+        store(g->centrality, (size_t)n, offsetof(kg_centrality, betweenness), &res);
+        igraph_vector_destroy(&res);
+        IGRAPH_FINALLY_CLEAN(1);
         g->analytics.betweenness_method = "exact";
         g->analytics.betweenness_sources = (size_t)n;
-    } else {
-        igraph_integer_t k = (igraph_integer_t)opt->betweenness_samples;
-        IGRAPH_VECTOR_INT_INIT_FINALLY(&sample, 0);
-        IGRAPH_CHECK(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)opt->seed));
-        IGRAPH_CHECK(igraph_random_sample(&sample, 0, n - 1, k));
-        IGRAPH_CHECK(igraph_betweenness_subset(graph, &res, igraph_vss_all(), /*directed=*/false,
-                                               igraph_vss_vector(&sample), igraph_vss_all(), NULL));
-        igraph_vector_scale(&res, (igraph_real_t)n / (igraph_real_t)k);
-        igraph_vector_int_destroy(&sample);
-        IGRAPH_FINALLY_CLEAN(1);
-        g->analytics.betweenness_method = "sampled";
-        g->analytics.betweenness_sources = (size_t)k;
+        return IGRAPH_SUCCESS;
     }
-    store(g->centrality, (size_t)n, offsetof(kg_centrality, betweenness), &res);
-    igraph_vector_destroy(&res);
+    igraph_integer_t k =
+        (igraph_integer_t)kg_analytics_sources(opt, (size_t)n, g->data->n_relations);
+    igraph_vector_int_t sample;
+    IGRAPH_VECTOR_INT_INIT_FINALLY(&sample, 0);
+    IGRAPH_CHECK(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)opt->seed));
+    IGRAPH_CHECK(igraph_random_sample(&sample, 0, n - 1, k));
+    IGRAPH_CHECK(kg_graph_betweenness_estimates(g->data, &sample, opt->threads, g->centrality));
+    igraph_vector_int_destroy(&sample);
     IGRAPH_FINALLY_CLEAN(1);
+    for (igraph_integer_t i = 0; i < n; i++)
+        g->centrality[i].betweenness = finite_or_zero(g->centrality[i].betweenness);
+    g->analytics.betweenness_method = "sampled";
+    g->analytics.betweenness_sources = (size_t)k;
     return IGRAPH_SUCCESS;
 }
-
-/* ---- closeness and harmonic from sampled sources -------------------------------- */
 
 /* Whether closeness and harmonic are computed by kg_graph_distance_estimates
  * (above betweenness_exact_max vertices) rather than by igraph's exact
@@ -217,148 +221,10 @@ static bool distances_sampled(const kg_analytics_options *opt, size_t n) {
     return n > opt->betweenness_exact_max;
 }
 
-typedef uint64_t source_mask; /* one bit per source of a batch */
-#define KG_BFS_BATCH 64
-
-/* Closeness and harmonic centrality of every vertex from breadth-first
- * searches (undirected, unweighted: the distances of the exact measures)
- * out of `sources` (k distinct vertices), run 64 at a time as one
- * bit-parallel BFS: each vertex keeps a 64-bit mask of the batch's sources
- * that have reached it, and a level's frontier spreads all of them over an
- * edge at once.  For vertex v and the sampled sources s ≠ v:
- *   closeness(v) = (sources reaching v) / Σ d(s, v), 0 when none;
- *   harmonic(v)  = Σ 1 / d(s, v) / (k − [v is a source]), unreachable adding 0.
- * With every vertex a source these are igraph's normalised closeness and
- * harmonic centrality.  Time O(k / 64 · D · (n + m)), D the number of
- * distinct distances from a batch's sources to a vertex (a handful on news
- * graphs), at worst O(k (n + m)); memory O(n + m): an adjacency array, two
- * vertex lists, three masks and three sums per vertex, whatever k. */
-igraph_error_t kg_graph_distance_estimates(const kg_resolved *data,
-                                           const igraph_vector_int_t *sources, kg_centrality *c) {
-    size_t n = data->n_entities, m = data->n_relations;
-    size_t k = (size_t)igraph_vector_int_size(sources);
-    size_t *offset = calloc(n + 1, sizeof *offset);
-    size_t *neighbour = malloc((2 * m + 1) * sizeof *neighbour);
-    source_mask *seen = calloc(n + 1, sizeof *seen);
-    source_mask *frontier = calloc(n + 1, sizeof *frontier);
-    source_mask *next = calloc(n + 1, sizeof *next);
-    double *reached = calloc(n + 1, sizeof *reached);   /* sources reaching v */
-    double *distance = calloc(n + 1, sizeof *distance); /* Σ d(s, v) */
-    double *inverse = calloc(n + 1, sizeof *inverse);   /* Σ 1 / d(s, v) */
-    bool *is_source = calloc(n + 1, sizeof *is_source);
-    size_t *current = malloc((n + 1) * sizeof *current); /* this level's frontier */
-    size_t *touched = malloc((n + 1) * sizeof *touched); /* vertices next[] reached */
-    if (current == NULL || touched == NULL || offset == NULL || neighbour == NULL || seen == NULL ||
-        frontier == NULL || next == NULL || reached == NULL || distance == NULL ||
-        inverse == NULL || is_source == NULL) {
-        free(offset);
-        free(neighbour);
-        free(seen);
-        free(frontier);
-        free(next);
-        free(reached);
-        free(distance);
-        free(inverse);
-        free(is_source);
-        free(current);
-        free(touched);
-        IGRAPH_ERROR("out of memory estimating closeness", IGRAPH_ENOMEM);
-    }
-
-    /* Undirected adjacency in CSR form; self loops never shorten a path. */
-    for (size_t j = 0; j < m; j++) {
-        const kg_relation *r = &data->relations[j];
-        if (r->subject != r->object) {
-            offset[r->subject + 1]++;
-            offset[r->object + 1]++;
-        }
-    }
-    for (size_t v = 0; v < n; v++)
-        offset[v + 1] += offset[v];
-    for (size_t j = 0; j < m; j++) {
-        const kg_relation *r = &data->relations[j];
-        if (r->subject != r->object) {
-            neighbour[offset[r->subject]++] = r->object;
-            neighbour[offset[r->object]++] = r->subject;
-        }
-    }
-    for (size_t v = n; v > 0; v--) /* undo the fill's shift */
-        offset[v] = offset[v - 1];
-    offset[0] = 0;
-
-    /* Level by level, over lists of the vertices concerned only, so that a
-     * long path costs no more than a short one: a vertex enters the
-     * frontier once per distinct distance from the batch's sources (≤ 64). */
-    for (size_t b = 0; b < k; b += KG_BFS_BATCH) {
-        size_t width = k - b < KG_BFS_BATCH ? k - b : KG_BFS_BATCH;
-        size_t n_current = 0;
-        memset(seen, 0, n * sizeof *seen);
-        for (size_t j = 0; j < width; j++) {
-            size_t s = (size_t)VECTOR(*sources)[(igraph_integer_t)(b + j)];
-            if (frontier[s] == 0)
-                current[n_current++] = s;
-            seen[s] |= (source_mask)1 << j;
-            frontier[s] |= (source_mask)1 << j;
-            is_source[s] = true;
-        }
-        for (double d = 1; n_current > 0; d++) {
-            /* A wide frontier is walked in vertex order (sequential memory),
-             * a narrow one through the lists; both give the same sums. */
-            bool dense = n_current > n / 32;
-            size_t n_touched = 0;
-            for (size_t i = 0; i < (dense ? n : n_current); i++) {
-                size_t v = dense ? i : current[i];
-                source_mask f = frontier[v];
-                if (f == 0)
-                    continue;
-                frontier[v] = 0;
-                for (size_t e = offset[v]; e < offset[v + 1]; e++) {
-                    size_t u = neighbour[e];
-                    if (!dense && next[u] == 0)
-                        touched[n_touched++] = u;
-                    next[u] |= f;
-                }
-            }
-            n_current = 0;
-            for (size_t i = 0; i < (dense ? n : n_touched); i++) {
-                size_t v = dense ? i : touched[i];
-                source_mask fresh = next[v] & ~seen[v];
-                next[v] = 0;
-                if (fresh == 0)
-                    continue;
-                seen[v] |= fresh;
-                frontier[v] = fresh;
-                current[n_current++] = v;
-                double count = (double)__builtin_popcountll(fresh);
-                reached[v] += count;
-                distance[v] += count * d;
-                inverse[v] += count / d;
-            }
-        }
-    }
-
-    for (size_t v = 0; v < n; v++) {
-        size_t others = k - (is_source[v] ? 1 : 0);
-        c[v].closeness = reached[v] > 0 ? finite_or_zero(reached[v] / distance[v]) : 0.0;
-        c[v].harmonic = others > 0 ? finite_or_zero(inverse[v] / (double)others) : 0.0;
-    }
-    free(offset);
-    free(neighbour);
-    free(seen);
-    free(frontier);
-    free(next);
-    free(reached);
-    free(distance);
-    free(inverse);
-    free(is_source);
-    free(current);
-    free(touched);
-    return IGRAPH_SUCCESS;
-}
-
-/* Above betweenness_exact_max vertices: closeness and harmonic from the
- * betweenness sample (the same seed draws the same betweenness_samples
- * vertices), or from every vertex when the sample would hold them all, in
+/* Above betweenness_exact_max vertices: closeness and harmonic from
+ * betweenness_samples vertices drawn with the seed (betweenness's sample
+ * when its work bound leaves it all of them; the bit-parallel search is
+ * cheap enough to need no bound), or from every vertex when the sample would hold them all, in
  * which case the values are exact.  Records the method either way. */
 static igraph_error_t compute_distance_measures(kg_graph *g) {
     const kg_analytics_options *opt = &g->analytics.options;

@@ -46,10 +46,23 @@ typedef struct kg_analytics_options {
                                      vertices) they are estimated from sampled sources */
     int leiden_iterations;        /* fixed iteration count (> 0) */
     double leiden_resolution;     /* modularity resolution parameter (> 0) */
+    size_t threads;               /* threads of the sampled estimators; 0: one per online CPU
+                                     (the results are the same for any count) */
+    size_t betweenness_budget;    /* bound on the work of sampled betweenness, K (n + 2m)
+                                     edge visits: fewer sources than betweenness_samples
+                                     on large graphs, never fewer than 100; 0: none */
 } kg_analytics_options;
 
 #define KG_ANALYTICS_OPTIONS_INIT                                                                  \
-    { 42UL, 1000, 5000, 10, 1.0 }
+    { 42UL, 1000, 5000, 10, 1.0, 0, KG_BETWEENNESS_BUDGET }
+
+/* The default work bound of sampled betweenness: 2^29 edge visits, some
+ * seconds on two cores (docs/analytics.md). */
+#define KG_BETWEENNESS_BUDGET ((size_t)1 << 29)
+
+/* Sources that sampled betweenness (and sampled closeness and harmonic)
+ * use on a graph of n entities and m relations under options. */
+size_t kg_analytics_sources(const kg_analytics_options *options, size_t n, size_t m);
 
 /* Wall-clock seconds of each analytics step of a build: what `kgraph build
  * --timings` prints.  Never exported (outputs depend only on the data and

@@ -14,6 +14,8 @@
 #include "kg_graph.h"
 
 #include <igraph.h>
+#include <math.h>
+#include <stdbool.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,6 +35,26 @@ void kg_igraph_clear_error(void);
 
 /* The last igraph warning since the last clear; "" when none. */
 const char *kg_igraph_last_warning(void);
+
+/* NaN and infinities become 0, and so does rounding noise such as 6e-17
+ * from eigensolvers, so that exports do not carry meaningless digits. */
+static inline double finite_or_zero(double x) {
+    return isfinite(x) && fabs(x) >= 1e-12 ? x : 0.0;
+}
+
+/* Whether the estimators below handle a graph of n_entities vertices (they
+ * number vertices in 32 bits). */
+bool kg_paths_supported(size_t n_entities);
+
+/* Betweenness of every entity of data (undirected, unweighted, parallel
+ * relations counted as parallel edges) estimated from `sources` (k distinct
+ * vertex ids): Brandes' dependencies summed over the sources, scaled by
+ * n / (2k), on `threads` threads (0: one per online CPU), written into the
+ * betweenness field of out.  The same bits for any thread count; igraph's
+ * undirected betweenness when sources holds every vertex.  Cost O(k (n + m)). */
+igraph_error_t kg_graph_betweenness_estimates(const kg_resolved *data,
+                                              const igraph_vector_int_t *sources, size_t threads,
+                                              kg_centrality *out);
 
 /* Closeness and harmonic centrality of every entity of data estimated from
  * breadth-first searches out of `sources` (distinct vertex ids), written

@@ -93,6 +93,10 @@ const char *kg_strpool_cstr(kg_strpool *pool, const char *s);
 size_t kg_strpool_count(const kg_strpool *pool);
 size_t kg_strpool_bytes(const kg_strpool *pool);
 
+/* Number of online processors (at least 1): the default thread count of the
+ * extraction and the analytics. */
+size_t kg_cpu_count(void);
+
 /* ---- vocabularies ------------------------------------------------------- */
 
 typedef enum kg_entity_type {

@@ -372,22 +372,98 @@ START_TEST(test_betweenness_switches_from_exact_to_sampled) {
 }
 END_TEST
 
-/* The estimate is subset betweenness over the sampled sources scaled by
- * n / K; that is unbiased only if subset betweenness over every source is
- * the exact value, halving for undirected graphs included. */
-START_TEST(test_subset_betweenness_over_all_sources_is_exact) {
+/* kgraph's own estimator (Brandes from the sampled sources, on threads):
+ * over every source it is igraph's exact betweenness, parallel edges, self
+ * loops and isolated vertices included; over a subset it is igraph's subset
+ * betweenness scaled by n / k; and its bits do not depend on the number of
+ * threads. */
+START_TEST(test_betweenness_estimator_matches_igraph) {
     fixture f;
-    ring_with_chords(&f, 30, 20);
-    kg_graph *g = build_with(&f, NULL);
-    igraph_vector_t res;
-    igraph_vector_init(&res, 0);
-    ck_assert_int_eq(igraph_betweenness_subset(&g->igraph, &res, igraph_vss_all(), false,
-                                               igraph_vss_all(), igraph_vss_all(), NULL),
+    ring_with_chords(&f, 60, 40);
+    fixture cf;
+    fixture_init(&cf, 70, f.data.n_relations + 10);
+    for (size_t j = 0; j < f.data.n_relations; j++)
+        edge(&cf, f.relations[j].subject, f.relations[j].object, f.relations[j].n_evidence);
+    edge(&cf, 3, 4, 1); /* parallel to the ring edge */
+    edge(&cf, 5, 5, 1); /* self loop */
+    edge(&cf, 60, 61, 1);
+    edge(&cf, 61, 62, 1);
+    edge(&cf, 62, 63, 2);
+    edge(&cf, 65, 66, 1);
+    kg_graph *g = build_with(&cf, NULL); /* exact, by igraph */
+    ck_assert_str_eq(g->analytics.betweenness_method, "exact");
+    size_t n = cf.data.n_entities;
+    igraph_vector_int_t all, some;
+    igraph_vector_int_init_range(&all, 0, (igraph_integer_t)n);
+    igraph_vector_int_init(&some, 0);
+    for (igraph_integer_t v = 0; v < (igraph_integer_t)n; v += 3)
+        igraph_vector_int_push_back(&some, v);
+    igraph_vector_t subset;
+    igraph_vector_init(&subset, 0);
+    ck_assert_int_eq(igraph_betweenness_subset(&g->igraph, &subset, igraph_vss_all(), false,
+                                               igraph_vss_vector(&some), igraph_vss_all(), NULL),
                      IGRAPH_SUCCESS);
-    for (size_t i = 0; i < 30; i++)
-        ck_assert_double_eq_tol(VECTOR(res)[i], g->centrality[i].betweenness, 1e-9);
-    igraph_vector_destroy(&res);
+    double scale = (double)n / (double)igraph_vector_int_size(&some);
+    kg_centrality *one = calloc(n, sizeof *one), *many = calloc(n, sizeof *many);
+    ck_assert(one != NULL && many != NULL);
+    for (size_t threads = 1; threads <= 4; threads++) {
+        kg_centrality *c = threads == 1 ? one : many;
+        ck_assert_int_eq(kg_graph_betweenness_estimates(&cf.data, &all, threads, c),
+                         IGRAPH_SUCCESS);
+        for (size_t i = 0; i < n; i++)
+            ck_assert_double_eq_tol(c[i].betweenness, g->centrality[i].betweenness, 1e-9);
+        ck_assert_int_eq(kg_graph_betweenness_estimates(&cf.data, &some, threads, c),
+                         IGRAPH_SUCCESS);
+        for (size_t i = 0; i < n; i++) {
+            ck_assert_double_eq_tol(c[i].betweenness, VECTOR(subset)[i] * scale, 1e-9);
+            ck_assert(memcmp(&one[i].betweenness, &c[i].betweenness, sizeof(double)) == 0);
+        }
+    }
+    ck_assert_double_gt(one[0].betweenness, 0.0);
+    ck_assert_double_eq(one[69].betweenness, 0.0); /* isolated */
+    free(one);
+    free(many);
+    igraph_vector_destroy(&subset);
+    igraph_vector_int_destroy(&all);
+    igraph_vector_int_destroy(&some);
     kg_graph_free(g);
+    fixture_free(&cf);
+    fixture_free(&f);
+}
+END_TEST
+
+/* The work bound: K = --betweenness-samples unless K (n + 2m) edge visits
+ * exceed the budget, then budget / (n + 2m), but never under 100 (or under
+ * K when K is smaller); closeness and harmonic keep all K sources. */
+START_TEST(test_betweenness_budget_bounds_the_sources) {
+    kg_analytics_options opt = KG_ANALYTICS_OPTIONS_INIT;
+    ck_assert_uint_eq(opt.betweenness_budget, (size_t)1 << 29);
+    ck_assert_uint_eq(kg_analytics_sources(&opt, 60000, 228000), 1000);
+    ck_assert_uint_eq(kg_analytics_sources(&opt, 500000, 2000000), 119);
+    ck_assert_uint_eq(kg_analytics_sources(&opt, 10000000, 50000000), 100);
+    ck_assert_uint_eq(kg_analytics_sources(&opt, 500, 1000), 500); /* K ≥ n: all */
+    opt.betweenness_samples = 50;
+    ck_assert_uint_eq(kg_analytics_sources(&opt, 10000000, 50000000), 50);
+    opt.betweenness_samples = 1000;
+    opt.betweenness_budget = 0; /* no bound */
+    ck_assert_uint_eq(kg_analytics_sources(&opt, 10000000, 50000000), 1000);
+
+    fixture f;
+    ring_with_chords(&f, 400, 300);
+    size_t work = f.data.n_entities + 2 * f.data.n_relations;
+    opt.betweenness_exact_max = 0;
+    opt.betweenness_samples = 250;
+    opt.betweenness_budget = 150 * work + 7;
+    kg_graph *g = build_with(&f, &opt);
+    ck_assert_str_eq(g->analytics.betweenness_method, "sampled");
+    ck_assert_uint_eq(g->analytics.betweenness_sources, 150);
+    ck_assert_uint_eq(g->analytics.closeness_sources, 250);
+    ck_assert_uint_eq(g->analytics.harmonic_sources, 250);
+    opt.betweenness_budget = 20 * work; /* below the floor of 100 */
+    kg_graph *h = build_with(&f, &opt);
+    ck_assert_uint_eq(h->analytics.betweenness_sources, 100);
+    kg_graph_free(g);
+    kg_graph_free(h);
     fixture_free(&f);
 }
 END_TEST
@@ -1048,7 +1124,8 @@ static Suite *analytics_suite(void) {
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_same_input_same_numbers);
     tcase_add_test(tc, test_betweenness_switches_from_exact_to_sampled);
-    tcase_add_test(tc, test_subset_betweenness_over_all_sources_is_exact);
+    tcase_add_test(tc, test_betweenness_estimator_matches_igraph);
+    tcase_add_test(tc, test_betweenness_budget_bounds_the_sources);
     tcase_add_test(tc, test_seed_changes_the_sample);
     tcase_add_test(tc, test_bad_options_are_usage_errors);
     tcase_add_test(tc, test_closeness_and_harmonic_from_every_source_are_exact);
