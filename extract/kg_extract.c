@@ -48,6 +48,16 @@ typedef struct rel {
     double confidence;
 } rel;
 
+/* A word list of the lexicon; its items are pooled in the extractor's
+ * pool, as tokens' lower-case forms are, so equal words are equal pointers. */
+typedef struct word_list {
+    const char *const *items;
+    size_t n;
+} word_list;
+
+/* Surname suffixes with their lengths, measured once per document. */
+#define KX_SUFFIXES_MEASURED 128
+
 typedef struct doc_state {
     kg_extractor *ex;
     const kg_document *doc;
@@ -65,6 +75,11 @@ typedef struct doc_state {
     bool caps; /* current sentence is written in capitals */
     const char *lang;
     unsigned limits_hit; /* KG_LIMIT_* bits */
+    /* lists looked up for many tokens */
+    word_list he, she, both, cues[4];
+    const char *const *suffixes;
+    size_t n_suffixes;
+    size_t suffix_bytes[KX_SUFFIXES_MEASURED], suffix_cps[KX_SUFFIXES_MEASURED];
 } doc_state;
 
 /* ---- small helpers ------------------------------------------------------------ */
@@ -116,6 +131,20 @@ static bool in_list(const kx_lexicon *lex, const char *list, const char *word) {
     return false;
 }
 
+static word_list get_list(const kx_lexicon *lex, const char *name) {
+    word_list l;
+    l.items = kx_lexicon_list(lex, name, &l.n);
+    return l;
+}
+
+/* Whether the pooled word is in list (pointer comparison). */
+static bool listed(const word_list *list, const char *pooled) {
+    for (size_t i = 0; i < list->n; i++)
+        if (list->items[i] == pooled)
+            return true;
+    return false;
+}
+
 static const char *intern_span(doc_state *ds, size_t start, size_t end) {
     char *sq = kg_text_squeeze(ds->text + start, end - start);
     if (sq == NULL)
@@ -132,7 +161,7 @@ static bool proper(const doc_state *ds, const kx_token *t) {
         return false;
     if (ds->caps)
         return t->cap;
-    return t->cap && (!t->upper || cp_count(ds->text + t->start, t->end - t->start) <= 3);
+    return t->cap && (!t->upper || t->n_cp <= 3);
 }
 
 /* A capitalised word that no word list claims: the stuff of personal names. */
@@ -152,12 +181,12 @@ static bool name_word(const doc_state *ds, const kx_token *t) {
 static bool surname_like(const doc_state *ds, const kx_token *t) {
     if (!name_word(ds, t))
         return false;
-    size_t n = 0;
-    const char *const *suf = kx_lexicon_list(ds->ex->lex, "surname_suffixes", &n);
-    size_t wl = cp_count(t->lower, strlen(t->lower));
-    for (size_t i = 0; i < n; i++) {
-        size_t sl = cp_count(suf[i], strlen(suf[i]));
-        if (wl >= sl + 2 && ends_with(t->lower, suf[i]))
+    size_t wl = t->n_cp, bytes = strlen(t->lower);
+    for (size_t i = 0; i < ds->n_suffixes; i++) {
+        const char *suf = ds->suffixes[i];
+        size_t sb = i < KX_SUFFIXES_MEASURED ? ds->suffix_bytes[i] : strlen(suf);
+        size_t sl = i < KX_SUFFIXES_MEASURED ? ds->suffix_cps[i] : cp_count(suf, sb);
+        if (wl >= sl + 2 && bytes >= sb && memcmp(t->lower + bytes - sb, suf, sb) == 0)
             return true;
     }
     return false;
@@ -166,8 +195,7 @@ static bool surname_like(const doc_state *ds, const kx_token *t) {
 /* "K." or "К." directly followed by a word: an initial. */
 static bool initial_at(const doc_state *ds, size_t i, size_t end) {
     const kx_token *t = &ds->toks[i];
-    return i + 2 < end + 1 && i + 1 < end && is_word(t) && t->cap &&
-           cp_count(ds->text + t->start, t->end - t->start) == 1 &&
+    return i + 2 < end + 1 && i + 1 < end && is_word(t) && t->cap && t->n_cp == 1 &&
            is_punct(&ds->toks[i + 1], '.') && i + 2 < end && name_word(ds, &ds->toks[i + 2]);
 }
 
@@ -425,7 +453,7 @@ static const char *ru_nominative(doc_state *ds, size_t t0, size_t head, size_t h
         bool upper_src = t->upper && !ds->caps;
         bool cap_out = t->cap && (i == t0 || !ds->caps || phrase(t, LX_PLACE) ||
                                   (i > t0 && phrase(&ds->toks[i - 1], LX_PLACE)));
-        if (ds->caps && t->upper && cp_count(t->lower, strlen(t->lower)) <= 3)
+        if (ds->caps && t->upper && t->n_cp <= 3)
             upper_src = true;
         if (i == head && entry != NULL && entry->lemma != NULL && head_len == 1) {
             word = recase(entry->lemma, upper_src, cap_out);
@@ -826,7 +854,7 @@ static kg_status find_known(doc_state *ds, size_t sent, size_t s0, size_t s1) {
 static bool acronym_token(const doc_state *ds, const kx_token *t) {
     if (!is_word(t) || !t->upper || ds->caps)
         return false;
-    size_t n = cp_count(ds->text + t->start, t->end - t->start);
+    size_t n = t->n_cp;
     if (n < 2 || n > 10)
         return false;
     if (phrase(t, LX_PLACE | LX_TITLE | LX_MONTH) || has(t, LX_FUNCTION | LX_MONTH))
@@ -1048,10 +1076,9 @@ static char ru_context_case(const doc_state *ds, size_t p0, size_t s0) {
     if (i == s0)
         return 0;
     const kx_token *t = &ds->toks[i - 1];
-    static const char *const cues[] = {"cue_ins", "cue_gen", "cue_dat", "cue_pre"};
     static const char cases[] = {'i', 'g', 'd', 'p'};
     for (int c = 0; c < 4; c++)
-        if (in_list(ds->ex->lex, cues[c], t->lower))
+        if (listed(&ds->cues[c], t->lower))
             return cases[c];
     /* the title whose phrase ends right here, taken from its first word:
      * "заместитель председателя" is nominative though its last word is not */
@@ -1262,8 +1289,8 @@ static kg_status find_pronouns(doc_state *ds, size_t sent, size_t s0, size_t s1)
                 return KG_OK; /* a person named first is the likelier antecedent */
             continue;
         }
-        bool he = in_list(ds->ex->lex, "pronouns_masculine", t->lower);
-        bool she = !he && in_list(ds->ex->lex, "pronouns_feminine", t->lower);
+        bool he = listed(&ds->he, t->lower);
+        bool she = !he && listed(&ds->she, t->lower);
         if (!he && !she)
             continue;
         const mention *who = NULL;
@@ -1380,7 +1407,7 @@ static kg_status both_holders(doc_state *ds, size_t sent, size_t s0, size_t s1) 
         return KG_OK;
     for (size_t i = s0; i + 1 < s1; i++) {
         const kx_token *title = &ds->toks[i + 1];
-        if (!in_list(ds->ex->lex, "both", ds->toks[i].lower) || !phrase(title, LX_TITLE) ||
+        if (!listed(&ds->both, ds->toks[i].lower) || !phrase(title, LX_TITLE) ||
             title->lx_title == NULL || title->lx_title->role == NULL)
             continue;
         long event = topic(ds, s0, s1, KG_ENT_EVENT);
@@ -2060,6 +2087,17 @@ kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, k
     kg_doc_facts_clear(out);
     ds.ex = extractor;
     ds.doc = doc;
+    ds.he = get_list(extractor->lex, "pronouns_masculine");
+    ds.she = get_list(extractor->lex, "pronouns_feminine");
+    ds.both = get_list(extractor->lex, "both");
+    static const char *const cues[] = {"cue_ins", "cue_gen", "cue_dat", "cue_pre"};
+    for (int c = 0; c < 4; c++)
+        ds.cues[c] = get_list(extractor->lex, cues[c]);
+    ds.suffixes = kx_lexicon_list(extractor->lex, "surname_suffixes", &ds.n_suffixes);
+    for (size_t i = 0; i < ds.n_suffixes && i < KX_SUFFIXES_MEASURED; i++) {
+        ds.suffix_bytes[i] = strlen(ds.suffixes[i]);
+        ds.suffix_cps[i] = cp_count(ds.suffixes[i], ds.suffix_bytes[i]);
+    }
     ds.text = doc->text != NULL ? doc->text : "";
     ds.len = doc->text != NULL ? doc->len : 0;
     out->doc_id = doc->id;
@@ -2088,8 +2126,7 @@ kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, k
         size_t s0 = ds.sents[s].start, s1 = ds.sents[s].end;
         size_t words = 0, uppers = 0;
         for (size_t i = s0; i < s1; i++)
-            if (is_word(&ds.toks[i]) &&
-                cp_count(ds.text + ds.toks[i].start, ds.toks[i].end - ds.toks[i].start) > 1) {
+            if (is_word(&ds.toks[i]) && ds.toks[i].n_cp > 1) {
                 words++;
                 uppers += ds.toks[i].upper;
             }

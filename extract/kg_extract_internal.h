@@ -90,6 +90,7 @@ typedef struct kx_token {
     bool upper;        /* two or more letters, all upper case */
     bool space_before; /* white space between this token and the previous one */
     uint8_t newlines;  /* newlines in that white space (capped) */
+    uint8_t n_cp;      /* code points (capped at 255) */
     int32_t cp;        /* first code point (punctuation tokens: the character) */
     const char *lower; /* pooled lower-case form */
     const char *stem;  /* pooled stem (Snowball, by script) */

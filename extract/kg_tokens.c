@@ -427,12 +427,12 @@ kg_status kx_tokenize(kg_extractor *ex, const char *text, size_t len, kx_token *
         newlines = 0;
         if (is_word_cp(cp)) {
             bool digits = kg_cp_is_digit(cp);
-            size_t letters = 0, uppers = 0;
+            size_t letters = 0, uppers = 0, cps = 1;
             if (kg_cp_is_letter(cp)) {
                 letters++;
                 uppers += kg_cp_is_upper(cp);
             }
-            for (;;) {
+            for (;; cps++) {
                 size_t save = pos;
                 int32_t c = kg_utf8_next(text, len, &pos);
                 /* letters first: they are most of a word, and one test */
@@ -467,11 +467,13 @@ kg_status kx_tokenize(kg_extractor *ex, const char *text, size_t len, kx_token *
             }
             t.kind = digits ? TK_NUM : TK_WORD;
             t.end = pos;
+            t.n_cp = (uint8_t)(cps < 255 ? cps : 255);
             t.cap = kg_cp_is_upper(cp);
             t.upper = letters >= 2 && uppers == letters;
         } else {
             t.kind = TK_PUNCT;
             t.end = pos;
+            t.n_cp = 1;
         }
         if ((st = token_forms(ex, text + t.start, t.end - t.start, &t)) != KG_OK)
             goto fail;
