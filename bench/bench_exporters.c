@@ -488,7 +488,7 @@ int main(int argc, char **argv) {
         {"kgraph Turtle", "graph.ttl", KG_FORMAT_TTL, 0},
         {"kgraph N-Triples", "graph.nt", KG_FORMAT_NT, 0},
         {"kgraph N-Quads", "graph.nq", KG_FORMAT_NQ, 0},
-        {"kgraph GraphML (igraph)", "graph.graphml", KG_FORMAT_GRAPHML, 0},
+        {"kgraph GraphML", "graph.graphml", KG_FORMAT_GRAPHML, 0},
         {"kgraph JSON node-link", "graph.json", KG_FORMAT_JSON, 0},
         {"kgraph JSON cytoscape", "graph.cytoscape.json", KG_FORMAT_JSON, 1},
         {"kgraph CSV (both files)", "nodes.csv+relationships.csv", KG_FORMAT_CSV, 0},
