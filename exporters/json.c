@@ -1,21 +1,25 @@
-/* json.c — the graph as JSON (jansson): NetworkX node-link data, or
- * Cytoscape.js elements.
+/* json.c — the graph as JSON: NetworkX node-link data, or Cytoscape.js
+ * elements.
  *
  * Node-link is loadable by networkx.node_link_graph (edges under "links",
  * multigraph, directed); the Cytoscape.js style by cytoscape({elements}) or
- * cy.json().  The document is streamed: the frame (top-level keys, arrays) is
- * written here, and each node, link and the graph header is built as one
- * small jansson object and dumped with sorted keys, one-space indentation and
- * 12 significant digits, re-indented to its depth.  The bytes are exactly
- * those of dumping the whole tree at once with the same flags, but memory
- * stays at one object.  The contract (every key and its meaning) is
- * docs/formats.md, its JSON Schema docs/graph.schema.json;
- * tests/test_exporters.c checks both.
+ * cy.json().  The document is streamed through a block buffer.  The graph
+ * header, small, is built as a jansson object and dumped re-indented to its
+ * depth; the nodes and links, nearly all of the bytes, are written directly,
+ * byte for byte as jansson dumps them with sorted keys, one-space
+ * indentation and 12 significant digits.  The file is exactly that of
+ * dumping the whole tree at once with those flags, while memory stays at one
+ * element.  The contract (every key and its meaning) is docs/formats.md, its
+ * JSON Schema docs/graph.schema.json; tests/test_exporters.c checks both.
  */
 #include "kg_export_internal.h"
 
+#include "kg_text.h"
+
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,18 +55,6 @@ static int set(json_t *object, const char *key, json_t *value) {
 
 static int set_opt_str(json_t *object, const char *key, const char *s) {
     return s != NULL ? set(object, key, jstr(s)) : 0;
-}
-
-static json_t *string_array(const char *const *items, size_t n) {
-    json_t *array = json_array();
-    int bad = array == NULL;
-    for (size_t i = 0; i < n && !bad; i++)
-        bad |= json_array_append_new(array, jstr(items[i])) != 0;
-    if (bad) {
-        json_decref(array);
-        return NULL;
-    }
-    return array;
 }
 
 static json_t *document_json(const kg_doc_info *doc) {
@@ -171,9 +163,313 @@ fail:
     return NULL;
 }
 
+/* ---- the writer ------------------------------------------------------------------ */
+
+/* What jansson would write, dumping with DUMP_FLAGS: members in byte order
+ * of their keys, one space of indentation a level, strings escaped by
+ * dump_string's rules and reals by jsonp_dtostr's.  `out` is passed to the
+ * FILE * in blocks of about OUT_BLOCK bytes, between elements. */
+#define REAL_PRECISION 12
+#define DUMP_FLAGS (JSON_SORT_KEYS | JSON_INDENT(1) | JSON_REAL_PRECISION(REAL_PRECISION))
+#define REAL_TEXT_SIZE 32 /* "-1.23456789012e-308" and more */
+#define REAL_CACHE_BITS 6 /* 64 formatted reals */
+#define OUT_BLOCK 65536
+#define MAX_DEPTH 12 /* deepest nesting: a merge's "forms" in Cytoscape.js, at 8 */
+
+typedef struct real_text {
+    double x; /* NaN: empty */
+    size_t len;
+    char text[REAL_TEXT_SIZE];
+} real_text;
+
+typedef struct json_out {
+    FILE *file;
+    kg_buf out;     /* written, not yet passed to file */
+    kg_buf scratch; /* IRIs and keys being composed */
+    size_t depth;   /* of the innermost open object or array */
+    bool empty;     /* it has no member yet (on closing, every outer one has one) */
+    const char *last_key[MAX_DEPTH];            /* per open object: keys must come in byte order */
+    size_t measure_order[KG_EXPORT_N_MEASURES]; /* kg_export_measures by name */
+    real_text reals[1 << REAL_CACHE_BITS];      /* put_real's cache */
+    bool nomem;
+    int errnum; /* first write error */
+} json_out;
+
+/* kg_buf_put, with the common case (the bytes fit) inline: most pieces are a
+ * few bytes long, and the call would cost more than the copy. */
+static inline void put(json_out *w, const char *s, size_t len) {
+    kg_buf *b = &w->out;
+    if (b->len + len < b->cap) {
+        memcpy(b->data + b->len, s, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+    } else {
+        kg_buf_put(b, s, len);
+    }
+}
+
+/* Passes what out holds to the file once it is full (always with force);
+ * out of memory shows up here too, since kg_buf_reset forgets it. */
+static void out_flush(json_out *w, bool force) {
+    if (w->out.failed)
+        w->nomem = true;
+    if (!force && w->out.len < OUT_BLOCK)
+        return;
+    if (w->errnum == 0 && !w->nomem && w->out.len > 0 &&
+        fwrite(w->out.data, 1, w->out.len, w->file) != w->out.len)
+        w->errnum = errno != 0 ? errno : EIO;
+    kg_buf_reset(&w->out);
+}
+
+static bool out_ok(const json_out *w) {
+    return w->errnum == 0 && !w->nomem;
+}
+
+static void newline(json_out *w, size_t depth) {
+    static const char indent[MAX_DEPTH + 2] = "\n            "; /* MAX_DEPTH spaces */
+    assert(depth <= MAX_DEPTH);
+    put(w, indent, depth + 1);
+}
+
+/* ---- structure ---- */
+
+static void open_container(json_out *w, char bracket) {
+    put(w, &bracket, 1);
+    w->depth++;
+    w->empty = true;
+    assert(w->depth < MAX_DEPTH);
+    w->last_key[w->depth] = NULL;
+}
+
+/* Closes the innermost object or array: "{}" / "[]" when empty, as jansson. */
+static void close_container(json_out *w, char bracket) {
+    w->depth--;
+    if (!w->empty)
+        newline(w, w->depth);
+    put(w, &bracket, 1);
+    w->empty = false;
+}
+
+/* Starts the next item of the open array (or member of the open object). */
+static void item(json_out *w) {
+    if (!w->empty)
+        put(w, ",", 1);
+    newline(w, w->depth);
+    w->empty = false;
+}
+
+/* Starts member key of the open object.  Keys are ASCII names that need no
+ * escaping, and must come in byte order, where JSON_SORT_KEYS puts them. */
+static void key(json_out *w, const char *name) {
+    assert(w->last_key[w->depth] == NULL || strcmp(w->last_key[w->depth], name) < 0);
+    w->last_key[w->depth] = name;
+    item(w);
+    put(w, "\"", 1);
+    put(w, name, strlen(name));
+    put(w, "\": ", 3);
+}
+
+/* ---- values ---- */
+
+/* s[0..len) as a JSON string, as jansson dumps it without JSON_ENSURE_ASCII
+ * or JSON_ESCAPE_SLASH: '"', '\\' and the C0 controls escaped (\b \f \n \r
+ * \t, else \u00XX in upper-case hex), every other byte as it is.  Text that
+ * is not valid UTF-8, which json_string refuses, is written repaired by
+ * kg_export_clean_text as the header's jstr does; the repair works sequence
+ * by sequence, so the valid prefix already written stays. */
+static void put_text(json_out *w, const char *s, size_t len) {
+    static const char hex[] = "0123456789ABCDEF";
+    static const char escaped[] = "\"\\\b\f\n\r\t", letter[] = "\"\\bfnrt";
+    size_t run = 0, pos = 0;
+    while (pos < len) {
+        unsigned char c = (unsigned char)s[pos];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            pos++;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t at = pos;
+            if (kg_utf8_next(s, len, &pos) >= 0)
+                continue;
+            put(w, s + run, at - run);
+            char *clean = kg_export_clean_text(s + at, len - at, false);
+            if (clean == NULL)
+                w->nomem = true;
+            else
+                put_text(w, clean, strlen(clean));
+            free(clean);
+            return;
+        }
+        put(w, s + run, pos - run);
+        const char *known = memchr(escaped, c, sizeof escaped - 1);
+        if (known != NULL) {
+            char escape[2] = {'\\', letter[known - escaped]};
+            put(w, escape, 2);
+        } else {
+            char escape[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            put(w, escape, 6);
+        }
+        run = ++pos;
+    }
+    put(w, s + run, pos - run);
+}
+
+/* A string value; NULL is written as "" (jstr's rule). */
+static void put_string(json_out *w, const char *s) {
+    if (s == NULL)
+        s = "";
+    put(w, "\"", 1);
+    put_text(w, s, strlen(s));
+    put(w, "\"", 1);
+}
+
+/* A json_int_t as jansson prints it ("%lld"). */
+static void put_int(json_out *w, json_int_t v) {
+    char digits[24];
+    size_t at = sizeof digits;
+    unsigned long long m = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+    do {
+        digits[--at] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m > 0);
+    if (v < 0)
+        digits[--at] = '-';
+    put(w, digits + at, sizeof digits - at);
+}
+
+/* x as jansson 2.14 prints a real when built without dtoa (jsonp_dtostr):
+ * "%.12g", ".0" appended when that has neither '.' nor 'e', and the exponent
+ * without its '+' or leading zeros ("1e+05" -> "1e5", "1e-05" -> "1e-5").
+ * Returns the length. */
+static size_t format_real(double x, char out[REAL_TEXT_SIZE]) {
+    kg_export_format_g(x, REAL_PRECISION, out, REAL_TEXT_SIZE);
+    size_t len = strlen(out);
+    char *e = strchr(out, 'e');
+    if (e == NULL) {
+        if (strchr(out, '.') == NULL) {
+            memcpy(out + len, ".0", 3);
+            len += 2;
+        }
+        return len;
+    }
+    char *exponent = e + 1 + (e[1] == '-'); /* where its digits belong */
+    char *digits = e + 1 + (e[1] == '-' || e[1] == '+');
+    while (*digits == '0' && digits[1] != '\0')
+        digits++;
+    memmove(exponent, digits, strlen(digits) + 1);
+    return strlen(out);
+}
+
+/* A real (NaN and infinities as 0, like jreal) in format_real's text.
+ * Integral values below 1e12, whose "%.12g" is their digits (degrees,
+ * coreness), skip printf; others come from a small cache, since the
+ * confidences of the links take a handful of values. */
+static void put_real(json_out *w, double x) {
+    x = kg_export_finite(x);
+    if (x > -1e12 && x < 1e12 && x == (double)(json_int_t)x) {
+        if (x == 0 && signbit(x))
+            put(w, "-", 1);
+        put_int(w, (json_int_t)x);
+        put(w, ".0", 2);
+        return;
+    }
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    real_text *cached = &w->reals[(bits * 0x9E3779B97F4A7C15u) >> (64 - REAL_CACHE_BITS)];
+    if (!(cached->x == x)) {
+        cached->x = x;
+        cached->len = format_real(x, cached->text);
+    }
+    put(w, cached->text, cached->len);
+}
+
+static void string_member(json_out *w, const char *name, const char *s) {
+    key(w, name);
+    put_string(w, s);
+}
+
+/* Written only when s is set, like the header's set_opt_str. */
+static void opt_string_member(json_out *w, const char *name, const char *s) {
+    if (s != NULL)
+        string_member(w, name, s);
+}
+
+static void int_member(json_out *w, const char *name, size_t n) {
+    key(w, name);
+    put_int(w, (json_int_t)n);
+}
+
+static void real_member(json_out *w, const char *name, double x) {
+    key(w, name);
+    put_real(w, x);
+}
+
+static void string_array_member(json_out *w, const char *name, const char *const *items, size_t n) {
+    key(w, name);
+    open_container(w, '[');
+    for (size_t i = 0; i < n; i++) {
+        item(w);
+        put_string(w, items[i]);
+    }
+    close_container(w, ']');
+}
+
+/* The text of kg_buf scratch, or nothing (and nomem) when it failed. */
+static void scratch_member(json_out *w, const char *name) {
+    if (w->scratch.failed) {
+        w->nomem = true;
+        return;
+    }
+    key(w, name);
+    put(w, "\"", 1);
+    put_text(w, w->scratch.data != NULL ? w->scratch.data : "", w->scratch.len);
+    put(w, "\"", 1);
+}
+
+/* jansson's dump of value (stolen: released here; NULL meaning out of
+ * memory) as if it stood at the current depth of the whole tree: its
+ * newlines, all structural since strings are escaped, get that indentation
+ * added. */
+static int dump_callback(const char *buffer, size_t size, void *data) {
+    json_out *w = data;
+    size_t start = 0;
+    for (size_t i = 0; i < size; i++) {
+        if (buffer[i] != '\n')
+            continue;
+        put(w, buffer + start, i - start);
+        newline(w, w->depth);
+        start = i + 1;
+    }
+    put(w, buffer + start, size - start);
+    return 0;
+}
+
+static void emit(json_out *w, json_t *value) {
+    if (value == NULL || json_dump_callback(value, dump_callback, w, DUMP_FLAGS) != 0)
+        w->nomem = true;
+    json_decref(value);
+}
+
+/* ---- nodes and links ---- */
+
+static int cmp_measure_name(const void *a, const void *b) {
+    return strcmp(kg_export_measures[*(const size_t *)a].name,
+                  kg_export_measures[*(const size_t *)b].name);
+}
+
+static const char *node_type(const kg_entity *e) {
+    const char *type = kg_entity_type_name(e->type);
+    return type != NULL ? type : "Unknown";
+}
+
+static const char *link_type(const kg_relation *r) {
+    const char *type = kg_relation_type_name(r->type);
+    return type != NULL ? type : "unknown";
+}
+
 /* The audit trail of entity i: the merges that made it one node, from
  * kg_resolved.merges (sorted by entity, so found by bisection). */
-static json_t *merges_json(const kg_resolved *data, size_t i) {
+static void merges_member(json_out *w, const kg_resolved *data, size_t i) {
     size_t lo = 0, hi = data->n_merges;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -182,254 +478,146 @@ static json_t *merges_json(const kg_resolved *data, size_t i) {
         else
             hi = mid;
     }
-    json_t *arr = json_array();
-    for (size_t k = lo; arr != NULL && k < data->n_merges && data->merges[k].entity == i; k++) {
+    key(w, "merges");
+    open_container(w, '[');
+    for (size_t k = lo; k < data->n_merges && data->merges[k].entity == i; k++) {
         const kg_merge *m = &data->merges[k];
-        json_t *o = json_object(), *forms = json_array();
-        int bad = o == NULL || forms == NULL;
-        bad |= bad || json_array_append_new(forms, jstr(m->form_a)) != 0 ||
-               json_array_append_new(forms, jstr(m->form_b)) != 0;
-        bad |= set(o, "forms", forms);
-        forms = NULL;
-        bad |= set(o, "rule", jstr(m->rule));
-        bad |= set(o, "score", jreal(m->score));
-        bad |= set_opt_str(o, "detail", m->detail);
-        json_decref(forms);
-        if (bad || json_array_append_new(arr, o) != 0) {
-            json_decref(arr);
-            return NULL;
-        }
+        item(w);
+        open_container(w, '{');
+        opt_string_member(w, "detail", m->detail);
+        const char *forms[2] = {m->form_a, m->form_b};
+        string_array_member(w, "forms", forms, 2);
+        string_member(w, "rule", m->rule);
+        real_member(w, "score", m->score);
+        close_container(w, '}');
     }
-    return arr;
+    close_container(w, ']');
 }
 
-static json_t *node_json(const kg_graph *graph, size_t i) {
+static void write_node(json_out *w, const kg_graph *graph, size_t i) {
     const kg_entity *e = &graph->data->entities[i];
-    json_t *o = json_object(), *labels = json_object(), *centrality = json_object();
-    char *iri = kg_export_entity_iri(graph, i);
-    int bad = o == NULL || labels == NULL || centrality == NULL || iri == NULL;
-    if (bad)
-        goto done;
-    bad |= set_opt_str(labels, "en", e->label_en);
-    bad |= set_opt_str(labels, "ru", e->label_ru);
-    for (size_t m = 0; m < KG_EXPORT_N_MEASURES && !bad; m++)
-        bad |= set(centrality, kg_export_measures[m].name,
-                   jreal(kg_export_measure_value(graph, i, &kg_export_measures[m])));
-    const char *type = kg_entity_type_name(e->type);
-    bad |= set(o, "id", jstr(e->id));
-    bad |= set(o, "iri", jstr(iri));
-    bad |= set(o, "type", jstr(type != NULL ? type : "Unknown"));
-    bad |= set(o, "label", jstr(e->label));
-    bad |= set(o, "lang", jstr(e->lang != NULL ? e->lang : "und"));
-    bad |= set(o, "labels", labels);
-    bad |= set(o, "aliases", string_array(e->aliases, e->n_aliases));
-    bad |= set(o, "mentions", jint(e->mentions));
-    bad |= set(o, "documents", string_array(e->documents, e->n_documents));
-    bad |= set_opt_str(o, "date", e->date);
-    bad |= set(o, "merges", merges_json(graph->data, i));
-    bad |= set(o, "centrality", centrality);
-    bad |= set(o, "community", jint(kg_export_community(graph, i)));
-    labels = centrality = NULL;
-done:
-    free(iri);
-    json_decref(labels);
-    json_decref(centrality);
-    if (bad) {
-        json_decref(o);
-        return NULL;
+    open_container(w, '{');
+    string_array_member(w, "aliases", e->aliases, e->n_aliases);
+    key(w, "centrality");
+    open_container(w, '{');
+    for (size_t k = 0; k < KG_EXPORT_N_MEASURES; k++) {
+        const kg_export_measure *m = &kg_export_measures[w->measure_order[k]];
+        real_member(w, m->name, kg_export_measure_value(graph, i, m));
     }
-    return o;
+    close_container(w, '}');
+    int_member(w, "community", kg_export_community(graph, i));
+    opt_string_member(w, "date", e->date);
+    string_array_member(w, "documents", e->documents, e->n_documents);
+    string_member(w, "id", e->id);
+    kg_buf_reset(&w->scratch);
+    kg_export_iri_append(&w->scratch, graph->base_iri, e->id != NULL ? e->id : "");
+    scratch_member(w, "iri");
+    string_member(w, "label", e->label);
+    key(w, "labels");
+    open_container(w, '{');
+    opt_string_member(w, "en", e->label_en);
+    opt_string_member(w, "ru", e->label_ru);
+    close_container(w, '}');
+    string_member(w, "lang", e->lang != NULL ? e->lang : "und");
+    int_member(w, "mentions", e->mentions);
+    merges_member(w, graph->data, i);
+    string_member(w, "type", node_type(e));
+    close_container(w, '}');
 }
 
-static json_t *evidence_json(const kg_evidence *ev) {
-    json_t *o = json_object();
-    if (o == NULL)
-        return NULL;
-    int bad = set(o, "doc", jstr(ev->doc));
-    bad |= set(o, "sentence", jint(ev->sentence));
-    bad |= set(o, "start", jint(ev->start));
-    bad |= set(o, "end", jint(ev->end));
-    bad |= set(o, "text", jstr(ev->text));
-    bad |= set(o, "rule", jstr(ev->rule));
-    bad |= set(o, "confidence", jreal(ev->confidence));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+static void write_evidence(json_out *w, const kg_evidence *ev) {
+    open_container(w, '{');
+    real_member(w, "confidence", ev->confidence);
+    string_member(w, "doc", ev->doc);
+    int_member(w, "end", ev->end);
+    string_member(w, "rule", ev->rule);
+    int_member(w, "sentence", ev->sentence);
+    int_member(w, "start", ev->start);
+    string_member(w, "text", ev->text);
+    close_container(w, '}');
 }
 
 /* The link's "key" must be unique among the links between one pair of nodes
  * (networkx multigraph key): the resolver merges relations equal in
  * (subject, object, type, role), so "type" or "type:role" is.  "iri" is the
  * relation's statement IRI in the RDF outputs; with id_key, its local part
- * ("relation/<16 hex>") is also stored under that key (Cytoscape.js edge
- * ids). */
-static json_t *link_json(const kg_graph *graph, size_t j, kg_buf *key, const char *id_key) {
+ * ("relation/<16 hex>") is also stored under "id" (Cytoscape.js edge ids). */
+static void write_link(json_out *w, const kg_graph *graph, size_t j, bool id_key) {
     const kg_relation *r = &graph->data->relations[j];
     const kg_entity *entities = graph->data->entities;
-    const char *type = kg_relation_type_name(r->type);
-    if (type == NULL)
-        type = "unknown";
-    json_t *o = json_object(), *evidence = json_array();
+    const char *type = link_type(r);
     char local[KG_EXPORT_RELATION_LOCAL_SIZE];
-    int bad = o == NULL || evidence == NULL;
-    if (bad)
-        goto done;
-    kg_export_relation_local(kg_export_relation_key(graph, r, key), local);
-    bad |= key->failed;
-    if (id_key != NULL)
-        bad |= set(o, id_key, jstr(local));
-    kg_buf_reset(key);
-    kg_buf_puts(key, graph->base_iri);
-    kg_buf_puts(key, local);
-    bad |= key->failed;
-    bad |= set(o, "iri", jstr(key->data));
-    kg_buf_reset(key);
-    kg_buf_puts(key, type);
+    kg_export_relation_local(kg_export_relation_key(graph, r, &w->scratch), local);
+    if (w->scratch.failed)
+        w->nomem = true;
+
+    open_container(w, '{');
+    real_member(w, "confidence", r->confidence);
+    key(w, "evidence");
+    open_container(w, '[');
+    for (size_t k = 0; k < r->n_evidence; k++) {
+        item(w);
+        write_evidence(w, &r->evidence[k]);
+    }
+    close_container(w, ']');
+    if (id_key)
+        string_member(w, "id", local);
+    kg_buf_reset(&w->scratch);
+    kg_buf_puts(&w->scratch, graph->base_iri);
+    kg_buf_puts(&w->scratch, local);
+    scratch_member(w, "iri");
+    kg_buf_reset(&w->scratch);
+    kg_buf_puts(&w->scratch, type);
     if (r->role != NULL) {
-        kg_buf_puts(key, ":");
-        kg_buf_puts(key, r->role);
+        kg_buf_puts(&w->scratch, ":");
+        kg_buf_puts(&w->scratch, r->role);
     }
-    bad |= key->failed;
-    for (size_t k = 0; k < r->n_evidence && !bad; k++)
-        bad |= json_array_append_new(evidence, evidence_json(&r->evidence[k])) != 0;
-    bad |= set(o, "source", jstr(entities[r->subject].id));
-    bad |= set(o, "target", jstr(entities[r->object].id));
-    bad |= set(o, "key", jstr(key->data));
-    bad |= set(o, "type", jstr(type));
-    bad |= set_opt_str(o, "role", r->role);
-    bad |= set_opt_str(o, "role_text", r->role_text);
-    bad |= set(o, "weight", jint(r->n_evidence));
-    bad |= set(o, "confidence", jreal(r->confidence));
-    bad |= set(o, "evidence", evidence);
-    evidence = NULL;
-done:
-    json_decref(evidence);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-
-/* ---- streaming ------------------------------------------------------------------ */
-
-/* The flags of every dump: what the whole tree used to be dumped with. */
-#define DUMP_FLAGS (JSON_SORT_KEYS | JSON_INDENT(1) | JSON_REAL_PRECISION(12))
-
-typedef struct json_stream {
-    FILE *out;
-    size_t depth; /* spaces after every newline of the value being dumped */
-    bool nomem;   /* an object could not be built */
-    int errnum;   /* first write error */
-} json_stream;
-
-static void raw(json_stream *s, const char *text) {
-    if (s->errnum == 0 && fputs(text, s->out) == EOF)
-        s->errnum = errno != 0 ? errno : EIO;
-}
-
-static void newline(json_stream *s, size_t depth) {
-    raw(s, "\n");
-    for (size_t i = 0; i < depth && s->errnum == 0; i++)
-        if (fputc(' ', s->out) == EOF)
-            s->errnum = errno != 0 ? errno : EIO;
-}
-
-/* jansson's output with the indentation of the current depth added after
- * each newline: strings are escaped, so every newline is structural. */
-static int dump_callback(const char *buffer, size_t size, void *data) {
-    json_stream *s = data;
-    size_t start = 0;
-    for (size_t i = 0; i < size && s->errnum == 0; i++) {
-        if (buffer[i] != '\n')
-            continue;
-        if (fwrite(buffer + start, 1, i - start, s->out) != i - start)
-            s->errnum = errno != 0 ? errno : EIO;
-        newline(s, s->depth);
-        start = i + 1;
-    }
-    if (s->errnum == 0 && start < size &&
-        fwrite(buffer + start, 1, size - start, s->out) != size - start)
-        s->errnum = errno != 0 ? errno : EIO;
-    return s->errnum == 0 ? 0 : -1;
-}
-
-/* Dumps value (stolen: released here, NULL meaning out of memory) as if it
- * stood at depth in the whole tree. */
-static void emit(json_stream *s, json_t *value, size_t depth) {
-    if (value == NULL) {
-        s->nomem = true;
-        return;
-    }
-    if (s->errnum == 0 && !s->nomem) {
-        s->depth = depth;
-        if (json_dump_callback(value, dump_callback, s, DUMP_FLAGS) != 0 && s->errnum == 0)
-            s->errnum = EIO;
-    }
-    json_decref(value);
-}
-
-/* "key": with the separator and indentation of an object member at depth. */
-static void member(json_stream *s, const char *key, size_t depth, bool first) {
-    if (!first)
-        raw(s, ",");
-    newline(s, depth);
-    raw(s, "\"");
-    raw(s, key);
-    raw(s, "\": ");
+    scratch_member(w, "key");
+    opt_string_member(w, "role", r->role);
+    opt_string_member(w, "role_text", r->role_text);
+    string_member(w, "source", entities[r->subject].id);
+    string_member(w, "target", entities[r->object].id);
+    string_member(w, "type", type);
+    int_member(w, "weight", r->n_evidence);
+    close_container(w, '}');
 }
 
 typedef enum element_kind { ELEMENT_NODE, ELEMENT_LINK } element_kind;
 
-/* The JSON of node or link i, as an item of its array in the style given. */
-static json_t *element_json(const kg_graph *graph, kg_json_style style, element_kind kind, size_t i,
-                            kg_buf *key) {
-    json_t *data = kind == ELEMENT_NODE
-                       ? node_json(graph, i)
-                       : link_json(graph, i, key, style == KG_JSON_CYTOSCAPE ? "id" : NULL);
-    if (style != KG_JSON_CYTOSCAPE || data == NULL)
-        return data;
-    /* Cytoscape.js: {"classes": type, "data": {...}, "group": "nodes"|"edges"}. */
-    json_t *o = json_object();
-    if (o == NULL) {
-        json_decref(data);
-        return NULL;
+/* An array of every node or link, as the value of the member just started:
+ * node-link objects, or Cytoscape.js elements {"classes": type, "data":
+ * {...}, "group": "nodes"|"edges"}. */
+static void element_array(json_out *w, const kg_graph *graph, kg_json_style style,
+                          element_kind kind) {
+    const kg_resolved *data = graph->data;
+    size_t n = kind == ELEMENT_NODE ? data->n_entities : data->n_relations;
+    bool cytoscape = style == KG_JSON_CYTOSCAPE;
+    open_container(w, '[');
+    for (size_t i = 0; i < n && out_ok(w); i++) {
+        item(w);
+        if (cytoscape) {
+            open_container(w, '{');
+            string_member(w, "classes",
+                          kind == ELEMENT_NODE ? node_type(&data->entities[i])
+                                               : link_type(&data->relations[i]));
+            key(w, "data");
+        }
+        if (kind == ELEMENT_NODE)
+            write_node(w, graph, i);
+        else
+            write_link(w, graph, i, cytoscape);
+        if (cytoscape) {
+            string_member(w, "group", kind == ELEMENT_NODE ? "nodes" : "edges");
+            close_container(w, '}');
+        }
+        out_flush(w, false);
     }
-    int bad = set(o, "classes", jstr(json_string_value(json_object_get(data, "type"))));
-    bad |= set(o, "group", jstr(kind == ELEMENT_NODE ? "nodes" : "edges"));
-    bad |= set(o, "data", data);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-
-/* An array of every node or link, its "[" already positioned at depth - 1. */
-static void element_array(json_stream *s, const kg_graph *graph, kg_json_style style,
-                          element_kind kind, size_t depth, kg_buf *key) {
-    size_t n = kind == ELEMENT_NODE ? graph->data->n_entities : graph->data->n_relations;
-    if (n == 0) {
-        raw(s, "[]");
-        return;
-    }
-    raw(s, "[");
-    for (size_t i = 0; i < n && s->errnum == 0 && !s->nomem; i++) {
-        if (i > 0)
-            raw(s, ",");
-        newline(s, depth);
-        emit(s, element_json(graph, style, kind, i, key), depth);
-    }
-    newline(s, depth - 1);
-    raw(s, "]");
+    close_container(w, ']');
 }
 
 static kg_status export_json(const kg_graph *graph, kg_json_style style, FILE *out, kg_error *err) {
     kg_status status = KG_OK;
-    kg_buf key = KG_BUF_INIT;
-    json_stream s = {out, 0, false, 0};
+    json_out w = {.file = out, .out = KG_BUF_INIT, .scratch = KG_BUF_INIT};
 
     if (graph == NULL || graph->data == NULL || out == NULL)
         return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no graph or no output stream");
@@ -442,42 +630,47 @@ static kg_status export_json(const kg_graph *graph, kg_json_style style, FILE *o
             data->relations[j].object >= data->n_entities)
             return kg_error_set(err, KG_ERR_INTERNAL, NULL, 0, 0,
                                 "relation %zu refers to an entity that does not exist", j);
+    for (size_t m = 0; m < KG_EXPORT_N_MEASURES; m++)
+        w.measure_order[m] = m;
+    qsort(w.measure_order, KG_EXPORT_N_MEASURES, sizeof w.measure_order[0], cmp_measure_name);
+    for (size_t k = 0; k < sizeof w.reals / sizeof w.reals[0]; k++)
+        w.reals[k].x = NAN;
 
-    /* Keys in byte order, as JSON_SORT_KEYS would put them. */
-    raw(&s, "{");
+    open_container(&w, '{');
     if (style == KG_JSON_CYTOSCAPE) {
-        member(&s, "data", 1, true);
-        emit(&s, graph_json(graph), 1);
-        member(&s, "elements", 1, false);
-        raw(&s, "{");
-        member(&s, "edges", 2, true);
-        element_array(&s, graph, style, ELEMENT_LINK, 3, &key);
-        member(&s, "nodes", 2, false);
-        element_array(&s, graph, style, ELEMENT_NODE, 3, &key);
-        newline(&s, 1);
-        raw(&s, "}");
+        key(&w, "data");
+        emit(&w, graph_json(graph));
+        key(&w, "elements");
+        open_container(&w, '{');
+        key(&w, "edges");
+        element_array(&w, graph, style, ELEMENT_LINK);
+        key(&w, "nodes");
+        element_array(&w, graph, style, ELEMENT_NODE);
+        close_container(&w, '}');
     } else {
-        member(&s, "directed", 1, true);
-        raw(&s, "true");
-        member(&s, "graph", 1, false);
-        emit(&s, graph_json(graph), 1);
-        member(&s, "links", 1, false);
-        element_array(&s, graph, style, ELEMENT_LINK, 2, &key);
-        member(&s, "multigraph", 1, false);
-        raw(&s, "true");
-        member(&s, "nodes", 1, false);
-        element_array(&s, graph, style, ELEMENT_NODE, 2, &key);
+        key(&w, "directed");
+        put(&w, "true", 4);
+        key(&w, "graph");
+        emit(&w, graph_json(graph));
+        key(&w, "links");
+        element_array(&w, graph, style, ELEMENT_LINK);
+        key(&w, "multigraph");
+        put(&w, "true", 4);
+        key(&w, "nodes");
+        element_array(&w, graph, style, ELEMENT_NODE);
     }
-    newline(&s, 0);
-    raw(&s, "}\n");
+    close_container(&w, '}');
+    put(&w, "\n", 1);
+    out_flush(&w, true);
 
-    if (s.nomem)
+    if (w.nomem)
         status = kg_error_set(err, KG_ERR_NOMEM, NULL, 0, 0, "out of memory building the JSON");
-    else if (s.errnum != 0)
-        status = kg_export_write_error(err, s.errnum);
+    else if (w.errnum != 0)
+        status = kg_export_write_error(err, w.errnum);
     else
         status = kg_export_flush(out, err);
-    kg_buf_clear(&key);
+    kg_buf_clear(&w.out);
+    kg_buf_clear(&w.scratch);
     return status;
 }
 
