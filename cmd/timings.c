@@ -51,7 +51,9 @@ void kg_cmd_timings_analytics(kg_cmd_timings *t, const kg_graph *graph) {
                  : "betweenness (sampled)",
              a->seconds.betweenness, a->seconds.betweenness, 1);
     add_step(t, "closeness, harmonic", a->seconds.distances, a->seconds.distances, 1);
-    add_step(t, "coreness, communities", a->seconds.communities, a->seconds.communities, 1);
+    char what[48];
+    snprintf(what, sizeof what, "coreness, Leiden (%zu iter.)", a->leiden_iterations_run);
+    add_step(t, what, a->seconds.communities, a->seconds.communities, 1);
     add_step(t, "eigenvector, HITS", a->seconds.spectral, a->seconds.spectral, 1);
 }
 

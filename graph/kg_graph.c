@@ -364,18 +364,22 @@ static igraph_error_t canonical_communities(kg_graph *g, const igraph_vector_int
     return IGRAPH_SUCCESS;
 }
 
+/* Leiden stops when an iteration improves its quality by less than this
+ * fraction: later ones only move a few vertices between communities. */
+#define KG_LEIDEN_GAIN 1e-3
+
 /* Coreness and Leiden communities on the undirected, weight-summed
  * projection.  Leiden optimises modularity (node weights = strengths,
- * resolution γ / 2m), starts from singletons, runs a fixed number of
- * iterations (igraph 0.10.2 mishandles "until stable", n_iterations < 0)
- * and uses igraph's RNG seeded from options.seed right before the call. */
+ * resolution γ / 2m), starts from singletons, runs until an iteration
+ * changes nothing, at most options.leiden_iterations, and uses igraph's RNG
+ * seeded from options.seed right before the first. */
 static igraph_error_t compute_projection_measures(kg_graph *g) {
     const kg_analytics_options *opt = &g->analytics.options;
     size_t n = g->data->n_entities;
     igraph_t proj;
     igraph_vector_t weights, strength;
-    igraph_vector_int_t membership;
-    igraph_real_t total = 0, quality = 0, modularity = 0;
+    igraph_vector_int_t membership, previous;
+    igraph_real_t total = 0, quality = 0, last_quality = 0, modularity = 0;
     igraph_integer_t clusters = 0;
 
     g->analytics.community_method = "leiden-modularity";
@@ -395,10 +399,25 @@ static igraph_error_t compute_projection_measures(kg_graph *g) {
         IGRAPH_CHECK(igraph_strength(&proj, &strength, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS,
                                      &weights));
         IGRAPH_CHECK(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)opt->seed));
-        IGRAPH_CHECK(igraph_community_leiden(
-            &proj, &weights, &strength, opt->leiden_resolution / (2.0 * total),
-            /*beta=*/0.01, /*start=*/true, (igraph_integer_t)opt->leiden_iterations, &membership,
-            &clusters, &quality));
+        /* One iteration at a time from the last partition (what igraph does
+         * inside one call of n iterations, the RNG running on), stopping at
+         * the first that changes nothing: igraph 0.10.2's own "until
+         * stable" (n_iterations < 0) is broken, and on a large graph most
+         * of the fixed count would only confirm the partition. */
+        IGRAPH_VECTOR_INT_INIT_FINALLY(&previous, (igraph_integer_t)n);
+        for (int it = 0; it < opt->leiden_iterations; it++) {
+            IGRAPH_CHECK(igraph_vector_int_update(&previous, &membership));
+            IGRAPH_CHECK(igraph_community_leiden(
+                &proj, &weights, &strength, opt->leiden_resolution / (2.0 * total),
+                /*beta=*/0.01, /*start=*/true, 1, &membership, &clusters, &quality));
+            g->analytics.leiden_iterations_run = (size_t)it + 1;
+            if (igraph_vector_int_all_e(&previous, &membership) ||
+                (it > 0 && quality - last_quality <= KG_LEIDEN_GAIN * fabs(quality)))
+                break;
+            last_quality = quality;
+        }
+        igraph_vector_int_destroy(&previous);
+        IGRAPH_FINALLY_CLEAN(1);
         IGRAPH_CHECK(igraph_modularity(&proj, &membership, &weights, opt->leiden_resolution,
                                        /*directed=*/false, &modularity));
         igraph_vector_destroy(&strength);

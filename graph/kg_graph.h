@@ -44,7 +44,8 @@ typedef struct kg_analytics_options {
     size_t betweenness_exact_max; /* exact betweenness, closeness and harmonic up to this
                                      many vertices; above it (and when samples <
                                      vertices) they are estimated from sampled sources */
-    int leiden_iterations;        /* fixed iteration count (> 0) */
+    int leiden_iterations;        /* most iterations (> 0): Leiden stops at the first that
+                                     changes nothing */
     double leiden_resolution;     /* modularity resolution parameter (> 0) */
     size_t threads;               /* threads of the sampled estimators; 0: one per online CPU
                                      (the results are the same for any count) */
@@ -88,6 +89,7 @@ typedef struct kg_analytics_info {
     const char *community_method;   /* "leiden-modularity" (static string) */
     size_t n_communities;
     double modularity;
+    size_t leiden_iterations_run; /* until stable, at most options.leiden_iterations */
     kg_analytics_timing seconds;
 } kg_analytics_info;
 

@@ -569,7 +569,7 @@ START_TEST(test_timings_lists_every_step) {
                                        "\n  resolve across documents ",
                                        "\n  graph and analytics ",
                                        "\n    betweenness (exact) ",
-                                       "\n    coreness, communities ",
+                                       "\n    coreness, Leiden (",
                                        "\n  write graph.ttl ",
                                        "\n  write graph.json ",
                                        "\n  total "};
