@@ -171,8 +171,8 @@ static void print_summary(const kg_graph *g, const char *path, size_t top) {
            d->n_documents);
     printf("betweenness: %s, %zu source%s; seed %lu\n", a->betweenness_method,
            a->betweenness_sources, a->betweenness_sources == 1 ? "" : "s", a->options.seed);
-    printf("communities: %zu (%s, %d iterations, resolution %g), modularity %.4f\n",
-           a->n_communities, a->community_method, a->options.leiden_iterations,
+    printf("communities: %zu (%s, %zu iterations, resolution %g), modularity %.4f\n",
+           a->n_communities, a->community_method, a->leiden_iterations_run,
            a->options.leiden_resolution, a->modularity);
     for (int m = 0; m < KG_MEASURE_COUNT; m++) {
         size_t n = kg_graph_top(g, (kg_measure)m, rank, top);

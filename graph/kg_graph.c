@@ -364,9 +364,13 @@ static igraph_error_t canonical_communities(kg_graph *g, const igraph_vector_int
     return IGRAPH_SUCCESS;
 }
 
-/* Leiden stops when an iteration improves its quality by less than this
- * fraction: later ones only move a few vertices between communities. */
+/* On a graph of at least KG_LEIDEN_LARGE entities and relations together,
+ * Leiden stops at an iteration that changes nothing or improves its quality
+ * by less than KG_LEIDEN_GAIN of it: later ones only move a few vertices
+ * between communities, at the cost of a whole pass each.  Smaller graphs
+ * run every iteration: they take milliseconds. */
 #define KG_LEIDEN_GAIN 1e-3
+#define KG_LEIDEN_LARGE 100000
 
 /* Coreness and Leiden communities on the undirected, weight-summed
  * projection.  Leiden optimises modularity (node weights = strengths,
@@ -399,20 +403,22 @@ static igraph_error_t compute_projection_measures(kg_graph *g) {
         IGRAPH_CHECK(igraph_strength(&proj, &strength, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS,
                                      &weights));
         IGRAPH_CHECK(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)opt->seed));
-        /* One iteration at a time from the last partition (what igraph does
-         * inside one call of n iterations, the RNG running on), stopping at
-         * the first that changes nothing: igraph 0.10.2's own "until
-         * stable" (n_iterations < 0) is broken, and on a large graph most
-         * of the fixed count would only confirm the partition. */
+        /* Small graphs: every iteration, in one call.  Large ones: one
+         * iteration at a time from the last partition (what igraph does
+         * inside one call, the RNG running on), stopping at the first that
+         * changes nothing or gains little: igraph 0.10.2's own "until
+         * stable" (n_iterations < 0) is broken. */
+        bool large = n + g->data->n_relations >= KG_LEIDEN_LARGE;
+        int step = large ? 1 : opt->leiden_iterations;
         IGRAPH_VECTOR_INT_INIT_FINALLY(&previous, (igraph_integer_t)n);
-        for (int it = 0; it < opt->leiden_iterations; it++) {
+        for (int it = 0; it < opt->leiden_iterations; it += step) {
             IGRAPH_CHECK(igraph_vector_int_update(&previous, &membership));
             IGRAPH_CHECK(igraph_community_leiden(
                 &proj, &weights, &strength, opt->leiden_resolution / (2.0 * total),
-                /*beta=*/0.01, /*start=*/true, 1, &membership, &clusters, &quality));
-            g->analytics.leiden_iterations_run = (size_t)it + 1;
-            if (igraph_vector_int_all_e(&previous, &membership) ||
-                (it > 0 && quality - last_quality <= KG_LEIDEN_GAIN * fabs(quality)))
+                /*beta=*/0.01, /*start=*/true, step, &membership, &clusters, &quality));
+            g->analytics.leiden_iterations_run = (size_t)(it + step);
+            if (large && (igraph_vector_int_all_e(&previous, &membership) ||
+                          (it > 0 && quality - last_quality <= KG_LEIDEN_GAIN * fabs(quality))))
                 break;
             last_quality = quality;
         }
