@@ -218,6 +218,7 @@ kg_status kg_cmd_write_outputs(const kg_graph *graph, unsigned formats,
 typedef struct kg_cmd_step {
     char what[48];
     double wall, cpu; /* seconds; cpu is the process's (all threads) */
+    double peak_mb;   /* the process's peak resident memory at the step's end */
     int sub;          /* a part of the step above it (indented, not in the total) */
 } kg_cmd_step;
 

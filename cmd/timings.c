@@ -4,6 +4,7 @@
 #include "kg_cmd.h"
 
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static double clock_seconds(clockid_t id) {
@@ -20,6 +21,12 @@ void kg_cmd_timings_start(kg_cmd_timings *t) {
     t->start_cpu = t->mark_cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
+/* Peak resident set of the process so far, in MB (Linux: ru_maxrss in KB). */
+static double peak_mb(void) {
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : 0.0;
+}
+
 static void add_step(kg_cmd_timings *t, const char *what, double wall, double cpu, int sub) {
     if (t->n == sizeof t->step / sizeof *t->step)
         return;
@@ -27,6 +34,7 @@ static void add_step(kg_cmd_timings *t, const char *what, double wall, double cp
     snprintf(s->what, sizeof s->what, "%s", what);
     s->wall = wall;
     s->cpu = cpu;
+    s->peak_mb = peak_mb();
     s->sub = sub;
 }
 
@@ -61,15 +69,17 @@ void kg_cmd_timings_print(const kg_cmd_timings *t) {
     if (t == NULL || !t->enabled)
         return;
     double wall = 0, cpu = 0;
-    fprintf(stderr, "kgraph: timings\n  %-32s %9s %9s\n", "step", "wall s", "CPU s");
+    fprintf(stderr, "kgraph: timings\n  %-32s %9s %9s %9s\n", "step", "wall s", "CPU s", "peak MB");
     for (size_t i = 0; i < t->n; i++) {
         const kg_cmd_step *s = &t->step[i];
-        fprintf(stderr, "  %s%-*s %9.3f %9.3f\n", s->sub ? "  " : "", s->sub ? 30 : 32, s->what,
-                s->wall, s->cpu);
+        if (s->sub)
+            fprintf(stderr, "    %-30s %9.3f %9.3f\n", s->what, s->wall, s->cpu);
+        else
+            fprintf(stderr, "  %-32s %9.3f %9.3f %9.0f\n", s->what, s->wall, s->cpu, s->peak_mb);
         if (!s->sub) {
             wall += s->wall;
             cpu += s->cpu;
         }
     }
-    fprintf(stderr, "  %-32s %9.3f %9.3f\n", "total", wall, cpu);
+    fprintf(stderr, "  %-32s %9.3f %9.3f %9.0f\n", "total", wall, cpu, peak_mb());
 }
