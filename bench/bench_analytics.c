@@ -20,7 +20,8 @@
  * PageRank, coreness, Leiden, sampled betweenness and sampled closeness +
  * harmonic alone, and of the whole kg_graph_build_with with the default
  * options (LARGE_FULL 0 leaves out sampled betweenness and the whole
- * build, which take minutes on millions of edges).  Sampled betweenness
+ * build, which take minutes on millions of edges; 2 leaves out only
+ * igraph's sampled betweenness, the reference, and kgraph's timed alone).  Sampled betweenness
  * is timed with igraph_betweenness_subset (the reference) and with
  * kgraph's own estimator (kg_graph_betweenness_estimates) over the same
  * sources, on one thread and on every CPU.  CPU seconds of the process
@@ -299,7 +300,7 @@ static void twenty_thousand(size_t n, size_t samples, uint64_t seed) {
     network_free(&net);
 }
 
-static void large(size_t n, size_t per_node, uint64_t seed, bool full) {
+static void large(size_t n, size_t per_node, uint64_t seed, int full) {
     network net;
     if (generate(&net, n, per_node, seed) != 0) {
         fprintf(stderr, "bench_analytics: out of memory\n");
@@ -360,7 +361,7 @@ static void large(size_t n, size_t per_node, uint64_t seed, bool full) {
                             &membership, &clusters, &quality);
     printf("  Leiden (10 iterations) %8.3f s: %lld communities\n", now() - t0, (long long)clusters);
     t0 = now();
-    if (full) {
+    if (full == 1) {
         igraph_betweenness_subset(&und, &res, igraph_vss_all(), false, igraph_vss_vector(&sources),
                                   igraph_vss_all(), NULL);
         double t_igraph = now() - t0;
@@ -382,13 +383,19 @@ static void large(size_t n, size_t per_node, uint64_t seed, bool full) {
         return;
     }
     kg_analytics_options opt = KG_ANALYTICS_OPTIONS_INIT;
-    double t_build;
+    double t_build, t_wall = wall();
     kg_graph *built = build(&net, &opt, &t_build);
+    t_wall = wall() - t_wall;
     printf("  kg_graph_build_with, default options (betweenness %s from %zu sources, closeness %s, "
-           "harmonic %s from %zu) %8.3f s CPU\n",
+           "harmonic %s from %zu) %8.3f s CPU, %.3f s wall\n",
            built->analytics.betweenness_method, built->analytics.betweenness_sources,
            built->analytics.closeness_method, built->analytics.harmonic_method,
-           built->analytics.closeness_sources, t_build);
+           built->analytics.closeness_sources, t_build, t_wall);
+    const kg_analytics_timing *sec = &built->analytics.seconds;
+    printf("    of which (wall): network, degree, PageRank %.3f s; betweenness %.3f s; closeness, "
+           "harmonic %.3f s; coreness, Leiden (%zu iterations) %.3f s; eigenvector, HITS %.3f s\n",
+           sec->network, sec->betweenness, sec->distances, built->analytics.leiden_iterations_run,
+           sec->communities, sec->spectral);
     kg_graph_free(built);
     network_free(&net);
 }
@@ -399,7 +406,7 @@ int main(int argc, char **argv) {
     uint64_t seed = argc > 3 ? (uint64_t)strtoull(argv[3], NULL, 10) : 1;
     size_t large_n = argc > 4 ? (size_t)strtoull(argv[4], NULL, 10) : 200000;
     size_t large_degree = argc > 5 ? (size_t)strtoull(argv[5], NULL, 10) : 5;
-    bool large_full = argc > 6 ? strtoull(argv[6], NULL, 10) != 0 : true;
+    int large_full = argc > 6 ? (int)strtoul(argv[6], NULL, 10) : 1;
     if (n < 10 || samples == 0 || samples >= n) {
         fprintf(stderr, "usage: bench_analytics [NODES ≥ 10] [SAMPLES < NODES] [SEED] "
                         "[LARGE_NODES] [LARGE_DEGREE] [LARGE_FULL]\n");
