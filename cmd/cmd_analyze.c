@@ -140,19 +140,20 @@ static int parse_options(int argc, char **argv, analyze_options *opt, int *first
     return KG_EXIT_OK;
 }
 
-/* The options recorded in the file, overridden by those given. */
-static void merge_options(analyze_options *opt, const kg_import_info *info) {
-    kg_analytics_options given = opt->analytics;
-    opt->analytics = info->analytics;
+/* The options recorded in the file, overridden by those given
+ * (kg_cmd_load_graph's adjust; ctx is the analyze_options). */
+static void merge_options(void *ctx, const kg_import_info *info, kg_analytics_options *options) {
+    analyze_options *opt = ctx;
+    const kg_analytics_options *given = &opt->analytics;
     if (opt->seed_given)
-        opt->analytics.seed = given.seed;
+        options->seed = given->seed;
     if (opt->samples_given)
-        opt->analytics.betweenness_samples = given.betweenness_samples;
+        options->betweenness_samples = given->betweenness_samples;
     if (opt->exact_max_given)
-        opt->analytics.betweenness_exact_max = given.betweenness_exact_max;
+        options->betweenness_exact_max = given->betweenness_exact_max;
     /* not recorded: the ones given, or the defaults */
-    opt->analytics.betweenness_budget = given.betweenness_budget;
-    opt->analytics.threads = given.threads;
+    options->betweenness_budget = given->betweenness_budget;
+    options->threads = given->threads;
     if (!opt->style_given)
         opt->export.json_style = info->json_style;
 }
@@ -225,29 +226,19 @@ int kg_cmd_analyze(int argc, char **argv) {
 
     kg_error err;
     kg_error_clear(&err);
-    kg_status st = KG_OK;
-    kg_strpool *pool = kg_strpool_new();
-    kg_resolved data = {0};
-    kg_import_info info;
-    kg_graph *graph = NULL;
+    kg_cmd_loaded loaded;
     kg_cmd_paths written = {{NULL}, 0};
     const char *path = argv[first];
 
-    if (pool == NULL) {
-        st = KG_ERR_NOMEM;
-        goto cleanup;
-    }
-    if ((st = kg_import_json_with(path, pool, &data, &info, &err)) != KG_OK)
-        goto cleanup;
-    merge_options(&opt, &info);
-    if ((st = kg_graph_build_with(&graph, &data, info.base_iri, &opt.analytics, &err)) != KG_OK)
+    kg_status st = kg_cmd_load_graph(path, &loaded, merge_options, &opt, &err);
+    if (st != KG_OK)
         goto cleanup;
     if (opt.output == NULL) {
-        print_summary(graph, path, opt.top);
+        print_summary(loaded.graph, path, opt.top);
         goto cleanup;
     }
-    if ((st = kg_cmd_write_outputs(graph, opt.formats, &opt.export, opt.output, &written, NULL,
-                                   &err)) != KG_OK)
+    if ((st = kg_cmd_write_outputs(loaded.graph, opt.formats, &opt.export, opt.output, &written,
+                                   NULL, &err)) != KG_OK)
         goto cleanup;
     if (!opt.quiet && strcmp(opt.output, "-") != 0) {
         kg_cmd_print_written(&written);
@@ -256,8 +247,6 @@ int kg_cmd_analyze(int argc, char **argv) {
 cleanup:
     rc = kg_cmd_finish(st, &err); /* reported before anything is freed */
     kg_cmd_paths_clear(&written);
-    kg_graph_free(graph);
-    kg_resolved_clear(&data);
-    kg_strpool_free(pool);
+    kg_cmd_loaded_free(&loaded);
     return rc;
 }

@@ -156,18 +156,11 @@ int kg_cmd_report_run(int argc, char **argv) {
     kg_error err;
     kg_error_clear(&err);
     kg_status st = KG_OK;
-    kg_strpool *pool = kg_strpool_new();
-    kg_resolved data = {0};
-    kg_import_info info;
-    kg_graph *graph = NULL;
+    kg_cmd_loaded loaded = {0};
     kg_cmd_paths written = {{NULL}, 0};
     char *dir = NULL;
     const char *path = argv[first];
 
-    if (pool == NULL) {
-        st = KG_ERR_NOMEM;
-        goto cleanup;
-    }
     if (opt.output != NULL) {
         dir = strdup(opt.output);
     } else {
@@ -180,10 +173,9 @@ int kg_cmd_report_run(int argc, char **argv) {
         st = KG_ERR_NOMEM;
         goto cleanup;
     }
-    if ((st = kg_import_json_with(path, pool, &data, &info, &err)) != KG_OK ||
-        (st = kg_graph_build_with(&graph, &data, info.base_iri, &info.analytics, &err)) != KG_OK ||
+    if ((st = kg_cmd_load_graph(path, &loaded, NULL, NULL, &err)) != KG_OK ||
         (st = kg_cmd_make_dirs(dir, &err)) != KG_OK ||
-        (st = kg_cmd_write_report(graph, dir, &opt.report, &written, &err)) != KG_OK)
+        (st = kg_cmd_write_report(loaded.graph, dir, &opt.report, &written, &err)) != KG_OK)
         goto cleanup;
     if (!opt.quiet) {
         kg_cmd_print_written(&written);
@@ -192,9 +184,7 @@ int kg_cmd_report_run(int argc, char **argv) {
 cleanup:
     rc = kg_cmd_finish(st, &err); /* reported before anything is freed */
     kg_cmd_paths_clear(&written);
-    kg_graph_free(graph);
-    kg_resolved_clear(&data);
-    kg_strpool_free(pool);
+    kg_cmd_loaded_free(&loaded);
     free(dir);
     return rc;
 }

@@ -137,3 +137,26 @@ void kg_cmd_print_written(const kg_cmd_paths *paths) {
     for (size_t i = 0; i < paths->n; i++)
         printf("  %s\n", paths->path[i]);
 }
+
+kg_status kg_cmd_load_graph(const char *path, kg_cmd_loaded *out,
+                            void (*adjust)(void *ctx, const kg_import_info *info,
+                                           kg_analytics_options *options),
+                            void *ctx, kg_error *err) {
+    memset(out, 0, sizeof *out);
+    if ((out->pool = kg_strpool_new()) == NULL)
+        return kg_error_set(err, KG_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    kg_status st = kg_import_json_with(path, out->pool, &out->data, &out->info, err);
+    if (st != KG_OK)
+        return st;
+    kg_analytics_options options = out->info.analytics;
+    if (adjust != NULL)
+        adjust(ctx, &out->info, &options);
+    return kg_graph_build_with(&out->graph, &out->data, out->info.base_iri, &options, err);
+}
+
+void kg_cmd_loaded_free(kg_cmd_loaded *loaded) {
+    kg_graph_free(loaded->graph);
+    kg_resolved_clear(&loaded->data);
+    kg_strpool_free(loaded->pool);
+    memset(loaded, 0, sizeof *loaded);
+}

@@ -252,6 +252,25 @@ kg_status kg_cmd_write_report(const kg_graph *graph, const char *dir,
                               const kg_report_options *options, kg_cmd_paths *written,
                               kg_error *err);
 
+/* A graph.json read back and its network rebuilt: what `analyze` and
+ * `report` start from. */
+typedef struct kg_cmd_loaded {
+    kg_strpool *pool;
+    kg_resolved data;
+    kg_import_info info; /* what the file records */
+    kg_graph *graph;
+} kg_cmd_loaded;
+
+/* Reads the graph.json at path into *out and builds its network with the
+ * analytics options the file records, passed first through adjust (may be
+ * NULL) with ctx, which may change them.  On failure err says why; either
+ * way *out is to be freed with kg_cmd_loaded_free. */
+kg_status kg_cmd_load_graph(const char *path, kg_cmd_loaded *out,
+                            void (*adjust)(void *ctx, const kg_import_info *info,
+                                           kg_analytics_options *options),
+                            void *ctx, kg_error *err);
+void kg_cmd_loaded_free(kg_cmd_loaded *loaded);
+
 /* Maps a library status to an exit code. */
 int kg_cmd_exit_code(kg_status status);
 
