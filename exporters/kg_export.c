@@ -5,18 +5,16 @@
  * csv.c. */
 #include "kg_export_internal.h"
 
+#include "kg_outfile.h"
 #include "kg_text.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* ---- growable byte buffer ------------------------------------------------ */
 
@@ -259,152 +257,21 @@ kg_status kg_export(const kg_graph *graph, kg_format format, FILE *out, kg_error
     return kg_export_with(graph, format, NULL, out, err);
 }
 
-/* ---- atomic file writing ----------------------------------------------------- */
+/* ---- atomic file writing (kg_outfile) ----------------------------------------- */
 
-/* The process umask, read by setting and restoring it: POSIX has no way to
- * read it alone.  The umask is briefly 0 in between, which matters only to a
- * thread creating files at that very moment; kgraph exports from one thread. */
-static mode_t current_umask(void) {
-    mode_t mask = umask(0);
-    umask(mask);
-    return mask;
-}
-
-/* Makes the rename durable; failures are ignored because the new file is
- * already in place and some file systems cannot sync directories. */
-static void sync_directory(const char *path, size_t dir_len) {
-    char *dir = NULL;
-    if (dir_len == 0) {
-        dir = strdup(".");
-    } else {
-        dir = malloc(dir_len + 1);
-        if (dir != NULL) {
-            memcpy(dir, path, dir_len);
-            dir[dir_len] = '\0';
-        }
-    }
-    if (dir == NULL)
-        return;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-    free(dir);
-}
-
-static kg_status io_error(kg_error *err, const char *path, const char *what, int errnum) {
-    return kg_error_set(err, KG_ERR_IO, path, 0, 0, "%s: %s", what,
-                        strerror(errnum != 0 ? errnum : EIO));
-}
-
-/* One output file being written: the temporary file next to its target
- * ("<dir>/.<name>.tmp-XXXXXX", so that rename() stays on one file system and
- * is atomic) and the stream on it.  Initialise with ATOMIC_FILE_INIT. */
-typedef struct atomic_file {
-    const char *path; /* target, borrowed */
-    size_t dir_len;   /* bytes of path up to and including the last '/' */
-    char *tmp;        /* owned */
-    FILE *file;
-    bool tmp_exists;
-} atomic_file;
-
-#define ATOMIC_FILE_INIT                                                                           \
-    { NULL, 0, NULL, NULL, false }
-
-/* Creates the temporary file for path (borrowed: must outlive af) and opens
- * a stream on it with the mode the target has, or the one a newly created
- * file would get. */
-static kg_status atomic_open(atomic_file *af, const char *path, kg_error *err) {
-    int fd = -1;
-    af->path = path;
-    const char *slash = strrchr(path, '/');
-    af->dir_len = slash != NULL ? (size_t)(slash - path) + 1 : 0;
-    const char *name = path + af->dir_len;
-    if (name[0] == '\0')
-        return kg_error_set(err, KG_ERR_USAGE, path, 0, 0, "output path names a directory");
-    static const char suffix[] = ".tmp-XXXXXX";
-    size_t tmp_size = af->dir_len + 1 + strlen(name) + sizeof suffix;
-    af->tmp = malloc(tmp_size);
-    if (af->tmp == NULL)
-        return kg_error_set(err, KG_ERR_NOMEM, path, 0, 0, "out of memory");
-    memcpy(af->tmp, path, af->dir_len);
-    snprintf(af->tmp + af->dir_len, tmp_size - af->dir_len, ".%s%s", name, suffix);
-
-    fd = mkstemp(af->tmp);
-    if (fd < 0)
-        return io_error(err, path, "cannot create a temporary file in its directory", errno);
-    af->tmp_exists = true;
-
-    /* mkstemp makes the file 0600. */
-    struct stat target;
-    mode_t mode = (stat(path, &target) == 0 && S_ISREG(target.st_mode)) ? (target.st_mode & 07777)
-                                                                        : (0666 & ~current_umask());
-    if (fchmod(fd, mode) != 0) {
-        kg_status status =
-            io_error(err, path, "cannot set the permissions of the temporary file", errno);
-        close(fd);
-        return status;
-    }
-    af->file = fdopen(fd, "wb");
-    if (af->file == NULL) {
-        kg_status status = io_error(err, path, "cannot open the temporary file", errno);
-        close(fd);
-        return status;
-    }
-    return KG_OK;
-}
-
-/* Flushes, syncs and closes the temporary file. */
-static kg_status atomic_finish(atomic_file *af, kg_error *err) {
-    if (fflush(af->file) != 0 || ferror(af->file))
-        return io_error(err, af->path, "write failed", errno);
-    if (fsync(fileno(af->file)) != 0)
-        return io_error(err, af->path, "cannot sync to disk", errno);
-    int rc = fclose(af->file);
-    af->file = NULL;
-    if (rc != 0)
-        return io_error(err, af->path, "write failed", errno);
-    return KG_OK;
-}
-
-/* Renames the finished temporary file over the target. */
-static kg_status atomic_commit(atomic_file *af, kg_error *err) {
-    if (rename(af->tmp, af->path) != 0)
-        return io_error(err, af->path, "cannot replace the file", errno);
-    af->tmp_exists = false;
-    sync_directory(af->path, af->dir_len);
-    return KG_OK;
-}
-
-/* Closes and removes whatever is left of af; safe on ATOMIC_FILE_INIT. */
-static void atomic_discard(atomic_file *af) {
-    if (af->file != NULL)
-        fclose(af->file);
-    af->file = NULL;
-    if (af->tmp_exists)
-        unlink(af->tmp);
-    af->tmp_exists = false;
-    free(af->tmp);
-    af->tmp = NULL;
-}
-
-/* Runs the writer of file k into af; a write error is about this file, whose
- * name the writer could not know. */
-static kg_status atomic_write(atomic_file *af, const kg_graph *graph, kg_format format, size_t k,
-                              const kg_export_options *options, kg_error *err) {
-    kg_status status = write_part(graph, format, k, options, af->file, err);
+/* Runs the writer of file k into f and finishes f; a write error is about
+ * this file, whose name the writer could not know. */
+static kg_status write_file(kg_outfile *f, const kg_graph *graph, kg_format format, size_t k,
+                            const kg_export_options *options, kg_error *err) {
+    kg_status status = write_part(graph, format, k, options, kg_outfile_stream(f), err);
     if (status == KG_ERR_IO && err != NULL && err->where[0] == '\0')
-        snprintf(err->where, sizeof err->where, "%s", af->path);
+        snprintf(err->where, sizeof err->where, "%s", kg_outfile_path(f));
     if (status == KG_OK)
-        status = atomic_finish(af, err);
+        status = kg_outfile_finish(f, err);
     return status;
 }
 
 kg_status kg_export_file(const kg_graph *graph, kg_format format, const char *path, kg_error *err) {
-    kg_status status = KG_OK;
-    atomic_file af = ATOMIC_FILE_INIT;
-
     if (path == NULL || path[0] == '\0')
         return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no output path given");
     if (kg_format_file_count(format) != 1)
@@ -412,19 +279,20 @@ kg_status kg_export_file(const kg_graph *graph, kg_format format, const char *pa
     if (graph == NULL)
         return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no graph or no output stream");
 
-    status = atomic_open(&af, path, err);
+    kg_outfile *f = NULL;
+    kg_status status = kg_outfile_open(&f, path, err);
     if (status == KG_OK)
-        status = atomic_write(&af, graph, format, 0, &default_options, err);
+        status = write_file(f, graph, format, 0, &default_options, err);
     if (status == KG_OK)
-        status = atomic_commit(&af, err);
-    atomic_discard(&af);
+        return kg_outfile_commit(f, err); /* frees f */
+    kg_outfile_abort(f);
     return status;
 }
 
 kg_status kg_export_dir(const kg_graph *graph, kg_format format, const kg_export_options *options,
                         const char *dir, kg_error *err) {
     kg_status status = KG_OK;
-    atomic_file files[2] = {ATOMIC_FILE_INIT, ATOMIC_FILE_INIT};
+    kg_outfile *files[2] = {NULL, NULL};
     char *paths[2] = {NULL, NULL};
     size_t n = kg_format_file_count(format);
 
@@ -452,12 +320,13 @@ kg_status kg_export_dir(const kg_graph *graph, kg_format format, const kg_export
     }
     /* Every file complete and synced before the first rename. */
     for (size_t k = 0; k < n && status == KG_OK; k++) {
-        status = atomic_open(&files[k], paths[k], err);
+        status = kg_outfile_open(&files[k], paths[k], err);
         if (status == KG_OK)
-            status = atomic_write(&files[k], graph, format, k, options, err);
+            status = write_file(files[k], graph, format, k, options, err);
     }
     for (size_t k = 0; k < n && status == KG_OK; k++) {
-        status = atomic_commit(&files[k], err);
+        status = kg_outfile_commit(files[k], err); /* frees it */
+        files[k] = NULL;
         if (status != KG_OK && k > 0 && err != NULL)
             snprintf(err->message + strlen(err->message),
                      sizeof err->message - strlen(err->message), " (%s was already replaced)",
@@ -466,7 +335,7 @@ kg_status kg_export_dir(const kg_graph *graph, kg_format format, const kg_export
 
 cleanup:
     for (size_t k = 0; k < 2; k++) {
-        atomic_discard(&files[k]);
+        kg_outfile_abort(files[k]);
         free(paths[k]);
     }
     return status;

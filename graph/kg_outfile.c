@@ -130,26 +130,36 @@ static void sync_directory(const kg_outfile *file) {
     free(dir);
 }
 
+const char *kg_outfile_path(const kg_outfile *file) {
+    return file != NULL ? file->path : NULL;
+}
+
+kg_status kg_outfile_finish(kg_outfile *file, kg_error *err) {
+    if (file == NULL || file->stream == NULL)
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "kg_outfile_finish: no open file");
+    FILE *stream = file->stream;
+    file->stream = NULL;
+    if (fflush(stream) != 0 || ferror(stream)) {
+        kg_status st = io_error(err, file->path, "write failed", errno);
+        fclose(stream);
+        return st;
+    }
+    if (fsync(fileno(stream)) != 0) {
+        kg_status st = io_error(err, file->path, "cannot sync to disk", errno);
+        fclose(stream);
+        return st;
+    }
+    if (fclose(stream) != 0)
+        return io_error(err, file->path, "write failed", errno);
+    return KG_OK;
+}
+
 kg_status kg_outfile_commit(kg_outfile *file, kg_error *err) {
     kg_status st = KG_OK;
     if (file == NULL)
         return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "kg_outfile_commit: no file");
-    FILE *stream = file->stream;
-    file->stream = NULL;
-    if (fflush(stream) != 0 || ferror(stream)) {
-        st = io_error(err, file->path, "write failed", errno);
-        fclose(stream);
+    if (file->stream != NULL && (st = kg_outfile_finish(file, err)) != KG_OK)
         goto cleanup;
-    }
-    if (fsync(fileno(stream)) != 0) {
-        st = io_error(err, file->path, "cannot sync to disk", errno);
-        fclose(stream);
-        goto cleanup;
-    }
-    if (fclose(stream) != 0) {
-        st = io_error(err, file->path, "write failed", errno);
-        goto cleanup;
-    }
     if (rename(file->tmp, file->path) != 0) {
         st = io_error(err, file->path, "cannot replace the file", errno);
         goto cleanup;

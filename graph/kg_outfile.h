@@ -5,8 +5,9 @@
  * over the target only when kg_outfile_commit succeeds; kg_outfile_abort
  * (or a failed commit) removes it.  An existing file at the target is
  * therefore always either the previous complete file or the new complete
- * one.  Used for the outputs of `kgraph extract -o` and `kgraph eval
- * --json-out`, written as streams of unknown length.
+ * one.  Used for every output file: the graph exports (a format of two
+ * files finishes both before renaming either), `kgraph extract -o` and
+ * `kgraph eval --json-out`.
  */
 #ifndef KG_OUTFILE_H
 #define KG_OUTFILE_H
@@ -29,10 +30,19 @@ kg_status kg_outfile_open(kg_outfile **out, const char *path, kg_error *err);
 /* The stream to write to; borrowed, valid until commit or abort. */
 FILE *kg_outfile_stream(kg_outfile *file);
 
-/* Flushes, syncs and renames the temporary file over the target, then
+/* Flushes, syncs and closes the temporary file, leaving the target as it
+ * was: the first half of a commit, for a writer of several files that
+ * completes them all before it renames any.  A write error seen on the
+ * stream fails it.  The file is still to be committed or aborted. */
+kg_status kg_outfile_finish(kg_outfile *file, kg_error *err);
+
+/* The target path (borrowed, valid until commit or abort). */
+const char *kg_outfile_path(const kg_outfile *file);
+
+/* Finishes the file unless that was done, renames the temporary file over
+ * the target, then
  * frees file (also on failure, when the temporary file is removed and the
- * target left as it was).  A write error seen on the stream fails the
- * commit.  NULL file: KG_ERR_USAGE. */
+ * target left as it was).  NULL file: KG_ERR_USAGE. */
 kg_status kg_outfile_commit(kg_outfile *file, kg_error *err);
 
 /* Removes the temporary file and frees file; NULL is a no-op. */

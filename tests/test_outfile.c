@@ -70,6 +70,40 @@ START_TEST(test_abort_leaves_the_previous_file) {
 }
 END_TEST
 
+/* Finish completes the temporary file without touching the target: an
+ * abort after it still leaves the previous file, a commit after it renames. */
+START_TEST(test_finish_then_abort_or_commit) {
+    char *dir = kgt_temp_dir("outfile-finish");
+    char *path = kgt_path(dir, "two.csv");
+    ck_assert_int_eq(kgt_write_file(path, "before", 6), 0);
+    kg_outfile *f = NULL;
+    kg_error err;
+    ck_assert_int_eq(kg_outfile_open(&f, path, &err), KG_OK);
+    ck_assert_str_eq(kg_outfile_path(f), path);
+    fputs("first", kg_outfile_stream(f));
+    ck_assert_int_eq(kg_outfile_finish(f, &err), KG_OK);
+    ck_assert_ptr_null(kg_outfile_stream(f));
+    ck_assert_int_eq(kg_outfile_finish(f, &err), KG_ERR_USAGE); /* only once */
+    char *now = kgt_read_file(path, NULL);
+    ck_assert_str_eq(now, "before");
+    free(now);
+    ck_assert_uint_eq(count_entries(dir), 2);
+    kg_outfile_abort(f);
+    ck_assert_uint_eq(count_entries(dir), 1);
+
+    ck_assert_int_eq(kg_outfile_open(&f, path, &err), KG_OK);
+    fputs("second", kg_outfile_stream(f));
+    ck_assert_int_eq(kg_outfile_finish(f, &err), KG_OK);
+    ck_assert_int_eq(kg_outfile_commit(f, &err), KG_OK);
+    now = kgt_read_file(path, NULL);
+    ck_assert_str_eq(now, "second");
+    free(now);
+    ck_assert_uint_eq(count_entries(dir), 1);
+    free(path);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_bad_paths_are_reported) {
     kg_outfile *f = NULL;
     kg_error err;
@@ -128,6 +162,7 @@ static Suite *outfile_suite(void) {
     TCase *tc = tcase_create("outfile");
     tcase_add_test(tc, test_commit_replaces_the_file_and_keeps_its_mode);
     tcase_add_test(tc, test_abort_leaves_the_previous_file);
+    tcase_add_test(tc, test_finish_then_abort_or_commit);
     tcase_add_test(tc, test_bad_paths_are_reported);
     tcase_add_test(tc, test_a_write_error_fails_the_commit);
     suite_add_tcase(s, tc);
