@@ -38,8 +38,8 @@ static void analyze_usage(FILE *out) {
                  "  -f, --format LIST    comma list of ttl,nt,nq,graphml,json,csv (default json)\n"
                  "      --json-style STYLE  node-link or cytoscape (default: the "
                  "file's)\n" KG_CMD_ANALYTICS_HELP
-                 "      --threads N      sampled-betweenness threads (default: one per online\n"
-                 "                       CPU); the output is the same for any N\n"
+                 "      --threads N      threads of sampled betweenness and of the writing\n"
+                 "                       (default: one per online CPU); the same output for any N\n"
                  "  -n, --top N          entities per measure in the summary (default 5)\n"
                  "  -q, --quiet          with -o, do not list the files written\n"
                  "  -h, --help           this help\n"
@@ -237,8 +237,8 @@ int kg_cmd_analyze(int argc, char **argv) {
         print_summary(loaded.graph, path, opt.top);
         goto cleanup;
     }
-    if ((st = kg_cmd_write_outputs(loaded.graph, opt.formats, &opt.export, opt.output, &written,
-                                   NULL, &err)) != KG_OK)
+    if ((st = kg_cmd_write_outputs(loaded.graph, opt.formats, &opt.export, opt.output,
+                                   opt.analytics.threads, &written, NULL, &err)) != KG_OK)
         goto cleanup;
     if (!opt.quiet && strcmp(opt.output, "-") != 0) {
         kg_cmd_print_written(&written);

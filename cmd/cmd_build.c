@@ -64,8 +64,9 @@ static void build_usage(FILE *out) {
             "                       docs/resolution.md); repeatable\n"
             "      --explain NAME   print how the entities named NAME were "
             "resolved\n" KG_CMD_ANALYTICS_HELP KG_CMD_INPUT_HELP
-            "      --threads N      extraction and sampled-betweenness threads (default: one\n"
-            "                       per online CPU); the output is the same for any N\n"
+            "      --threads N      threads of the extraction, sampled betweenness and the\n"
+            "                       writing of the formats (default: one per online CPU);\n"
+            "                       the output is the same for any N\n"
             "      --progress, --no-progress  show (or never show) progress on stderr (default:\n"
             "                       when stderr is a terminal and the run takes over a second)\n"
             "      --report         also write report.md and report.html, the analytics\n"
@@ -348,8 +349,8 @@ int kg_cmd_build(int argc, char **argv) {
      * which then carries nothing else (no summary). */
     if (strcmp(opt.output, "-") == 0)
         opt.quiet = 1;
-    if ((st = kg_cmd_write_outputs(graph, opt.formats, &opt.export, opt.output, &written, &timings,
-                                   &err)) != KG_OK)
+    if ((st = kg_cmd_write_outputs(graph, opt.formats, &opt.export, opt.output, opt.threads,
+                                   &written, &timings, &err)) != KG_OK)
         goto cleanup;
     /* --report: after the exports, into the same directory */
     if (opt.report && (st = kg_cmd_write_report(graph, opt.output, NULL, &written, &err)) != KG_OK)

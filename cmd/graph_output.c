@@ -94,32 +94,35 @@ int kg_cmd_check_output(const char *output, unsigned formats) {
 }
 
 kg_status kg_cmd_write_outputs(const kg_graph *graph, unsigned formats,
-                               const kg_export_options *options, const char *output,
+                               const kg_export_options *options, const char *output, size_t threads,
                                kg_cmd_paths *written, kg_cmd_timings *timings, kg_error *err) {
-    static const kg_format order[] = {KG_FORMAT_TTL,     KG_FORMAT_NT,   KG_FORMAT_NQ,
-                                      KG_FORMAT_GRAPHML, KG_FORMAT_JSON, KG_FORMAT_CSV};
     kg_status st = KG_OK;
     if (strcmp(output, "-") == 0)
         return kg_export_with(graph, (kg_format)formats, options, stdout, err);
     if ((st = kg_cmd_make_dirs(output, err)) != KG_OK)
         return st;
-    for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
-        if (!(formats & order[i]))
-            continue;
-        if ((st = kg_export_dir(graph, order[i], options, output, err)) != KG_OK)
-            return st;
-        char what[48];
-        snprintf(what, sizeof what, "write %s", kg_format_file_name(order[i], 0));
-        kg_cmd_timings_mark(timings, what);
-        for (size_t k = 0; k < kg_format_file_count(order[i]); k++) {
-            const char *file = kg_format_file_name(order[i], k);
-            size_t n = strlen(output) + strlen(file) + 2;
-            char *path = malloc(n);
+    double seconds[6];
+    if ((st = kg_export_dir_all(graph, formats, options, output, threads, seconds, err)) != KG_OK)
+        return st;
+    kg_format list[6];
+    size_t n = kg_format_list(formats, list);
+    char what[48];
+    snprintf(what, sizeof what, "write files (%zu at once)",
+             threads == 0 ? (kg_cpu_count() < n ? kg_cpu_count() : n)
+                          : (threads < n ? threads : n));
+    kg_cmd_timings_mark(timings, what);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(what, sizeof what, "%s", kg_format_file_name(list[i], 0));
+        kg_cmd_timings_part(timings, what, seconds[i]);
+        for (size_t k = 0; k < kg_format_file_count(list[i]); k++) {
+            const char *file = kg_format_file_name(list[i], k);
+            size_t len = strlen(output) + strlen(file) + 2;
+            char *path = malloc(len);
             if (path == NULL || written->n == sizeof written->path / sizeof *written->path) {
                 free(path);
                 return kg_error_set(err, KG_ERR_NOMEM, NULL, 0, 0, "out of memory");
             }
-            snprintf(path, n, "%s/%s", output, file);
+            snprintf(path, len, "%s/%s", output, file);
             written->path[written->n++] = path;
         }
     }

@@ -205,12 +205,13 @@ typedef struct kg_cmd_paths {
 } kg_cmd_paths;
 
 /* Writes every format of the set formats into the directory output
- * (created; each format atomically, kg_export_dir) in the order ttl, nt,
- * nq, graphml, json, csv, appending their paths to *written; with output
- * "-", the one format to standard output.  Each format is a step of
- * timings (may be NULL). */
+ * (created; each format atomically, kg_export_dir), up to threads formats
+ * at once (kg_export_dir_all; 0: one per online CPU), appending their paths
+ * to *written in the order ttl, nt, nq, graphml, json, csv; with output
+ * "-", the one format to standard output.  Writing is a step of timings
+ * (may be NULL), each format a part of it. */
 kg_status kg_cmd_write_outputs(const kg_graph *graph, unsigned formats,
-                               const kg_export_options *options, const char *output,
+                               const kg_export_options *options, const char *output, size_t threads,
                                kg_cmd_paths *written, kg_cmd_timings *timings, kg_error *err);
 
 /* ---- --timings: where a run's time went (timings.c) ---- */
@@ -234,6 +235,8 @@ struct kg_cmd_timings {
 void kg_cmd_timings_start(kg_cmd_timings *t);
 /* Records the step `what` as the time since the last mark (or the start). */
 void kg_cmd_timings_mark(kg_cmd_timings *t, const char *what);
+/* Records a part of the last step that took `seconds` (wall clock). */
+void kg_cmd_timings_part(kg_cmd_timings *t, const char *what, double seconds);
 /* Records the analytics steps of graph as parts of the last step. */
 void kg_cmd_timings_analytics(kg_cmd_timings *t, const kg_graph *graph);
 /* The table, with the total, on stderr. */

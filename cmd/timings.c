@@ -47,22 +47,27 @@ void kg_cmd_timings_mark(kg_cmd_timings *t, const char *what) {
     t->mark_cpu = cpu;
 }
 
+void kg_cmd_timings_part(kg_cmd_timings *t, const char *what, double seconds) {
+    if (t == NULL || !t->enabled)
+        return;
+    add_step(t, what, seconds, -1.0, 1);
+}
+
 void kg_cmd_timings_analytics(kg_cmd_timings *t, const kg_graph *graph) {
     if (t == NULL || !t->enabled || graph == NULL)
         return;
     const kg_analytics_info *a = &graph->analytics;
-    /* one thread each: CPU time is wall time */
-    add_step(t, "network, degree, PageRank", a->seconds.network, a->seconds.network, 1);
+    add_step(t, "network, degree, PageRank", a->seconds.network, -1.0, 1);
     add_step(t,
              a->betweenness_method != NULL && strcmp(a->betweenness_method, "exact") == 0
                  ? "betweenness (exact)"
                  : "betweenness (sampled)",
-             a->seconds.betweenness, a->seconds.betweenness, 1);
-    add_step(t, "closeness, harmonic", a->seconds.distances, a->seconds.distances, 1);
+             a->seconds.betweenness, -1.0, 1);
+    add_step(t, "closeness, harmonic", a->seconds.distances, -1.0, 1);
     char what[48];
     snprintf(what, sizeof what, "coreness, Leiden (%zu iter.)", a->leiden_iterations_run);
-    add_step(t, what, a->seconds.communities, a->seconds.communities, 1);
-    add_step(t, "eigenvector, HITS", a->seconds.spectral, a->seconds.spectral, 1);
+    add_step(t, what, a->seconds.communities, -1.0, 1);
+    add_step(t, "eigenvector, HITS", a->seconds.spectral, -1.0, 1);
 }
 
 void kg_cmd_timings_print(const kg_cmd_timings *t) {
@@ -72,8 +77,8 @@ void kg_cmd_timings_print(const kg_cmd_timings *t) {
     fprintf(stderr, "kgraph: timings\n  %-32s %9s %9s %9s\n", "step", "wall s", "CPU s", "peak MB");
     for (size_t i = 0; i < t->n; i++) {
         const kg_cmd_step *s = &t->step[i];
-        if (s->sub)
-            fprintf(stderr, "    %-30s %9.3f %9.3f\n", s->what, s->wall, s->cpu);
+        if (s->sub) /* parts: wall clock only (some run on several threads) */
+            fprintf(stderr, "    %-30s %9.3f\n", s->what, s->wall);
         else
             fprintf(stderr, "  %-32s %9.3f %9.3f %9.0f\n", s->what, s->wall, s->cpu, s->peak_mb);
         if (!s->sub) {

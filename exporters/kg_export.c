@@ -12,9 +12,11 @@
 #include <inttypes.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- growable byte buffer ------------------------------------------------ */
 
@@ -605,4 +607,90 @@ void kg_export_format_g(double x, int precision, char *out, size_t size) {
     }
     if (size > 0)
         out[n] = '\0';
+}
+
+/* ---- several formats at once --------------------------------------------------- */
+
+size_t kg_format_list(unsigned formats, kg_format out[6]) {
+    static const kg_format order[] = {KG_FORMAT_TTL,     KG_FORMAT_NT,   KG_FORMAT_NQ,
+                                      KG_FORMAT_GRAPHML, KG_FORMAT_JSON, KG_FORMAT_CSV};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+        if (formats & order[i])
+            out[n++] = order[i];
+    return n;
+}
+
+typedef struct export_job {
+    const kg_graph *graph;
+    const kg_export_options *options;
+    const char *dir;
+    kg_format format;
+    kg_status status;
+    kg_error err;
+    double seconds;
+} export_job;
+
+typedef struct export_pool {
+    export_job *jobs;
+    size_t n;
+    size_t next; /* the next job to take (atomic) */
+} export_pool;
+
+static double wall_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Takes jobs until none is left.  The writers share nothing but the
+ * graph, which they only read. */
+static void *export_worker(void *arg) {
+    export_pool *pool = arg;
+    for (;;) {
+        size_t i = __atomic_fetch_add(&pool->next, 1, __ATOMIC_RELAXED);
+        if (i >= pool->n)
+            return NULL;
+        export_job *job = &pool->jobs[i];
+        double t0 = wall_seconds();
+        kg_error_clear(&job->err);
+        job->status = kg_export_dir(job->graph, job->format, job->options, job->dir, &job->err);
+        job->seconds = wall_seconds() - t0;
+    }
+}
+
+kg_status kg_export_dir_all(const kg_graph *graph, unsigned formats,
+                            const kg_export_options *options, const char *dir, size_t threads,
+                            double *seconds, kg_error *err) {
+    kg_format list[6];
+    export_job jobs[6];
+    size_t n = kg_format_list(formats, list);
+    if (n == 0 || (formats & ~(unsigned)KG_FORMAT_EVERY) != 0)
+        return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no output format, or an unknown one");
+    for (size_t i = 0; i < n; i++)
+        jobs[i] = (export_job){graph, options, dir, list[i], KG_OK, {0}, 0.0};
+    export_pool pool = {jobs, n, 0};
+    if (threads == 0)
+        threads = kg_cpu_count();
+    if (threads > n)
+        threads = n;
+    pthread_t thread[5];
+    size_t started = 0;
+    /* the calling thread is one of the writers */
+    while (started + 1 < threads &&
+           pthread_create(&thread[started], NULL, export_worker, &pool) == 0)
+        started++;
+    export_worker(&pool);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(thread[t], NULL);
+    for (size_t i = 0; i < n; i++) {
+        if (seconds != NULL)
+            seconds[i] = jobs[i].seconds;
+        if (jobs[i].status != KG_OK) {
+            if (err != NULL)
+                *err = jobs[i].err;
+            return jobs[i].status;
+        }
+    }
+    return KG_OK;
 }

@@ -120,6 +120,21 @@ kg_status kg_export_file(const kg_graph *graph, kg_format format, const char *pa
 kg_status kg_export_dir(const kg_graph *graph, kg_format format, const kg_export_options *options,
                         const char *dir, kg_error *err);
 
+/* The one-file-or-two formats of the set formats in the order they are
+ * written and reported: ttl, nt, nq, graphml, json, csv.  Fills out (up to
+ * 6) and returns the count. */
+size_t kg_format_list(unsigned formats, kg_format out[6]);
+
+/* Writes every format of the set formats into the existing directory dir,
+ * each as kg_export_dir does, up to `threads` formats at once (0: one per
+ * online CPU; the files are the same for any count).  seconds, when not
+ * NULL, receives each format's wall-clock seconds in kg_format_list order.
+ * On failure err describes the first failed format in that order; the
+ * others may have been written. */
+kg_status kg_export_dir_all(const kg_graph *graph, unsigned formats,
+                            const kg_export_options *options, const char *dir, size_t threads,
+                            double *seconds, kg_error *err);
+
 /* ---- reading graph.json back ----------------------------------------------- */
 
 /* Reads a node-link graph.json written by kgraph (kg_export_json) at path

@@ -570,8 +570,9 @@ START_TEST(test_timings_lists_every_step) {
                                        "\n  graph and analytics ",
                                        "\n    betweenness (exact) ",
                                        "\n    coreness, Leiden (",
-                                       "\n  write graph.ttl ",
-                                       "\n  write graph.json ",
+                                       "\n  write files (2 at once) ",
+                                       "\n    graph.ttl ",
+                                       "\n    graph.json ",
                                        "\n  total "};
     const char *at = err;
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {

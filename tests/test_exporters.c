@@ -1857,6 +1857,54 @@ START_TEST(test_csv_is_written_as_two_files_atomically) {
 }
 END_TEST
 
+/* Several formats at once: the same files for any number of threads, in
+ * the fixed order; the first failing format (in that order) is reported. */
+START_TEST(test_all_formats_at_once_give_the_same_files) {
+    fixture f;
+    fixture_init(&f);
+    kg_format list[6];
+    ck_assert_uint_eq(kg_format_list(KG_FORMAT_EVERY, list), 6);
+    ck_assert_int_eq(list[0], KG_FORMAT_TTL);
+    ck_assert_int_eq(list[3], KG_FORMAT_GRAPHML);
+    ck_assert_int_eq(list[5], KG_FORMAT_CSV);
+    static const char *const files[] = {"graph.ttl",        "graph.nt",   "graph.nq",
+                                        "graph.graphml",    "graph.json", "nodes.csv",
+                                        "relationships.csv"};
+    char *one = kgt_temp_dir("exp-all-1"), *many = kgt_temp_dir("exp-all-4");
+    kg_error err;
+    double seconds[6] = {-1, -1, -1, -1, -1, -1};
+    ck_assert_int_eq(kg_export_dir_all(f.graph, KG_FORMAT_EVERY, NULL, one, 1, NULL, &err), KG_OK);
+    ck_assert_int_eq(kg_export_dir_all(f.graph, KG_FORMAT_EVERY, NULL, many, 4, seconds, &err),
+                     KG_OK);
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_double_ge(seconds[i], 0.0);
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char *a = kgt_path(one, files[i]), *b = kgt_path(many, files[i]);
+        size_t la = 0, lb = 0;
+        char *ta = kgt_read_file(a, &la), *tb = kgt_read_file(b, &lb);
+        ck_assert_msg(ta != NULL && tb != NULL && la > 0 && la == lb && memcmp(ta, tb, la) == 0,
+                      "%s differs", files[i]);
+        free(ta);
+        free(tb);
+        free(a);
+        free(b);
+    }
+    /* a writer failing: every format has the bad base IRI, ttl comes first */
+    kg_graph_free(f.graph);
+    build_graph(&f, "https://bad base/");
+    kg_error_clear(&err);
+    ck_assert_int_eq(
+        kg_export_dir_all(f.graph, KG_FORMAT_JSON | KG_FORMAT_TTL, NULL, many, 2, NULL, &err),
+        KG_ERR_USAGE);
+    ck_assert_int_eq(kg_export_dir_all(f.graph, 0, NULL, many, 2, NULL, &err), KG_ERR_USAGE);
+    remove_tree(one);
+    remove_tree(many);
+    free(one);
+    free(many);
+    fixture_free(&f);
+}
+END_TEST
+
 /* ---- tests: streaming JSON and Cytoscape.js ------------------------------------------ */
 
 /* The streamed text equals jansson's dump of the whole tree with the flags
@@ -2160,6 +2208,7 @@ static Suite *exporters_suite(void) {
     tc = tcase_create("csv");
     tcase_add_test(tc, test_csv_has_neo4j_import_headers_and_every_value);
     tcase_add_test(tc, test_csv_is_written_as_two_files_atomically);
+    tcase_add_test(tc, test_all_formats_at_once_give_the_same_files);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("hostile");
