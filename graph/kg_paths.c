@@ -32,10 +32,10 @@ static void adjacency_free(adjacency *a) {
     free(a->neighbour);
 }
 
-/* Builds the undirected adjacency (CSR) of data's relations; false when out
- * of memory.  Neighbours are in relation order, so the result is a
- * function of data. */
-static bool adjacency_build(const kg_resolved *data, adjacency *a) {
+/* Builds the undirected adjacency (CSR) of data's relations, vertex v
+ * numbered label[v] (label NULL: v); false when out of memory.  Neighbours
+ * are in relation order, so the result is a function of data and label. */
+static bool adjacency_build(const kg_resolved *data, const vid *label, adjacency *a) {
     size_t n = data->n_entities, m = data->n_relations;
     a->n = n;
     a->offset = calloc(n + 2, sizeof *a->offset);
@@ -47,8 +47,8 @@ static bool adjacency_build(const kg_resolved *data, adjacency *a) {
     for (size_t j = 0; j < m; j++) {
         const kg_relation *r = &data->relations[j];
         if (r->subject != r->object) {
-            a->offset[r->subject + 1]++;
-            a->offset[r->object + 1]++;
+            a->offset[(label != NULL ? label[r->subject] : r->subject) + 1]++;
+            a->offset[(label != NULL ? label[r->object] : r->object) + 1]++;
         }
     }
     for (size_t v = 0; v < n; v++)
@@ -56,8 +56,10 @@ static bool adjacency_build(const kg_resolved *data, adjacency *a) {
     for (size_t j = 0; j < m; j++) {
         const kg_relation *r = &data->relations[j];
         if (r->subject != r->object) {
-            a->neighbour[a->offset[r->subject]++] = (vid)r->object;
-            a->neighbour[a->offset[r->object]++] = (vid)r->subject;
+            vid s = label != NULL ? label[r->subject] : (vid)r->subject;
+            vid o = label != NULL ? label[r->object] : (vid)r->object;
+            a->neighbour[a->offset[s]++] = o;
+            a->neighbour[a->offset[o]++] = s;
         }
     }
     for (size_t v = n; v > 0; v--) /* undo the fill's shift */
@@ -95,7 +97,7 @@ igraph_error_t kg_graph_distance_estimates(const kg_resolved *data,
     adjacency adj;
     if (!kg_paths_supported(n))
         IGRAPH_ERROR("too many vertices for the sampled estimators", IGRAPH_EOVERFLOW);
-    if (!adjacency_build(data, &adj))
+    if (!adjacency_build(data, NULL, &adj))
         IGRAPH_ERROR("out of memory estimating closeness", IGRAPH_ENOMEM);
     const size_t *offset = adj.offset;
     const vid *neighbour = adj.neighbour;
@@ -221,6 +223,7 @@ static double fixed_value(const fixed_sum *s) {
 
 typedef struct brandes_shared {
     const adjacency *adj;
+    const vid *label; /* vertex → its number in adj */
     const igraph_integer_t *sources;
     size_t k;
     size_t next; /* the next source to take (atomic) */
@@ -258,7 +261,7 @@ static void *brandes_run(void *arg) {
         size_t i = __atomic_fetch_add(&w->shared->next, 1, __ATOMIC_RELAXED);
         if (i >= w->shared->k)
             break;
-        vid s = (vid)w->shared->sources[i];
+        vid s = w->shared->label[w->shared->sources[i]];
         size_t head = 0, tail = 0;
         order[tail++] = s;
         dist[s] = 0;
@@ -301,6 +304,46 @@ done:
     return NULL;
 }
 
+/* Numbers for the vertices of data in order of falling degree (ties by
+ * id): the well-connected vertices, which every search reaches and whose
+ * neighbours it scans, end up side by side in memory.  NULL when out of
+ * memory. */
+static vid *hub_labels(const kg_resolved *data) {
+    size_t n = data->n_entities, max = 0;
+    size_t *degree = calloc(n + 1, sizeof *degree);
+    vid *label = malloc((n + 1) * sizeof *label);
+    if (degree == NULL || label == NULL) {
+        free(degree);
+        free(label);
+        return NULL;
+    }
+    for (size_t j = 0; j < data->n_relations; j++) {
+        const kg_relation *r = &data->relations[j];
+        if (r->subject != r->object) {
+            degree[r->subject]++;
+            degree[r->object]++;
+        }
+    }
+    for (size_t v = 0; v < n; v++)
+        max = degree[v] > max ? degree[v] : max;
+    /* counting sort, falling degree: start[d] = first number of degree d */
+    size_t *start = calloc(max + 2, sizeof *start);
+    if (start == NULL) {
+        free(degree);
+        free(label);
+        return NULL;
+    }
+    for (size_t v = 0; v < n; v++)
+        start[max - degree[v] + 1]++;
+    for (size_t d = 0; d <= max; d++)
+        start[d + 1] += start[d];
+    for (size_t v = 0; v < n; v++)
+        label[v] = (vid)start[max - degree[v]]++;
+    free(start);
+    free(degree);
+    return label;
+}
+
 igraph_error_t kg_graph_betweenness_estimates(const kg_resolved *data,
                                               const igraph_vector_int_t *sources, size_t threads,
                                               kg_centrality *out) {
@@ -308,13 +351,16 @@ igraph_error_t kg_graph_betweenness_estimates(const kg_resolved *data,
     adjacency adj;
     if (!kg_paths_supported(n))
         IGRAPH_ERROR("too many vertices for the sampled estimators", IGRAPH_EOVERFLOW);
-    if (!adjacency_build(data, &adj))
+    vid *label = hub_labels(data);
+    if (label == NULL || !adjacency_build(data, label, &adj)) {
+        free(label);
         IGRAPH_ERROR("out of memory estimating betweenness", IGRAPH_ENOMEM);
+    }
     if (threads == 0)
         threads = kg_cpu_count();
     if (threads > k)
         threads = k > 0 ? k : 1;
-    brandes_shared shared = {&adj, VECTOR(*sources), k, 0};
+    brandes_shared shared = {&adj, label, VECTOR(*sources), k, 0};
     brandes_worker *w = calloc(threads, sizeof *w);
     bool failed = w == NULL;
     size_t started = 0;
@@ -344,14 +390,16 @@ igraph_error_t kg_graph_betweenness_estimates(const kg_resolved *data,
          * the sample's sum is scaled by n / k to estimate that. */
         double scale = k > 0 ? 0.5 * (double)n / (double)k : 0.0;
         for (size_t v = 0; v < n; v++) {
+            vid l = label[v];
             for (size_t t = 1; t < started; t++)
-                fixed_merge(&w[0].sum[v], &w[t].sum[v]);
-            out[v].betweenness = fixed_value(&w[0].sum[v]) * scale;
+                fixed_merge(&w[0].sum[l], &w[t].sum[l]);
+            out[v].betweenness = fixed_value(&w[0].sum[l]) * scale;
         }
     }
     for (size_t t = 0; w != NULL && t < threads; t++)
         free(w[t].sum);
     free(w);
+    free(label);
     adjacency_free(&adj);
     if (failed)
         IGRAPH_ERROR("out of memory estimating betweenness", IGRAPH_ENOMEM);
