@@ -53,10 +53,8 @@ typedef struct rel {
 typedef struct word_list {
     const char *const *items;
     size_t n;
+    size_t max_cps; /* code points of its longest word */
 } word_list;
-
-/* Surname suffixes with their lengths, measured once per document. */
-#define KX_SUFFIXES_MEASURED 128
 
 typedef struct doc_state {
     kg_extractor *ex;
@@ -67,19 +65,21 @@ typedef struct doc_state {
     size_t n_toks;
     kg_span *sents;
     size_t n_sents;
-    long *owner; /* token → mention index or -1 */
+    long *owner;    /* token → mention index or -1 */
+    kx_unit *units; /* room for a sentence's units (run_rules) */
     mention *ms;
     size_t n_ms, cap_ms;
     rel *rels;
     size_t n_rels, cap_rels;
-    bool caps; /* current sentence is written in capitals */
+    bool caps;        /* current sentence is written in capitals */
+    uint64_t classes; /* union of the current sentence's tokens' classes */
     const char *lang;
     unsigned limits_hit; /* KG_LIMIT_* bits */
     /* lists looked up for many tokens */
     word_list he, she, both, cues[4];
-    const char *const *suffixes;
+    const char *const *suffixes; /* surname suffixes, their bytes and code points */
+    const size_t *suffix_bytes, *suffix_cps;
     size_t n_suffixes;
-    size_t suffix_bytes[KX_SUFFIXES_MEASURED], suffix_cps[KX_SUFFIXES_MEASURED];
 } doc_state;
 
 /* ---- small helpers ------------------------------------------------------------ */
@@ -108,9 +108,14 @@ static bool is_close_quote(int32_t cp) {
     return cp == 0x00BB || cp == 0x201D || cp == '"' || cp == 0x201C;
 }
 
+/* Whether s, of n bytes, ends with suffix. */
+static bool ends_with_n(const char *s, size_t n, const char *suffix) {
+    size_t m = strlen(suffix);
+    return n >= m && (m == 0 || s[n - 1] == suffix[m - 1]) && memcmp(s + n - m, suffix, m) == 0;
+}
+
 static bool ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+    return ends_with_n(s, strlen(s), suffix);
 }
 
 static size_t cp_count(const char *s, size_t len) {
@@ -132,24 +137,43 @@ static bool in_list(const kx_lexicon *lex, const char *list, const char *word) {
 }
 
 static word_list get_list(const kx_lexicon *lex, const char *name) {
-    word_list l;
-    l.items = kx_lexicon_list(lex, name, &l.n);
+    word_list l = {NULL, 0, 0};
+    const size_t *bytes, *cps;
+    l.items = kx_lexicon_list_measured(lex, name, &l.n, &bytes, &cps);
+    for (size_t i = 0; i < l.n; i++)
+        if (cps[i] > l.max_cps)
+            l.max_cps = cps[i];
     return l;
 }
 
-/* Whether the pooled word is in list (pointer comparison). */
-static bool listed(const word_list *list, const char *pooled) {
+/* Whether token t's lower-case form is in list (pointer comparison).  The
+ * form has the token's code points: a longer token is in no list. */
+static bool listed(const word_list *list, const kx_token *t) {
+    if (t->n_cp > list->max_cps)
+        return false;
     for (size_t i = 0; i < list->n; i++)
-        if (list->items[i] == pooled)
+        if (list->items[i] == t->lower)
             return true;
     return false;
 }
 
-static const char *intern_span(doc_state *ds, size_t start, size_t end) {
-    char *sq = kg_text_squeeze(ds->text + start, end - start);
-    if (sq == NULL)
-        return NULL;
-    const char *p = kg_strpool_cstr(ds->ex->pool, sq);
+/* The text of tokens [t0, t1) with white space squeezed (kg_text_squeeze),
+ * pooled; NULL when out of memory. */
+static const char *intern_span(doc_state *ds, size_t t0, size_t t1) {
+    const char *s = ds->text + ds->toks[t0].start;
+    size_t len = ds->toks[t1 - 1].end - ds->toks[t0].start;
+    /* Tokens hold no white space: when every gap between them is nothing or
+     * one ASCII space, and no NUL cuts the text short, the text is its own
+     * squeezed form, pooled without a copy. */
+    bool plain = memchr(s, '\0', len) == NULL;
+    for (size_t i = t0 + 1; i < t1 && plain; i++) {
+        size_t gap = ds->toks[i].start - ds->toks[i - 1].end;
+        plain = gap == 0 || (gap == 1 && ds->text[ds->toks[i - 1].end] == ' ');
+    }
+    if (plain)
+        return kg_strpool_intern(ds->ex->pool, s, len);
+    char *sq = kg_text_squeeze(s, len);
+    const char *p = sq != NULL ? kg_strpool_cstr(ds->ex->pool, sq) : NULL;
     free(sq);
     return p;
 }
@@ -184,9 +208,10 @@ static bool surname_like(const doc_state *ds, const kx_token *t) {
     size_t wl = t->n_cp, bytes = strlen(t->lower);
     for (size_t i = 0; i < ds->n_suffixes; i++) {
         const char *suf = ds->suffixes[i];
-        size_t sb = i < KX_SUFFIXES_MEASURED ? ds->suffix_bytes[i] : strlen(suf);
-        size_t sl = i < KX_SUFFIXES_MEASURED ? ds->suffix_cps[i] : cp_count(suf, sb);
-        if (wl >= sl + 2 && bytes >= sb && memcmp(t->lower + bytes - sb, suf, sb) == 0)
+        size_t sb = ds->suffix_bytes[i], sl = ds->suffix_cps[i];
+        /* the last byte first: it rules out most suffixes without a call */
+        if (wl >= sl + 2 && bytes >= sb && (sb == 0 || t->lower[bytes - 1] == suf[sb - 1]) &&
+            memcmp(t->lower + bytes - sb, suf, sb) == 0)
             return true;
     }
     return false;
@@ -262,7 +287,7 @@ static kg_status add_mention(doc_state *ds, kg_entity_type type, size_t t0, size
     m->t0 = t0;
     m->t1 = t1;
     m->sent = sent;
-    m->surface = intern_span(ds, ds->toks[t0].start, ds->toks[t1 - 1].end);
+    m->surface = intern_span(ds, t0, t1);
     m->name = name != NULL ? name : m->surface;
     m->key = mention_key(ds, type, t0, t1);
     if (m->surface == NULL || m->name == NULL || m->key == NULL)
@@ -306,28 +331,6 @@ static int32_t cp_before(const char *s, size_t end) {
     return kg_utf8_next(s, end, &q);
 }
 
-/* Re-cases lower-case word w like model: all capitals, first capital, or as is. */
-static char *recase(const char *w, bool upper, bool cap) {
-    size_t len = strlen(w), pos = 0, n = 0;
-    char *out = malloc(len * 2 + 8);
-    if (out == NULL)
-        return NULL;
-    bool first = true;
-    while (pos < len) {
-        int32_t cp = kg_utf8_next(w, len, &pos);
-        if (cp < 0)
-            continue;
-        if (upper || (cap && first))
-            cp = kg_cp_toupper(cp);
-        else if (cap)
-            cp = kg_cp_tolower(cp);
-        first = false;
-        n += kg_utf8_encode(cp, out + n);
-    }
-    out[n] = '\0';
-    return out;
-}
-
 /* Applies the first matching rule of kind to lower-case word; returns a new
  * string or NULL when no rule applies.  gram_case 0 applies only rules whose
  * ending is long enough to be unambiguous. */
@@ -340,12 +343,13 @@ static char *apply_rules(const kx_lexicon *lex, const char *kind, const char *lo
     size_t best_len = 0;
     for (size_t i = 0; i < n; i++) {
         const kx_morph_rule *r = &rules[i];
-        size_t fl = strlen(r->from);
-        if (fl >= len || memcmp(lower + len - fl, r->from, fl) != 0 || fl <= best_len)
+        size_t fl = r->from_len;
+        /* the last byte first: it rules out most endings without a call */
+        if (fl <= best_len || fl >= len || lower[len - 1] != r->from[fl - 1] ||
+            memcmp(lower + len - fl, r->from, fl) != 0)
             continue;
-        size_t fcp = cp_count(r->from, fl);
         bool ok = r->gram_case == 'a' || (gram_case != 0 && r->gram_case == gram_case) ||
-                  (gram_case == 0 && fcp >= 4);
+                  (gram_case == 0 && r->from_cps >= 4);
         if (!ok)
             continue;
         if (r->after_vowel && !is_vowel_ru(cp_before(lower, len - fl)))
@@ -368,9 +372,9 @@ static char *apply_rules(const kx_lexicon *lex, const char *kind, const char *lo
     return out;
 }
 
-/* Appends s to a growing buffer. */
-static bool buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
-    if (*len + n + 2 > *cap) {
+/* Makes room for n more bytes and a NUL in a growing buffer. */
+static bool buf_reserve(char **buf, size_t len, size_t *cap, size_t n) {
+    if (len + n + 2 > *cap) {
         size_t ncap = (*cap + n + 2) * 2;
         char *grown = realloc(*buf, ncap);
         if (grown == NULL)
@@ -378,17 +382,49 @@ static bool buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t 
         *buf = grown;
         *cap = ncap;
     }
+    return true;
+}
+
+/* Appends s to a growing buffer. */
+static bool buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
+    if (!buf_reserve(buf, *len, cap, n))
+        return false;
     memcpy(*buf + *len, s, n);
     *len += n;
     (*buf)[*len] = '\0';
     return true;
 }
 
-/* Appends word (taken over and freed; NULL means an allocation failed). */
-static bool append_owned(char **buf, size_t *len, size_t *cap, char *word) {
-    bool ok = word != NULL && buf_add(buf, len, cap, word, strlen(word));
-    free(word);
-    return ok;
+/* Appends the text of token t as written (up to a NUL). */
+static bool buf_add_token(char **buf, size_t *len, size_t *cap, const doc_state *ds,
+                          const kx_token *t) {
+    const char *s = ds->text + t->start;
+    return buf_add(buf, len, cap, s, strnlen(s, t->end - t->start));
+}
+
+/* Appends lower-case word w re-cased like its model: all capitals, first
+ * capital, or as is. */
+static bool recase_add(char **buf, size_t *len, size_t *cap, const char *w, bool upper,
+                       bool first_cap) {
+    size_t wl = strlen(w), pos = 0, n = *len;
+    /* a case mapping at most doubles a code point's bytes */
+    if (!buf_reserve(buf, *len, cap, wl * 2 + 8))
+        return false;
+    bool first = true;
+    while (pos < wl) {
+        int32_t cp = kg_utf8_next(w, wl, &pos);
+        if (cp < 0)
+            continue;
+        if (upper || (first_cap && first))
+            cp = kg_cp_toupper(cp);
+        else if (first_cap)
+            cp = kg_cp_tolower(cp);
+        first = false;
+        n += kg_utf8_encode(cp, *buf + n);
+    }
+    *len = n;
+    (*buf)[n] = '\0';
+    return true;
 }
 
 /* Grammatical gender of a Russian noun from its dictionary form. */
@@ -411,10 +447,12 @@ static bool adjective_like(const char *lower) {
     static const char *const endings[] = {"ая",  "яя",  "ой",  "ей",  "ую",  "юю", "ое", "ее",
                                           "ого", "его", "ому", "ему", "ым",  "им", "ый", "ий",
                                           "ые",  "ие",  "ых",  "их",  "ыми", "ими"};
-    if (ends_with(lower, "ние") || ends_with(lower, "тие") || ends_with(lower, "ений"))
+    size_t len = strlen(lower);
+    if (ends_with_n(lower, len, "ние") || ends_with_n(lower, len, "тие") ||
+        ends_with_n(lower, len, "ений"))
         return false;
     for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
-        if (ends_with(lower, endings[i]) && cp_count(lower, strlen(lower)) > 3)
+        if (ends_with_n(lower, len, endings[i]) && cp_count(lower, len) > 3)
             return true;
     return false;
 }
@@ -428,8 +466,9 @@ static bool chain_stop_ru(const kx_token *t) {
 static bool genitive_like(const char *lower) {
     static const char *const endings[] = {"ов", "ев", "ей", "ых", "их", "ой", "ого", "его",
                                           "а",  "я",  "ы",  "и",  "ий", "ии", "ия"};
+    size_t len = strlen(lower);
     for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
-        if (ends_with(lower, endings[i]))
+        if (ends_with_n(lower, len, endings[i]))
             return true;
     return false;
 }
@@ -449,14 +488,14 @@ static const char *ru_nominative(doc_state *ds, size_t t0, size_t head, size_t h
         const kx_token *t = &ds->toks[i];
         if (i > t0 && t->space_before && !buf_add(&buf, &len, &cap, " ", 1))
             goto cleanup;
-        char *word = NULL;
+        bool ok;
         bool upper_src = t->upper && !ds->caps;
         bool cap_out = t->cap && (i == t0 || !ds->caps || phrase(t, LX_PLACE) ||
                                   (i > t0 && phrase(&ds->toks[i - 1], LX_PLACE)));
         if (ds->caps && t->upper && t->n_cp <= 3)
             upper_src = true;
         if (i == head && entry != NULL && entry->lemma != NULL && head_len == 1) {
-            word = recase(entry->lemma, upper_src, cap_out);
+            ok = recase_add(&buf, &len, &cap, entry->lemma, upper_src, cap_out);
         } else if (i < head && t->script == SC_CYRILLIC && adjective_like(t->lower)) {
             bool failed = false;
             char *nom = apply_rules(ds->ex->lex, adj_kind, t->lower, 'a', NULL, &failed);
@@ -473,14 +512,14 @@ static const char *ru_nominative(doc_state *ds, size_t t0, size_t head, size_t h
                         memcpy(nom + nl - 4, "ий", 4);
                 }
             }
-            word = recase(nom != NULL ? nom : t->lower, upper_src, cap_out);
+            ok = recase_add(&buf, &len, &cap, nom != NULL ? nom : t->lower, upper_src, cap_out);
             free(nom);
         } else if (t->kind == TK_WORD) {
-            word = recase(t->lower, upper_src, cap_out);
+            ok = recase_add(&buf, &len, &cap, t->lower, upper_src, cap_out);
         } else {
-            word = strndup(ds->text + t->start, t->end - t->start);
+            ok = buf_add_token(&buf, &len, &cap, ds, t);
         }
-        if (!append_owned(&buf, &len, &cap, word))
+        if (!ok)
             goto cleanup;
     }
     if (buf != NULL)
@@ -500,9 +539,8 @@ static const char *title_case_span(doc_state *ds, size_t t0, size_t t1) {
         const kx_token *t = &ds->toks[i];
         if (i > t0 && t->space_before && !buf_add(&buf, &len, &cap, " ", 1))
             goto cleanup;
-        char *w = t->kind == TK_WORD ? recase(t->lower, false, t->cap)
-                                     : strndup(ds->text + t->start, t->end - t->start);
-        if (!append_owned(&buf, &len, &cap, w))
+        if (!(t->kind == TK_WORD ? recase_add(&buf, &len, &cap, t->lower, false, t->cap)
+                                 : buf_add_token(&buf, &len, &cap, ds, t)))
             goto cleanup;
     }
     if (buf != NULL)
@@ -905,16 +943,15 @@ static kg_status find_acronyms(doc_state *ds, size_t sent, size_t s0, size_t s1)
 
 /* ---- agreements and events --------------------------------------------------------------- */
 
-static bool sentence_has(const doc_state *ds, size_t s0, size_t s1, uint64_t cls) {
-    for (size_t i = s0; i < s1; i++)
-        if (has(&ds->toks[i], cls) || phrase(&ds->toks[i], cls))
-            return true;
-    return false;
+/* Whether a token of the current sentence has one of the classes, alone or
+ * as the start of a phrase. */
+static bool sentence_has(const doc_state *ds, uint64_t cls) {
+    return (ds->classes & cls) != 0;
 }
 
 static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, size_t s1) {
-    bool signing = sentence_has(ds, s0, s1, LX_SIGN);
-    bool happening = sentence_has(ds, s0, s1, LX_PARTICIPATE | LX_ORGANIZE | LX_HELD);
+    bool signing = sentence_has(ds, LX_SIGN);
+    bool happening = sentence_has(ds, LX_PARTICIPATE | LX_ORGANIZE | LX_HELD);
     for (size_t a = s0; a < s1; a++) {
         const kx_token *t = &ds->toks[a];
         bool agreement = phrase(t, LX_AGREEMENT);
@@ -1009,7 +1046,7 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
         bool capital = false;
         for (size_t i = l; i < r; i++)
             capital |= proper(ds, &ds->toks[i]) && i != s0;
-        if (agreement && !signing && !capital && !sentence_has(ds, s0, s1, LX_BETWEEN))
+        if (agreement && !signing && !capital && !sentence_has(ds, LX_BETWEEN))
             continue;
         if (event && bare && !happening && !capital)
             continue;
@@ -1078,7 +1115,7 @@ static char ru_context_case(const doc_state *ds, size_t p0, size_t s0) {
     const kx_token *t = &ds->toks[i - 1];
     static const char cases[] = {'i', 'g', 'd', 'p'};
     for (int c = 0; c < 4; c++)
-        if (listed(&ds->cues[c], t->lower))
+        if (listed(&ds->cues[c], t))
             return cases[c];
     /* the title whose phrase ends right here, taken from its first word:
      * "заместитель председателя" is nominative though its last word is not */
@@ -1159,17 +1196,17 @@ static const char *ru_person_name(doc_state *ds, size_t p0, size_t p1, char gram
         const kx_token *t = &ds->toks[i];
         if (i > p0 && t->space_before && !buf_add(&buf, &len, &cap, " ", 1))
             goto cleanup;
-        char *w;
+        bool ok;
         if (k < nw && words[k] == i) {
             const char *base = fixed[k] != NULL ? fixed[k] : t->lower;
-            w = recase(base, t->upper && !ds->caps, true);
+            ok = recase_add(&buf, &len, &cap, base, t->upper && !ds->caps, true);
             k++;
         } else if (is_word(t)) {
-            w = recase(t->lower, false, true);
+            ok = recase_add(&buf, &len, &cap, t->lower, false, true);
         } else {
-            w = strndup(ds->text + t->start, t->end - t->start);
+            ok = buf_add_token(&buf, &len, &cap, ds, t);
         }
-        if (!append_owned(&buf, &len, &cap, w))
+        if (!ok)
             goto cleanup;
     }
     if (buf != NULL)
@@ -1289,8 +1326,8 @@ static kg_status find_pronouns(doc_state *ds, size_t sent, size_t s0, size_t s1)
                 return KG_OK; /* a person named first is the likelier antecedent */
             continue;
         }
-        bool he = listed(&ds->he, t->lower);
-        bool she = !he && listed(&ds->she, t->lower);
+        bool he = listed(&ds->he, t);
+        bool she = !he && listed(&ds->she, t);
         if (!he && !she)
             continue;
         const mention *who = NULL;
@@ -1352,14 +1389,17 @@ static kg_status add_rel(doc_state *ds, kg_relation_type type, size_t subj, size
 static const char *role_text(doc_state *ds, size_t ti) {
     const kx_token *t = &ds->toks[ti];
     if (t->script == SC_CYRILLIC && t->lx_len == 1 && t->lx_title != NULL) {
-        char *w = recase(t->lx_title->lemma, false, true);
-        const char *p = w != NULL ? kg_strpool_cstr(ds->ex->pool, w) : NULL;
+        char *w = NULL;
+        size_t len = 0, cap = 0;
+        const char *p = recase_add(&w, &len, &cap, t->lx_title->lemma, false, true)
+                            ? kg_strpool_intern(ds->ex->pool, w, len)
+                            : NULL;
         free(w);
         return p;
     }
     if (ds->caps)
         return title_case_span(ds, ti, ti + t->lx_len);
-    return intern_span(ds, t->start, ds->toks[ti + t->lx_len - 1].end);
+    return intern_span(ds, ti, ti + t->lx_len);
 }
 
 /* Indices of mentions of a type within [s0, s1), in order. */
@@ -1374,24 +1414,18 @@ static size_t mentions_in(const doc_state *ds, size_t s0, size_t s1, kg_entity_t
     return n;
 }
 
-static long first_token(const doc_state *ds, size_t s0, size_t s1, uint64_t cls) {
-    for (size_t i = s0; i < s1; i++)
-        if (has(&ds->toks[i], cls) || phrase(&ds->toks[i], cls))
-            return (long)i;
-    return -1;
-}
-
-/* The agreement (or event) a sentence is about: one named in it, else the
- * last one named before in the document when the sentence uses its noun. */
+/* The agreement (or event) the current sentence, [s0, s1), is about: one
+ * named in it, else the last one named before in the document when the
+ * sentence uses its noun. */
 static long topic(const doc_state *ds, size_t s0, size_t s1, kg_entity_type type) {
     size_t found[4];
     if (mentions_in(ds, s0, s1, type, found, 1) == 1)
         return (long)found[0];
     uint64_t noun = type == KG_ENT_AGREEMENT ? LX_AGREEMENT : LX_EVENT;
     /* "Delegations from ... took part": the event the text is about */
-    if (type == KG_ENT_EVENT && first_token(ds, s0, s1, LX_PARTICIPATE) >= 0)
+    if (type == KG_ENT_EVENT && sentence_has(ds, LX_PARTICIPATE))
         noun |= LX_PARTICIPATE;
-    if (first_token(ds, s0, s1, noun) < 0)
+    if (!sentence_has(ds, noun))
         return -1;
     for (size_t m = ds->n_ms; m-- > 0;)
         if (ds->ms[m].type == type && ds->toks[ds->ms[m].t0].start < ds->toks[s0].start)
@@ -1403,11 +1437,11 @@ static long topic(const doc_state *ds, size_t s0, size_t s1, kg_entity_type type
  * last two people named in the document so far with that post take part
  * in the event of the sentence.  Only when exactly two hold it. */
 static kg_status both_holders(doc_state *ds, size_t sent, size_t s0, size_t s1) {
-    if (!sentence_has(ds, s0, s1, LX_PARTICIPATE) || sentence_has(ds, s0, s1, LX_NOT_DONE))
+    if (!sentence_has(ds, LX_PARTICIPATE) || sentence_has(ds, LX_NOT_DONE))
         return KG_OK;
     for (size_t i = s0; i + 1 < s1; i++) {
         const kx_token *title = &ds->toks[i + 1];
-        if (!listed(&ds->both, ds->toks[i].lower) || !phrase(title, LX_TITLE) ||
+        if (!listed(&ds->both, &ds->toks[i]) || !phrase(title, LX_TITLE) ||
             title->lx_title == NULL || title->lx_title->role == NULL)
             continue;
         long event = topic(ds, s0, s1, KG_ENT_EVENT);
@@ -1512,7 +1546,7 @@ static kg_status on_match(void *ctx, const kx_rule *rule, size_t *const *units, 
             if (em->role_last != em->role_first && n[em->role_last] > 0) {
                 /* "President of the Executive Council": the span of both */
                 size_t last = rc->units[units[em->role_last][n[em->role_last] - 1]].t1;
-                rtext = intern_span(ds, t->start, ds->toks[last - 1].end);
+                rtext = intern_span(ds, first, last);
             } else {
                 rtext = role_text(ds, first);
             }
@@ -1540,13 +1574,9 @@ static kg_status on_match(void *ctx, const kx_rule *rule, size_t *const *units, 
  * recognisers (so "Ирина Ковальчук сообщила" stays a person), relation rules
  * after them. */
 static kg_status run_rules(doc_state *ds, size_t sent, size_t s0, size_t s1, bool entity_phase) {
-    kx_unit *units = malloc((s1 - s0 + 1) * sizeof *units);
-    if (units == NULL)
-        return KG_ERR_NOMEM;
+    kx_unit *units = ds->units;
     size_t n = 0;
-    uint64_t classes = 0;
     for (size_t i = s0; i < s1; i++) {
-        classes |= ds->toks[i].word_cls | ds->toks[i].lx_cls;
         long m = ds->owner[i];
         if (m >= 0) {
             const mention *mm = &ds->ms[m];
@@ -1567,10 +1597,8 @@ static kg_status run_rules(doc_state *ds, size_t sent, size_t s0, size_t s1, boo
         units[n++] = (kx_unit){i, i + 1, -1, -1};
     }
     rule_ctx rc = {ds, sent, s0, s1, units};
-    kg_status st =
-        kx_rules_match(ds->ex->rules, ds->toks, units, n, classes, entity_phase, on_match, &rc);
-    free(units);
-    return st;
+    return kx_rules_match(ds->ex->rules, ds->toks, units, n, ds->classes, entity_phase, on_match,
+                          &rc);
 }
 
 /* ---- in-document coreference ------------------------------------------------------------------
@@ -1582,21 +1610,118 @@ typedef struct group {
     size_t first;    /* first mention */
 } group;
 
-/* *match: acronym is made of the initials of the words of name that are
- * not function words.  KG_ERR_NOMEM when out of memory. */
-static kg_status initials_match(doc_state *ds, const char *acronym, const char *name, bool *match) {
-    char *acr_key = kg_text_key(acronym, strlen(acronym));
-    char *name_key = kg_text_key(name, strlen(name));
-    kg_status st = KG_ERR_NOMEM;
-    *match = false;
-    if (acr_key == NULL || name_key == NULL)
-        goto cleanup;
+/* ---- name cache ---------------------------------------------------------------
+ *
+ * Grouping derives strings from names: the matching key (kg_text_key), the
+ * key of a person's last word, an organisation's initials.  Names recur from
+ * document to document and each derived string depends on the name alone
+ * (the initials on the lexicon too), so the extractor keeps them by pooled
+ * name: pooled strings live as long as the pool, which outlives the
+ * extractor.  At most KX_NAME_CACHE_MAX names are kept; beyond that the
+ * strings are derived afresh, with the same results. */
+#define KX_NAME_CACHE_MAX (1u << 16)
+
+typedef struct name_forms {
+    const char *name;     /* pooled; NULL: empty slot */
+    const char *key;      /* pooled kg_text_key of the name; NULL: not derived yet */
+    const char *surname;  /* pooled surname_key */
+    const char *initials; /* pooled initials_of the key */
+    uint64_t generation;  /* the lexicon's when initials was derived */
+} name_forms;
+
+struct kx_name_cache {
+    name_forms *slots;
+    size_t n_slots, used;
+};
+
+static void name_cache_free(struct kx_name_cache *nc) {
+    if (nc == NULL)
+        return;
+    free(nc->slots);
+    free(nc);
+}
+
+/* The slot of the pooled name, added when missing; *scratch (cleared) when
+ * the cache is full; NULL when out of memory.  Valid until the next call. */
+static name_forms *forms_of(kg_extractor *ex, const char *name, name_forms *scratch) {
+    struct kx_name_cache *nc = ex->names;
+    if (nc == NULL && (nc = ex->names = calloc(1, sizeof *nc)) == NULL)
+        return NULL;
+    size_t mask = nc->n_slots - 1, j = 0;
+    if (nc->n_slots > 0)
+        for (j = kx_ptr_hash(name) & mask; nc->slots[j].name != NULL; j = (j + 1) & mask)
+            if (nc->slots[j].name == name)
+                return &nc->slots[j];
+    if (nc->used >= KX_NAME_CACHE_MAX) {
+        *scratch = (name_forms){.name = name};
+        return scratch;
+    }
+    if ((nc->used + 1) * 2 > nc->n_slots) {
+        size_t n = nc->n_slots ? nc->n_slots * 2 : 1024;
+        name_forms *slots = calloc(n, sizeof *slots);
+        if (slots == NULL)
+            return NULL;
+        for (size_t i = 0; i < nc->n_slots; i++) {
+            if (nc->slots[i].name == NULL)
+                continue;
+            size_t k = kx_ptr_hash(nc->slots[i].name) & (n - 1);
+            while (slots[k].name != NULL)
+                k = (k + 1) & (n - 1);
+            slots[k] = nc->slots[i];
+        }
+        free(nc->slots);
+        nc->slots = slots;
+        nc->n_slots = n;
+        for (j = kx_ptr_hash(name) & (n - 1); slots[j].name != NULL; j = (j + 1) & (n - 1))
+            ;
+    }
+    nc->slots[j] = (name_forms){.name = name};
+    nc->used++;
+    return &nc->slots[j];
+}
+
+/* Pools s (a new string or NULL) and frees it; NULL when out of memory. */
+static const char *pool_owned(doc_state *ds, char *s) {
+    const char *p = s != NULL ? kg_strpool_cstr(ds->ex->pool, s) : NULL;
+    free(s);
+    return p;
+}
+
+/* Pooled kg_text_key of the pooled name; NULL when out of memory. */
+static const char *name_key(doc_state *ds, const char *name) {
+    name_forms scratch, *f = forms_of(ds->ex, name, &scratch);
+    if (f != NULL && f->key == NULL)
+        f->key = pool_owned(ds, kg_text_key(name, strlen(name)));
+    return f != NULL ? f->key : NULL;
+}
+
+/* Last word of a person's name, as a key. */
+static char *surname_key(const char *name) {
+    const char *sp = strrchr(name, ' ');
+    const char *dot = strrchr(name, '.');
+    const char *last = sp != NULL ? sp + 1 : name;
+    if (dot != NULL && dot + 1 > last)
+        last = dot + 1;
+    return kg_text_key(last, strlen(last));
+}
+
+/* Pooled surname_key of the pooled name; NULL when out of memory. */
+static const char *name_surname(doc_state *ds, const char *name) {
+    name_forms scratch, *f = forms_of(ds->ex, name, &scratch);
+    if (f != NULL && f->surname == NULL)
+        f->surname = pool_owned(ds, surname_key(name));
+    return f != NULL ? f->surname : NULL;
+}
+
+/* *out: the initials (pooled) of the words of a name's key that are not
+ * function words. */
+static kg_status initials_of(doc_state *ds, const char *key, const char **out) {
     char ini[64];
-    size_t n = 0, pos = 0, len = strlen(name_key);
+    size_t n = 0, pos = 0, len = strlen(key);
     bool word_start = true;
     while (pos < len && n + 4 < sizeof ini) {
         size_t at = pos;
-        int32_t cp = kg_utf8_next(name_key, len, &pos);
+        int32_t cp = kg_utf8_next(key, len, &pos);
         if (cp == ' ') {
             word_start = true;
             continue;
@@ -1605,11 +1730,12 @@ static kg_status initials_match(doc_state *ds, const char *acronym, const char *
             continue;
         word_start = false;
         size_t we = at;
-        while (we < len && name_key[we] != ' ')
+        while (we < len && key[we] != ' ')
             we++;
         const char *stem = NULL, *lower = NULL;
-        if ((st = kx_word_forms(ds->ex, name_key + at, we - at, &lower, &stem)) != KG_OK)
-            goto cleanup;
+        kg_status st = kx_word_forms(ds->ex, key + at, we - at, &lower, &stem);
+        if (st != KG_OK)
+            return st;
         size_t ne = 0;
         const kx_entry *const *es = kx_lexicon_lookup(ds->ex->lex, stem, strlen(stem), &ne);
         bool function = false;
@@ -1619,13 +1745,30 @@ static kg_status initials_match(doc_state *ds, const char *acronym, const char *
             continue;
         n += kg_utf8_encode(cp, ini + n);
     }
-    ini[n] = '\0';
-    *match = n > 1 && strcmp(ini, acr_key) == 0;
-    st = KG_OK;
-cleanup:
-    free(acr_key);
-    free(name_key);
-    return st;
+    *out = kg_strpool_intern(ds->ex->pool, ini, n);
+    return *out != NULL ? KG_OK : KG_ERR_NOMEM;
+}
+
+/* *match: acronym is made of the initials of the words of name that are
+ * not function words (both pooled).  KG_ERR_NOMEM when out of memory. */
+static kg_status initials_match(doc_state *ds, const char *acronym, const char *name, bool *match) {
+    *match = false;
+    const char *acr_key = name_key(ds, acronym), *key = name_key(ds, name);
+    if (acr_key == NULL || key == NULL)
+        return KG_ERR_NOMEM;
+    uint64_t generation = kx_lexicon_generation(ds->ex->lex);
+    name_forms scratch, *f = forms_of(ds->ex, name, &scratch);
+    if (f == NULL)
+        return KG_ERR_NOMEM;
+    if (f->initials == NULL || f->generation != generation) {
+        kg_status st = initials_of(ds, key, &f->initials);
+        if (st != KG_OK)
+            return st;
+        f->generation = generation;
+    }
+    /* pooled in one pool: equal strings are equal pointers */
+    *match = strlen(f->initials) > 1 && f->initials == acr_key;
+    return KG_OK;
 }
 
 /* Surnames agree when equal or when one is the other plus a case ending of
@@ -1655,25 +1798,12 @@ static bool initials_agree(const char *a, const char *b) {
     return ca == cb;
 }
 
-/* Last word of a person's name, as a key. */
-static char *surname_key(const char *name) {
-    const char *sp = strrchr(name, ' ');
-    const char *dot = strrchr(name, '.');
-    const char *last = sp != NULL ? sp + 1 : name;
-    if (dot != NULL && dot + 1 > last)
-        last = dot + 1;
-    return kg_text_key(last, strlen(last));
-}
-
 static kg_status group_mentions(doc_state *ds, group **out_groups, size_t *out_n) {
     for (size_t i = 0; i < ds->n_ms; i++) {
         mention *m = &ds->ms[i];
         if (m->type != KG_ENT_PERSON || m->surname != NULL)
             continue;
-        char *k = surname_key(m->name);
-        m->surname = k != NULL ? kg_strpool_cstr(ds->ex->pool, k) : NULL;
-        free(k);
-        if (m->surname == NULL)
+        if ((m->surname = name_surname(ds, m->name)) == NULL)
             return KG_ERR_NOMEM;
     }
     group *groups = calloc(ds->n_ms + 1, sizeof *groups);
@@ -1686,10 +1816,7 @@ static kg_status group_mentions(doc_state *ds, group **out_groups, size_t *out_n
         if (m->type == KG_ENT_PERSON) {
             /* people by their name in the nominative: stems of personal names
              * are unreliable ("Шелестов" and "Шелестова" stem differently) */
-            char *k = kg_text_key(m->name, strlen(m->name));
-            key = k != NULL ? kg_strpool_cstr(ds->ex->pool, k) : NULL;
-            free(k);
-            if (key == NULL) {
+            if ((key = name_key(ds, m->name)) == NULL) {
                 free(groups);
                 return KG_ERR_NOMEM;
             }
@@ -2044,8 +2171,7 @@ static kg_status emit(doc_state *ds, const group *groups, size_t ng, kg_doc_fact
             continue;
         if (sent_text[r->sent] == NULL) {
             const kg_span *sp = &ds->sents[r->sent];
-            sent_text[r->sent] =
-                intern_span(ds, ds->toks[sp->start].start, ds->toks[sp->end - 1].end);
+            sent_text[r->sent] = intern_span(ds, sp->start, sp->end);
             if (sent_text[r->sent] == NULL) {
                 st = KG_ERR_NOMEM;
                 goto cleanup;
@@ -2093,30 +2219,35 @@ kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, k
     static const char *const cues[] = {"cue_ins", "cue_gen", "cue_dat", "cue_pre"};
     for (int c = 0; c < 4; c++)
         ds.cues[c] = get_list(extractor->lex, cues[c]);
-    ds.suffixes = kx_lexicon_list(extractor->lex, "surname_suffixes", &ds.n_suffixes);
-    for (size_t i = 0; i < ds.n_suffixes && i < KX_SUFFIXES_MEASURED; i++) {
-        ds.suffix_bytes[i] = strlen(ds.suffixes[i]);
-        ds.suffix_cps[i] = cp_count(ds.suffixes[i], ds.suffix_bytes[i]);
-    }
+    ds.suffixes = kx_lexicon_list_measured(extractor->lex, "surname_suffixes", &ds.n_suffixes,
+                                           &ds.suffix_bytes, &ds.suffix_cps);
     ds.text = doc->text != NULL ? doc->text : "";
     ds.len = doc->text != NULL ? doc->len : 0;
     out->doc_id = doc->id;
-    out->lang = doc->lang != NULL
-                    ? doc->lang
-                    : kg_strpool_cstr(extractor->pool, kg_detect_lang(ds.text, ds.len));
     out->title = doc->title;
     out->date = doc->date;
     out->url = doc->url;
     out->n_bytes = ds.len;
-    if ((st = kx_tokenize(extractor, ds.text, ds.len, &ds.toks, &ds.n_toks)) != KG_OK ||
-        (st = kx_sentences(ds.toks, ds.n_toks, ds.text, extractor->limits.max_sentence_tokens,
-                           &ds.sents, &ds.n_sents, &cut_long)) != KG_OK)
+    /* the language by the letters the tokeniser meets (kg_detect_lang's
+     * answer without another pass over the text) */
+    kx_letters letters;
+    if ((st = kx_tokenize(extractor, ds.text, ds.len, &ds.toks, &ds.n_toks, &letters)) != KG_OK)
+        goto cleanup;
+    out->lang =
+        doc->lang != NULL ? doc->lang : kg_strpool_cstr(extractor->pool, kx_lang_of(&letters));
+    if (out->lang == NULL) {
+        st = KG_ERR_NOMEM;
+        goto cleanup;
+    }
+    if ((st = kx_sentences(ds.toks, ds.n_toks, extractor->limits.max_sentence_tokens, &ds.sents,
+                           &ds.n_sents, &cut_long)) != KG_OK)
         goto cleanup;
     if (cut_long)
         ds.limits_hit |= KG_LIMIT_SENTENCE_TOKENS;
     out->n_sentences = ds.n_sents;
     ds.owner = malloc((ds.n_toks + 1) * sizeof *ds.owner);
-    if (ds.owner == NULL) {
+    ds.units = malloc((ds.n_toks + 1) * sizeof *ds.units);
+    if (ds.owner == NULL || ds.units == NULL) {
         st = KG_ERR_NOMEM;
         goto cleanup;
     }
@@ -2125,11 +2256,14 @@ kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, k
     for (size_t s = 0; s < ds.n_sents; s++) {
         size_t s0 = ds.sents[s].start, s1 = ds.sents[s].end;
         size_t words = 0, uppers = 0;
-        for (size_t i = s0; i < s1; i++)
+        ds.classes = 0;
+        for (size_t i = s0; i < s1; i++) {
+            ds.classes |= ds.toks[i].word_cls | ds.toks[i].lx_cls;
             if (is_word(&ds.toks[i]) && ds.toks[i].n_cp > 1) {
                 words++;
                 uppers += ds.toks[i].upper;
             }
+        }
         ds.caps = words >= 3 && uppers * 10 >= words * 8;
         if ((st = find_quoted_orgs(&ds, s, s0, s1)) != KG_OK ||
             (st = find_orgs_with_heads(&ds, s, s0, s1)) != KG_OK ||
@@ -2154,6 +2288,7 @@ cleanup:
     free(ds.toks);
     free(ds.sents);
     free(ds.owner);
+    free(ds.units);
     free(ds.ms);
     free(ds.rels);
     if (st != KG_OK)
@@ -2270,5 +2405,6 @@ void kg_extractor_free(kg_extractor *extractor) {
     free(extractor->cache_keys);
     free(extractor->cache_vals);
     kx_word_cache_free(extractor->words);
+    name_cache_free(extractor->names);
     free(extractor);
 }

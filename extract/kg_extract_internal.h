@@ -9,6 +9,70 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+
+/* Hash of a pointer (pooled strings), for tables keyed by pointer. */
+static inline size_t kx_ptr_hash(const void *p) {
+    return (size_t)(((uintptr_t)p >> 3) * 0x9E3779B97F4A7C15ULL);
+}
+
+/* Hash of len bytes for the extractor's own tables (word cache, phrases),
+ * where nothing else sees it: eight bytes a step (the last eight, or two
+ * overlapping halves, read whole), where kg_hash64 (whose values ids derive
+ * from) must go byte by byte. */
+static inline uint64_t kx_hash_bytes(const char *s, size_t len) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ len, w;
+    if (len >= 8) {
+        for (size_t i = 0; i + 8 < len; i += 8) {
+            memcpy(&w, s + i, 8);
+            h = (h ^ w) * 0xff51afd7ed558ccdULL;
+            h ^= h >> 32;
+        }
+        memcpy(&w, s + len - 8, 8);
+    } else if (len >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + len - 4, 4);
+        w = (uint64_t)hi << 32 | lo;
+    } else {
+        const unsigned char *u = (const unsigned char *)s;
+        w = len == 0 ? 0 : (uint64_t)u[0] << 16 | (uint64_t)u[len / 2] << 8 | u[len - 1];
+    }
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+/* Whether a and b, len bytes each, are equal: short words compared in
+ * (overlapping) whole reads, without a call. */
+static inline bool kx_same_bytes(const char *a, const char *b, size_t len) {
+    uint64_t x, y;
+    if (len >= 8) {
+        for (size_t i = 0; i + 8 < len; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + len - 8, 8);
+        memcpy(&y, b + len - 8, 8);
+        return x == y;
+    }
+    if (len >= 4) {
+        uint32_t p, q, r, t;
+        memcpy(&p, a, 4);
+        memcpy(&q, b, 4);
+        memcpy(&r, a + len - 4, 4);
+        memcpy(&t, b + len - 4, 4);
+        return p == q && r == t;
+    }
+    for (size_t i = 0; i < len; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
 
 /* ---- lexicon ---------------------------------------------------------------- */
 
@@ -68,7 +132,8 @@ typedef struct kx_entry {
 
 typedef struct kx_morph_rule {
     const char *from, *to;
-    char gram_case; /* 'i'ns, 'g'en, 'd'at, 'p're, 'a'ny */
+    size_t from_len, from_cps; /* from: bytes, code points */
+    char gram_case;            /* 'i'ns, 'g'en, 'd'at, 'p're, 'a'ny */
     bool after_vowel;
 } kx_morph_rule;
 
@@ -97,6 +162,7 @@ typedef struct kx_token {
     /* Longest lexicon phrase starting here: its length in tokens (0 for none),
      * the union of its entries' classes and its first entry of each kind. */
     uint8_t lx_len;
+    uint8_t lx_first; /* longest phrase of the lexicon starting with this stem */
     uint64_t lx_cls;
     const kx_entry *lx_title, *lx_org, *lx_place, *lx_known, *lx_head;
     uint64_t word_cls; /* classes of this single token on its own */
@@ -115,6 +181,8 @@ struct kg_extractor {
     size_t cache_used;
     /* surface → forms of tokens (kg_tokens.c) */
     struct kx_word_cache *words;
+    /* pooled name → keys derived from it for grouping (kg_extract.c) */
+    struct kx_name_cache *names;
     kg_limits limits; /* max_sentence_tokens, max_entities (kg_extractor_set_limits) */
 };
 
@@ -133,9 +201,15 @@ uint64_t kx_class_by_name(const char *name);
 /* Entries of the phrase whose stems, joined by one space, are key. */
 const kx_entry *const *kx_lexicon_lookup(const kx_lexicon *lex, const char *key, size_t len,
                                          size_t *n);
+/* Changes whenever a phrase is added (never 0): what a caller derived from
+ * lookups under one generation holds while it stays the same. */
+uint64_t kx_lexicon_generation(const kx_lexicon *lex);
 /* Length in tokens of the longest phrase starting with this (pooled) stem;
  * 0 when no phrase starts with it. */
 size_t kx_lexicon_first(const kx_lexicon *lex, const char *stem);
+
+/* Whether a phrase of two tokens or more starts with these (pooled) stems. */
+bool kx_lexicon_pair(const kx_lexicon *lex, const char *first, const char *second);
 
 /* Number (1–12) of the month this pooled lower-case word names, else 0. */
 int kx_lexicon_month(const kx_lexicon *lex, const char *lower);
@@ -143,6 +217,10 @@ int kx_lexicon_month(const kx_lexicon *lex, const char *lower);
 /* Morphology rules (ru_morph.json). */
 const kx_morph_rule *kx_lexicon_rules(const kx_lexicon *lex, const char *kind, size_t *n);
 const char *const *kx_lexicon_list(const kx_lexicon *lex, const char *name, size_t *n);
+/* The same, with each item's length in bytes and in code points (borrowed,
+ * like the items). */
+const char *const *kx_lexicon_list_measured(const kx_lexicon *lex, const char *name, size_t *n,
+                                            const size_t **bytes, const size_t **cps);
 
 /* Frees the tokeniser's word cache (kg_extractor.words); NULL is a no-op. */
 void kx_word_cache_free(struct kx_word_cache *cache);
@@ -151,14 +229,24 @@ void kx_word_cache_free(struct kx_word_cache *cache);
 kg_status kx_word_forms(kg_extractor *ex, const char *s, size_t len, const char **lower,
                         const char **stem);
 
+/* The letters of a text (utf8proc categories L*), and the Cyrillic ones. */
+typedef struct kx_letters {
+    size_t all, cyrillic;
+} kx_letters;
+
+/* The language of a text by its letters: "ru" or "en" (kg_detect_lang). */
+const char *kx_lang_of(const kx_letters *letters);
+
 /* Tokenises text[0..len) into a new array (*out, caller frees), tagging
- * lexicon phrases.  Offsets are relative to text. */
-kg_status kx_tokenize(kg_extractor *ex, const char *text, size_t len, kx_token **out, size_t *n);
+ * lexicon phrases.  Offsets are relative to text.  *letters (may be NULL)
+ * receives the text's letter counts, every letter being in a word. */
+kg_status kx_tokenize(kg_extractor *ex, const char *text, size_t len, kx_token **out, size_t *n,
+                      kx_letters *letters);
 
 /* Splits tokens into sentences: *out receives token ranges [start, end).
  * A sentence reaching max_tokens tokens (kg_limits.max_sentence_tokens; 0:
  * no limit) is cut there, and *cut_long (may be NULL) is set. */
-kg_status kx_sentences(const kx_token *toks, size_t n, const char *text, size_t max_tokens,
-                       kg_span **out, size_t *n_out, bool *cut_long);
+kg_status kx_sentences(const kx_token *toks, size_t n, size_t max_tokens, kg_span **out,
+                       size_t *n_out, bool *cut_long);
 
 #endif /* KG_EXTRACT_INTERNAL_H */

@@ -24,6 +24,7 @@ typedef struct phrase_slot {
 typedef struct named_list {
     const char *name;
     const char **items;
+    size_t *bytes, *cps; /* of each item, measured once for the callers */
     size_t n;
 } named_list;
 
@@ -41,11 +42,20 @@ typedef struct first_slot {
     size_t max_len;
 } first_slot;
 
+/* The first two stems (pooled) of a phrase of two tokens or more: most
+ * tokens that start a phrase start none of those with the token after them,
+ * and this answers that with one pointer lookup instead of a key. */
+typedef struct pair_slot {
+    const char *first, *second; /* first NULL: empty */
+} pair_slot;
+
 #define KX_LIST_SLOTS 256 /* far more than the named lists of the data files */
 
 struct kx_lexicon {
     first_slot *firsts;
     size_t n_firsts, used_firsts;
+    pair_slot *pairs;
+    size_t n_pairs, used_pairs;
     phrase_slot *slots;
     size_t n_slots, used;
     kx_entry **entries; /* every entry, owned */
@@ -59,11 +69,12 @@ struct kx_lexicon {
     const char *month_names[64]; /* pooled lower-case forms */
     int month_numbers[64];
     size_t n_months;
-    /* month_names by ptr_hash, index + 1 or 0 (the first of equal names):
+    /* month_names by kx_ptr_hash, index + 1 or 0 (the first of equal names):
      * kx_lexicon_month runs per token */
     uint8_t month_index[128];
     json_t *morph;            /* ru_morph.json, owned */
     const json_t *declension; /* its "declension" rules: see add_form */
+    uint64_t generation;      /* kx_lexicon_generation: 1 + phrases added */
 };
 
 /* ---- phrase table ------------------------------------------------------------- */
@@ -90,11 +101,11 @@ static kg_status table_grow(kx_lexicon *lex) {
 static phrase_slot *table_find(const kx_lexicon *lex, const char *key, size_t len) {
     if (lex->n_slots == 0)
         return NULL;
-    uint64_t h = kg_hash64(key, len, 7);
+    uint64_t h = kx_hash_bytes(key, len);
     size_t j = (size_t)h & (lex->n_slots - 1);
     while (lex->slots[j].key != NULL) {
         phrase_slot *s = &lex->slots[j];
-        if (s->hash == h && s->key_len == len && memcmp(s->key, key, len) == 0)
+        if (s->hash == h && s->key_len == len && kx_same_bytes(s->key, key, len))
             return s;
         j = (j + 1) & (lex->n_slots - 1);
     }
@@ -111,7 +122,7 @@ static kg_status table_add(kx_lexicon *lex, kg_strpool *pool, const char *key, s
         if (s->key == NULL)
             return KG_ERR_NOMEM;
         s->key_len = len;
-        s->hash = kg_hash64(key, len, 7);
+        s->hash = kx_hash_bytes(key, len);
         lex->used++;
     }
     for (size_t i = 0; i < s->n_entries; i++)
@@ -125,10 +136,6 @@ static kg_status table_add(kx_lexicon *lex, kg_strpool *pool, const char *key, s
     return KG_OK;
 }
 
-static size_t ptr_hash(const char *p) {
-    return (size_t)(((uintptr_t)p >> 3) * 0x9E3779B97F4A7C15ULL);
-}
-
 static kg_status firsts_add(kx_lexicon *lex, const char *stem, size_t len) {
     if ((lex->used_firsts + 1) * 2 > lex->n_firsts) {
         size_t n = lex->n_firsts ? lex->n_firsts * 2 : 1024;
@@ -138,7 +145,7 @@ static kg_status firsts_add(kx_lexicon *lex, const char *stem, size_t len) {
         for (size_t i = 0; i < lex->n_firsts; i++) {
             if (lex->firsts[i].stem == NULL)
                 continue;
-            size_t j = ptr_hash(lex->firsts[i].stem) & (n - 1);
+            size_t j = kx_ptr_hash(lex->firsts[i].stem) & (n - 1);
             while (slots[j].stem != NULL)
                 j = (j + 1) & (n - 1);
             slots[j] = lex->firsts[i];
@@ -147,7 +154,7 @@ static kg_status firsts_add(kx_lexicon *lex, const char *stem, size_t len) {
         lex->firsts = slots;
         lex->n_firsts = n;
     }
-    size_t j = ptr_hash(stem) & (lex->n_firsts - 1);
+    size_t j = kx_ptr_hash(stem) & (lex->n_firsts - 1);
     while (lex->firsts[j].stem != NULL && lex->firsts[j].stem != stem)
         j = (j + 1) & (lex->n_firsts - 1);
     if (lex->firsts[j].stem == NULL) {
@@ -159,10 +166,60 @@ static kg_status firsts_add(kx_lexicon *lex, const char *stem, size_t len) {
     return KG_OK;
 }
 
+static size_t pair_hash(const char *first, const char *second) {
+    return kx_ptr_hash(first) ^ (kx_ptr_hash(second) * 31);
+}
+
+static kg_status pairs_add(kx_lexicon *lex, const char *first, const char *second) {
+    if ((lex->used_pairs + 1) * 2 > lex->n_pairs) {
+        size_t n = lex->n_pairs ? lex->n_pairs * 2 : 1024;
+        pair_slot *slots = calloc(n, sizeof *slots);
+        if (slots == NULL)
+            return KG_ERR_NOMEM;
+        for (size_t i = 0; i < lex->n_pairs; i++) {
+            if (lex->pairs[i].first == NULL)
+                continue;
+            size_t j = pair_hash(lex->pairs[i].first, lex->pairs[i].second) & (n - 1);
+            while (slots[j].first != NULL)
+                j = (j + 1) & (n - 1);
+            slots[j] = lex->pairs[i];
+        }
+        free(lex->pairs);
+        lex->pairs = slots;
+        lex->n_pairs = n;
+    }
+    size_t mask = lex->n_pairs - 1;
+    for (size_t j = pair_hash(first, second) & mask;; j = (j + 1) & mask) {
+        pair_slot *p = &lex->pairs[j];
+        if (p->first == first && p->second == second)
+            return KG_OK;
+        if (p->first == NULL) {
+            *p = (pair_slot){first, second};
+            lex->used_pairs++;
+            return KG_OK;
+        }
+    }
+}
+
+bool kx_lexicon_pair(const kx_lexicon *lex, const char *first, const char *second) {
+    if (lex->n_pairs == 0)
+        return false;
+    size_t mask = lex->n_pairs - 1;
+    for (size_t j = pair_hash(first, second) & mask; lex->pairs[j].first != NULL;
+         j = (j + 1) & mask)
+        if (lex->pairs[j].first == first && lex->pairs[j].second == second)
+            return true;
+    return false;
+}
+
+uint64_t kx_lexicon_generation(const kx_lexicon *lex) {
+    return lex->generation;
+}
+
 size_t kx_lexicon_first(const kx_lexicon *lex, const char *stem) {
     if (lex->n_firsts == 0)
         return 0;
-    size_t j = ptr_hash(stem) & (lex->n_firsts - 1);
+    size_t j = kx_ptr_hash(stem) & (lex->n_firsts - 1);
     while (lex->firsts[j].stem != NULL) {
         if (lex->firsts[j].stem == stem)
             return lex->firsts[j].max_len;
@@ -206,12 +263,12 @@ static kg_status add_phrase(kx_lexicon *lex, kg_extractor *ex, const char *form,
                             const kx_entry *entry) {
     kx_token *toks = NULL;
     size_t n = 0;
-    kg_status st = kx_tokenize(ex, form, strlen(form), &toks, &n);
+    kg_status st = kx_tokenize(ex, form, strlen(form), &toks, &n, NULL);
     if (st != KG_OK)
         return st;
     char key[512];
-    size_t len = 0;
-    for (size_t i = 0; i < n && i < KX_MAX_PHRASE; i++) {
+    size_t len = 0, words = 0;
+    for (size_t i = 0; i < n && i < KX_MAX_PHRASE; i++, words++) {
         size_t sl = strlen(toks[i].stem);
         if (len + sl + 2 >= sizeof key)
             break;
@@ -220,12 +277,15 @@ static kg_status add_phrase(kx_lexicon *lex, kg_extractor *ex, const char *form,
         memcpy(key + len, toks[i].stem, sl);
         len += sl;
     }
-    const char *first = n > 0 ? toks[0].stem : NULL;
+    const char *first = n > 0 ? toks[0].stem : NULL, *second = n > 1 ? toks[1].stem : NULL;
     free(toks);
     if (len == 0 || n > KX_MAX_PHRASE)
         return KG_OK;
-    st = firsts_add(lex, first, n);
-    return st != KG_OK ? st : table_add(lex, ex->pool, key, len, entry);
+    lex->generation++;
+    if ((st = firsts_add(lex, first, n)) != KG_OK ||
+        (words >= 2 && (st = pairs_add(lex, first, second)) != KG_OK))
+        return st;
+    return table_add(lex, ex->pool, key, len, entry);
 }
 
 static bool has_cyrillic(const char *s) {
@@ -409,7 +469,9 @@ static kg_status add_plain_list(kx_lexicon *lex, kg_strpool *pool, const char *n
         j = (j + 1) % KX_LIST_SLOTS;
     }
     list->items = calloc(json_array_size(arr) + 1, sizeof *list->items);
-    if (list->items == NULL)
+    list->bytes = calloc(json_array_size(arr) + 1, sizeof *list->bytes);
+    list->cps = calloc(json_array_size(arr) + 1, sizeof *list->cps);
+    if (list->items == NULL || list->bytes == NULL || list->cps == NULL)
         return KG_ERR_NOMEM;
     size_t i;
     json_t *v;
@@ -418,6 +480,8 @@ static kg_status add_plain_list(kx_lexicon *lex, kg_strpool *pool, const char *n
             continue;
         if ((list->items[list->n] = kg_strpool_cstr(pool, json_string_value(v))) == NULL)
             return KG_ERR_NOMEM;
+        list->bytes[list->n] = strlen(list->items[list->n]);
+        list->cps[list->n] = utf8_letters(list->items[list->n]);
         list->n++;
     }
     return KG_OK;
@@ -531,6 +595,8 @@ static kg_status load_rules(kx_lexicon *lex, kg_strpool *pool, const char *name,
         m->to = kg_strpool_cstr(pool, to);
         if (m->from == NULL || m->to == NULL)
             return KG_ERR_NOMEM;
+        m->from_len = strlen(m->from);
+        m->from_cps = utf8_letters(m->from);
         r->n++;
         m->gram_case = c != NULL ? c[0] : 'a';
         m->after_vowel = json_is_true(json_object_get(item, "after_vowel"));
@@ -592,7 +658,7 @@ static kg_status load_months(kx_lexicon *lex, kg_extractor *ex, kg_error *err) {
             break;
         lex->month_names[lex->n_months] = lower;
         lex->month_numbers[lex->n_months++] = (int)json_integer_value(v);
-        size_t j = ptr_hash(lower) & 127;
+        size_t j = kx_ptr_hash(lower) & 127;
         while (lex->month_index[j] != 0 && lex->month_names[lex->month_index[j] - 1] != lower)
             j = (j + 1) & 127;
         if (lex->month_index[j] == 0)
@@ -676,6 +742,7 @@ kg_status kx_lexicon_new(kx_lexicon **out, kg_extractor *ex, kg_error *err) {
         return KG_ERR_PARSE;
     }
     lex->declension = json_object_get(lex->morph, "declension");
+    lex->generation = 1;
     kg_status st;
     if ((st = table_grow(lex)) != KG_OK ||
         (st = load_form_entries(lex, ex, "titles.json", LX_TITLE, err)) != KG_OK ||
@@ -700,14 +767,18 @@ void kx_lexicon_free(kx_lexicon *lex) {
     if (lex == NULL)
         return;
     free(lex->firsts);
+    free(lex->pairs);
     for (size_t i = 0; i < lex->n_slots; i++)
         free(lex->slots[i].entries);
     free(lex->slots);
     for (size_t i = 0; i < lex->n_entries; i++)
         free(lex->entries[i]);
     free(lex->entries);
-    for (size_t i = 0; i < lex->n_lists; i++)
+    for (size_t i = 0; i < lex->n_lists; i++) {
         free(lex->lists[i].items);
+        free(lex->lists[i].bytes);
+        free(lex->lists[i].cps);
+    }
     free(lex->lists);
     for (size_t i = 0; i < lex->n_rules; i++)
         free(lex->rules[i].rules);
@@ -770,7 +841,7 @@ kg_status kx_lexicon_add(kx_lexicon *lex, kg_extractor *ex, const char *text, si
 }
 
 int kx_lexicon_month(const kx_lexicon *lex, const char *lower) {
-    for (size_t j = ptr_hash(lower) & 127; lex->month_index[j] != 0; j = (j + 1) & 127)
+    for (size_t j = kx_ptr_hash(lower) & 127; lex->month_index[j] != 0; j = (j + 1) & 127)
         if (lex->month_names[lex->month_index[j] - 1] == lower)
             return lex->month_numbers[lex->month_index[j] - 1];
     return 0;
@@ -787,22 +858,31 @@ const kx_morph_rule *kx_lexicon_rules(const kx_lexicon *lex, const char *kind, s
     return NULL;
 }
 
-const char *const *kx_lexicon_list(const kx_lexicon *lex, const char *name, size_t *n) {
+static const named_list *find_list(const kx_lexicon *lex, const char *name) {
     for (size_t j = list_slot(name), k = 0; k < KX_LIST_SLOTS && lex->list_index[j] != 0; k++) {
         const named_list *list = &lex->lists[lex->list_index[j] - 1];
-        if (strcmp(list->name, name) == 0) {
-            *n = list->n;
-            return list->items;
-        }
+        if (strcmp(list->name, name) == 0)
+            return list;
         j = (j + 1) % KX_LIST_SLOTS;
     }
     /* not indexed: only when a lexicon holds KX_LIST_SLOTS lists or more */
-    for (size_t i = 0; i < lex->n_lists; i++) {
-        if (strcmp(lex->lists[i].name, name) == 0) {
-            *n = lex->lists[i].n;
-            return lex->lists[i].items;
-        }
-    }
-    *n = 0;
+    for (size_t i = 0; i < lex->n_lists; i++)
+        if (strcmp(lex->lists[i].name, name) == 0)
+            return &lex->lists[i];
     return NULL;
+}
+
+const char *const *kx_lexicon_list(const kx_lexicon *lex, const char *name, size_t *n) {
+    const named_list *list = find_list(lex, name);
+    *n = list != NULL ? list->n : 0;
+    return list != NULL ? list->items : NULL;
+}
+
+const char *const *kx_lexicon_list_measured(const kx_lexicon *lex, const char *name, size_t *n,
+                                            const size_t **bytes, const size_t **cps) {
+    const named_list *list = find_list(lex, name);
+    *bytes = list != NULL ? list->bytes : NULL;
+    *cps = list != NULL ? list->cps : NULL;
+    *n = list != NULL ? list->n : 0;
+    return list != NULL ? list->items : NULL;
 }

@@ -51,9 +51,8 @@
  *   skipped the same way.  Memory therefore stays within a few times the
  *   limit whatever the input, a 100 MB file without a newline included.
  */
-#include "kg_extract.h"
+#include "kg_extract_internal.h"
 #include "kg_facts.h"
-#include "kg_text.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -1189,18 +1188,23 @@ kg_status kg_reader_next(kg_reader *reader, kg_document *doc, kg_error *err) {
 
 /* ---- language ------------------------------------------------------------- */
 
+const char *kx_lang_of(const kx_letters *letters) {
+    /* More than 30%: Russian-language news quotes Latin names and acronyms
+     * freely, so a plain majority would misjudge short texts. */
+    return (letters->all > 0 && letters->cyrillic * 10 > letters->all * 3) ? "ru" : "en";
+}
+
 const char *kg_detect_lang(const char *text, size_t len) {
-    size_t letters = 0, cyrillic = 0, pos = 0;
+    kx_letters letters = {0, 0};
+    size_t pos = 0;
     if (text == NULL)
         return "en";
     while (pos < len) {
         int32_t cp = kg_utf8_next(text, len, &pos);
         if (cp < 0 || !kg_cp_is_letter(cp))
             continue;
-        letters++;
-        cyrillic += kg_cp_is_cyrillic(cp);
+        letters.all++;
+        letters.cyrillic += kg_cp_is_cyrillic(cp);
     }
-    /* More than 30%: Russian-language news quotes Latin names and acronyms
-     * freely, so a plain majority would misjudge short texts. */
-    return (letters > 0 && cyrillic * 10 > letters * 3) ? "ru" : "en";
+    return kx_lang_of(&letters);
 }

@@ -26,6 +26,7 @@ typedef struct kx_elem {
     int shape;  /* 0 none, 1 cap, 2 upper, 3 lower, 4 number */
     int script; /* 0 none, SC_LATIN, SC_CYRILLIC */
     bool any;
+    bool token_test;         /* constrains the token itself (lex ... script) */
     struct kx_elem *negated; /* "not": the unit must not match this */
     uint64_t not_after;      /* none of these classes within not_after_within tokens before */
     int not_after_within;
@@ -329,6 +330,7 @@ static kg_status compile_elem(compiler *c, json_t *obj, kx_elem *e) {
     }
     if (e->group != NULL && e->capture >= 0)
         return fail(c, "a group cannot be captured; capture its elements");
+    e->token_test = e->lex || e->n_lower || e->n_stem || e->n_punct || e->shape || e->script;
     return KG_OK;
 }
 
@@ -448,6 +450,9 @@ static kg_status compile_rule(compiler *c, json_t *obj, kx_rule **out) {
         return fail(c, "\"pattern\" must be a non-empty array");
     if ((st = compile_elems(c, pattern, &r->pattern, &r->n_pattern)) != KG_OK)
         return st;
+    const kx_elem *first = &r->pattern[0];
+    r->starts_anywhere =
+        first->min == 0 || first->group != NULL || first->any || first->negated != NULL;
     /* a mandatory top-level element's entity types or classes must occur in
      * the sentence (match_unit never accepts a unit without them) */
     for (size_t i = 0; i < r->n_pattern; i++) {
@@ -549,8 +554,7 @@ static size_t match_unit(const matcher *m, const kx_elem *e, size_t u) {
     size_t consumed = 1;
     if (e->entity_mask != 0 && (unit->mention < 0 || !(e->entity_mask & (1u << unit->type))))
         return 0;
-    bool token_test = e->lex || e->n_lower || e->n_stem || e->n_punct || e->shape || e->script;
-    if (token_test) {
+    if (e->token_test) {
         if (unit->mention >= 0)
             return 0;
         const kx_token *t = &m->toks[unit->t0];
@@ -678,9 +682,9 @@ static kg_status report(matcher *m, const kx_rule *r, kx_match_fn fn, void *ctx)
 }
 
 static bool could_start(const kx_rule *r, const kx_token *toks, const kx_unit *unit) {
-    const kx_elem *e = &r->pattern[0];
-    if (e->min == 0 || e->group != NULL || e->any || e->negated != NULL)
+    if (r->starts_anywhere)
         return true;
+    const kx_elem *e = &r->pattern[0];
     if (e->entity_mask != 0)
         return unit->mention >= 0 && (e->entity_mask & (1u << unit->type));
     if (unit->mention >= 0)
@@ -693,6 +697,21 @@ static bool could_start(const kx_rule *r, const kx_token *toks, const kx_unit *u
     return true;
 }
 
+/* Whether what rule r needs of the units it would match (kx_rule.need_*)
+ * is among these entity types and classes. */
+static bool needs_met(const kx_rule *r, uint32_t types, uint64_t classes) {
+    for (size_t k = 0; k < r->n_need_entities; k++)
+        if ((r->need_entities[k] & types) == 0)
+            return false;
+    for (size_t k = 0; k < r->n_need_lex; k++)
+        if ((r->need_lex[k] & classes) == 0)
+            return false;
+    return true;
+}
+
+/* Sentences of at most this many units keep their suffix summaries on the stack. */
+#define KX_LOCAL_UNITS 256
+
 kg_status kx_rules_match(const kx_rules *rules, const kx_token *toks, const kx_unit *units,
                          size_t n_units, uint64_t sentence_classes, bool entity_phase,
                          kx_match_fn fn, void *ctx) {
@@ -702,6 +721,14 @@ kg_status kx_rules_match(const kx_rules *rules, const kx_token *toks, const kx_u
     const kx_rule **cands = local;
     size_t n_cands = 0;
     kg_status st = KG_OK;
+    /* The entity types of the mentions and the classes of the plain tokens
+     * from each unit to the end: a match starting at unit u takes all of its
+     * mandatory elements from there, so a rule whose needs are not there
+     * cannot match at u (and is not tried: same results, fewer steps). */
+    uint32_t local_types[KX_LOCAL_UNITS + 1];
+    uint64_t local_classes[KX_LOCAL_UNITS + 1];
+    uint32_t *types_from = local_types;
+    uint64_t *classes_from = local_classes;
     if (rules->n > sizeof local / sizeof *local &&
         (cands = malloc(rules->n * sizeof *cands)) == NULL)
         return KG_ERR_NOMEM;
@@ -711,21 +738,41 @@ kg_status kx_rules_match(const kx_rules *rules, const kx_token *toks, const kx_u
             sentence_types |= 1u << units[u].type;
     for (size_t i = 0; i < rules->n; i++) {
         const kx_rule *r = rules->rules[i];
-        bool possible = r->entity_phase == entity_phase &&
-                        (r->when_has == 0 || (r->when_has & sentence_classes) != 0) &&
-                        (r->when_lacks & sentence_classes) == 0;
-        for (size_t k = 0; possible && k < r->n_need_entities; k++)
-            possible = (r->need_entities[k] & sentence_types) != 0;
-        for (size_t k = 0; possible && k < r->n_need_lex; k++)
-            possible = (r->need_lex[k] & sentence_classes) != 0;
-        if (possible)
+        if (r->entity_phase == entity_phase &&
+            (r->when_has == 0 || (r->when_has & sentence_classes) != 0) &&
+            (r->when_lacks & sentence_classes) == 0 &&
+            needs_met(r, sentence_types, sentence_classes))
             cands[n_cands++] = r;
     }
-    matcher m = {toks, units, n_units, {0}, {0}, 0, 0, 0};
-    for (size_t u = 0; u < n_units && n_cands > 0; u++) {
+    if (n_cands == 0)
+        goto cleanup;
+    if (n_units > KX_LOCAL_UNITS) {
+        types_from = malloc((n_units + 1) * sizeof *types_from);
+        classes_from = malloc((n_units + 1) * sizeof *classes_from);
+        if (types_from == NULL || classes_from == NULL) {
+            st = KG_ERR_NOMEM;
+            goto cleanup;
+        }
+    }
+    types_from[n_units] = 0;
+    classes_from[n_units] = 0;
+    for (size_t u = n_units; u-- > 0;) {
+        types_from[u] = types_from[u + 1];
+        classes_from[u] = classes_from[u + 1];
+        if (units[u].mention >= 0)
+            types_from[u] |= 1u << units[u].type;
+        else
+            classes_from[u] |= toks[units[u].t0].word_cls | toks[units[u].t0].lx_cls;
+    }
+    /* the stacks are written before they are read: left uninitialised */
+    matcher m;
+    m.toks = toks;
+    m.units = units;
+    m.n_units = n_units;
+    for (size_t u = 0; u < n_units; u++) {
         for (size_t i = 0; i < n_cands; i++) {
             const kx_rule *r = cands[i];
-            if (!could_start(r, toks, &units[u]))
+            if (!could_start(r, toks, &units[u]) || !needs_met(r, types_from[u], classes_from[u]))
                 continue;
             m.depth = 0;
             m.steps = 0;
@@ -737,5 +784,9 @@ kg_status kx_rules_match(const kx_rules *rules, const kx_token *toks, const kx_u
 cleanup:
     if (cands != local)
         free(cands);
+    if (types_from != local_types)
+        free(types_from);
+    if (classes_from != local_classes)
+        free(classes_from);
     return st;
 }

@@ -65,6 +65,7 @@ typedef struct kx_rule {
     uint32_t need_entities[KX_MAX_NEEDS];
     uint64_t need_lex[KX_MAX_NEEDS];
     size_t n_need_entities, n_need_lex;
+    bool starts_anywhere; /* the first element may match nothing or anything */
 } kx_rule;
 
 typedef struct kx_rules kx_rules;

@@ -318,32 +318,48 @@ kg_status kg_text_clean(const char *in, size_t len, char **out, size_t *out_len,
     return KG_OK;
 }
 
+/* Bytes that can start a white-space code point (kg_cp_is_space): ASCII
+ * white space and five lead bytes (U+0085, U+00A0: C2; U+1680: E1;
+ * U+2000–U+205F: E2; U+3000: E3).  A continuation byte is none of them, so
+ * stepping over other bytes one at a time meets every code point that
+ * decoding would. */
+static const bool space_start[256] = {
+    ['\t'] = true, ['\n'] = true, ['\v'] = true, ['\f'] = true, ['\r'] = true,
+    [' '] = true,  [0xC2] = true, [0xE1] = true, [0xE2] = true, [0xE3] = true};
+
+/* Byte length of the white-space code point at s[pos], or 0. */
+static size_t space_len(const char *s, size_t len, size_t pos) {
+    unsigned char c = (unsigned char)s[pos];
+    if (!space_start[c])
+        return 0;
+    if (c < 0x80)
+        return 1;
+    size_t next = pos;
+    int32_t cp = kg_utf8_next(s, len, &next);
+    return cp >= 0 && kg_cp_is_space(cp) ? next - pos : 0;
+}
+
 char *kg_text_squeeze(const char *s, size_t len) {
     /* The result is never longer than s: one allocation, bytes copied as
-     * they are, only non-ASCII sequences decoded (to find Unicode spaces). */
+     * they are, only bytes that can start white space looked at twice. */
     char *out = malloc(len + 1);
     if (out == NULL)
         return NULL;
     size_t pos = 0, n = 0;
     bool pending = false;
     while (pos < len) {
-        size_t at = pos;
-        int32_t cp = kg_utf8_next(s, len, &pos);
-        if (cp >= 0 && kg_cp_is_space(cp)) {
+        size_t sp = space_len(s, len, pos);
+        if (sp > 0) {
             pending = n > 0;
+            pos += sp;
             continue;
         }
         if (pending)
             out[n++] = ' ';
         pending = false;
-        /* the rest of the word: one copy per run of non-space characters */
-        for (size_t next = pos; pos < len; pos = next) {
-            int32_t c = kg_utf8_next(s, len, &next);
-            if (c >= 0 && kg_cp_is_space(c))
-                break;
-        }
-        memcpy(out + n, s + at, pos - at);
-        n += pos - at;
+        do
+            out[n++] = s[pos++];
+        while (pos < len && !space_start[(unsigned char)s[pos]]);
     }
     out[n] = '\0';
     return out;
