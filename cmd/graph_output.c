@@ -107,10 +107,7 @@ kg_status kg_cmd_write_outputs(const kg_graph *graph, unsigned formats,
     kg_format list[6];
     size_t n = kg_format_list(formats, list);
     char what[48];
-    snprintf(what, sizeof what, "write files (%zu at once)",
-             threads == 0 ? (kg_cpu_count() < n ? kg_cpu_count() : n)
-                          : (threads < n ? threads : n));
-    kg_cmd_timings_mark(timings, what);
+    kg_cmd_timings_mark(timings, "write files");
     for (size_t i = 0; i < n; i++) {
         snprintf(what, sizeof what, "%s", kg_format_file_name(list[i], 0));
         kg_cmd_timings_part(timings, what, seconds[i]);

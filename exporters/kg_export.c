@@ -631,6 +631,9 @@ typedef struct export_job {
     double seconds;
 } export_job;
 
+/* The jobs: the RDF formats (which raptor writes, and raptor's libxml2
+ * keeps per-thread state that it frees only on the thread that set it up
+ * first) go to the calling thread, the others to whichever thread is free. */
 typedef struct export_pool {
     export_job *jobs;
     size_t n;
@@ -643,6 +646,13 @@ static double wall_seconds(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void run_job(export_job *job) {
+    double t0 = wall_seconds();
+    kg_error_clear(&job->err);
+    job->status = kg_export_dir(job->graph, job->format, job->options, job->dir, &job->err);
+    job->seconds = wall_seconds() - t0;
+}
+
 /* Takes jobs until none is left.  The writers share nothing but the
  * graph, which they only read. */
 static void *export_worker(void *arg) {
@@ -651,45 +661,54 @@ static void *export_worker(void *arg) {
         size_t i = __atomic_fetch_add(&pool->next, 1, __ATOMIC_RELAXED);
         if (i >= pool->n)
             return NULL;
-        export_job *job = &pool->jobs[i];
-        double t0 = wall_seconds();
-        kg_error_clear(&job->err);
-        job->status = kg_export_dir(job->graph, job->format, job->options, job->dir, &job->err);
-        job->seconds = wall_seconds() - t0;
+        run_job(&pool->jobs[i]);
     }
+}
+
+static bool is_rdf(kg_format format) {
+    return format == KG_FORMAT_TTL || format == KG_FORMAT_NT || format == KG_FORMAT_NQ;
 }
 
 kg_status kg_export_dir_all(const kg_graph *graph, unsigned formats,
                             const kg_export_options *options, const char *dir, size_t threads,
                             double *seconds, kg_error *err) {
     kg_format list[6];
-    export_job jobs[6];
-    size_t n = kg_format_list(formats, list);
+    export_job rdf[3], other[6];
+    size_t n = kg_format_list(formats, list), n_rdf = 0, n_other = 0;
     if (n == 0 || (formats & ~(unsigned)KG_FORMAT_EVERY) != 0)
         return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no output format, or an unknown one");
-    for (size_t i = 0; i < n; i++)
-        jobs[i] = (export_job){graph, options, dir, list[i], KG_OK, {0}, 0.0};
-    export_pool pool = {jobs, n, 0};
+    for (size_t i = 0; i < n; i++) {
+        export_job job = {graph, options, dir, list[i], KG_OK, {0}, 0.0};
+        if (is_rdf(list[i]))
+            rdf[n_rdf++] = job;
+        else
+            other[n_other++] = job;
+    }
+    export_pool pool = {other, n_other, 0};
     if (threads == 0)
         threads = kg_cpu_count();
-    if (threads > n)
-        threads = n;
     pthread_t thread[5];
     size_t started = 0;
-    /* the calling thread is one of the writers */
-    while (started + 1 < threads &&
+    /* the calling thread writes the RDF, then helps with the rest */
+    while (started < n_other && started + 1 < threads &&
            pthread_create(&thread[started], NULL, export_worker, &pool) == 0)
         started++;
+    for (size_t i = 0; i < n_rdf; i++)
+        run_job(&rdf[i]);
     export_worker(&pool);
     for (size_t t = 0; t < started; t++)
         pthread_join(thread[t], NULL);
-    for (size_t i = 0; i < n; i++) {
+    export_job *jobs[6];
+    for (size_t i = 0, r = 0, o = 0; i < n; i++)
+        jobs[i] = is_rdf(list[i]) ? &rdf[r++] : &other[o++];
+    for (size_t i = 0; i < n; i++)
         if (seconds != NULL)
-            seconds[i] = jobs[i].seconds;
-        if (jobs[i].status != KG_OK) {
+            seconds[i] = jobs[i]->seconds;
+    for (size_t i = 0; i < n; i++) {
+        if (jobs[i]->status != KG_OK) {
             if (err != NULL)
-                *err = jobs[i].err;
-            return jobs[i].status;
+                *err = jobs[i]->err;
+            return jobs[i]->status;
         }
     }
     return KG_OK;

@@ -127,7 +127,9 @@ size_t kg_format_list(unsigned formats, kg_format out[6]);
 
 /* Writes every format of the set formats into the existing directory dir,
  * each as kg_export_dir does, up to `threads` formats at once (0: one per
- * online CPU; the files are the same for any count).  seconds, when not
+ * online CPU; the files are the same for any count).  The RDF formats are
+ * written on the calling thread (raptor's libxml2 keeps per-thread state),
+ * the others on up to threads - 1 more.  seconds, when not
  * NULL, receives each format's wall-clock seconds in kg_format_list order.
  * On failure err describes the first failed format in that order; the
  * others may have been written. */

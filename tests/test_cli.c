@@ -570,7 +570,7 @@ START_TEST(test_timings_lists_every_step) {
                                        "\n  graph and analytics ",
                                        "\n    betweenness (exact) ",
                                        "\n    coreness, Leiden (",
-                                       "\n  write files (2 at once) ",
+                                       "\n  write files ",
                                        "\n    graph.ttl ",
                                        "\n    graph.json ",
                                        "\n  total "};
