@@ -5,6 +5,7 @@
 #define KG_EXTRACT_INTERNAL_H
 
 #include "kg_extract.h"
+#include "kg_hash.h"
 #include "kg_text.h"
 
 #include <stdbool.h>
@@ -14,35 +15,6 @@
 /* Hash of a pointer (pooled strings), for tables keyed by pointer. */
 static inline size_t kx_ptr_hash(const void *p) {
     return (size_t)(((uintptr_t)p >> 3) * 0x9E3779B97F4A7C15ULL);
-}
-
-/* Hash of len bytes for the extractor's own tables (word cache, phrases),
- * where nothing else sees it: eight bytes a step (the last eight, or two
- * overlapping halves, read whole), where kg_hash64 (whose values ids derive
- * from) must go byte by byte. */
-static inline uint64_t kx_hash_bytes(const char *s, size_t len) {
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ len, w;
-    if (len >= 8) {
-        for (size_t i = 0; i + 8 < len; i += 8) {
-            memcpy(&w, s + i, 8);
-            h = (h ^ w) * 0xff51afd7ed558ccdULL;
-            h ^= h >> 32;
-        }
-        memcpy(&w, s + len - 8, 8);
-    } else if (len >= 4) {
-        uint32_t lo, hi;
-        memcpy(&lo, s, 4);
-        memcpy(&hi, s + len - 4, 4);
-        w = (uint64_t)hi << 32 | lo;
-    } else {
-        const unsigned char *u = (const unsigned char *)s;
-        w = len == 0 ? 0 : (uint64_t)u[0] << 16 | (uint64_t)u[len / 2] << 8 | u[len - 1];
-    }
-    h = (h ^ w) * 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
 }
 
 /* Whether a and b, len bytes each, are equal: short words compared in

@@ -101,7 +101,7 @@ static kg_status table_grow(kx_lexicon *lex) {
 static phrase_slot *table_find(const kx_lexicon *lex, const char *key, size_t len) {
     if (lex->n_slots == 0)
         return NULL;
-    uint64_t h = kx_hash_bytes(key, len);
+    uint64_t h = kg_hash_fast(key, len);
     size_t j = (size_t)h & (lex->n_slots - 1);
     while (lex->slots[j].key != NULL) {
         phrase_slot *s = &lex->slots[j];
@@ -122,7 +122,7 @@ static kg_status table_add(kx_lexicon *lex, kg_strpool *pool, const char *key, s
         if (s->key == NULL)
             return KG_ERR_NOMEM;
         s->key_len = len;
-        s->hash = kx_hash_bytes(key, len);
+        s->hash = kg_hash_fast(key, len);
         lex->used++;
     }
     for (size_t i = 0; i < s->n_entries; i++)

@@ -438,7 +438,7 @@ static kg_status token_forms(kg_extractor *ex, const char *s, size_t len, uint64
     if (ex->words == NULL && (ex->words = calloc(1, sizeof *ex->words)) == NULL)
         return KG_ERR_NOMEM;
     struct kx_word_cache *wc = ex->words;
-    uint64_t h = kx_hash_bytes(s, len);
+    uint64_t h = kg_hash_fast(s, len);
     size_t j = 0;
     if (wc->n_slots > 0) {
         j = (size_t)h & (wc->n_slots - 1);

@@ -1,6 +1,7 @@
 /* kg_model.c — status codes, errors, the string pool, vocabularies and the
  * per-document fact containers declared in kg_model.h. */
 #include "kg_model.h"
+#include "kg_hash.h"
 #include "kg_model_internal.h"
 #include "kg_text.h"
 
@@ -179,7 +180,7 @@ static char *pool_alloc(kg_strpool *pool, size_t n) {
 const char *kg_strpool_intern(kg_strpool *pool, const char *s, size_t len) {
     if (pool == NULL || s == NULL)
         return NULL;
-    uint64_t h = kg_hash64(s, len, 0);
+    uint64_t h = kg_hash_fast(s, len); /* the table's own: never written out */
     size_t mask = pool->n_slots - 1;
     size_t j = (size_t)h & mask;
     while (pool->slots[j].str != NULL) {
