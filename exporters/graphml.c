@@ -53,30 +53,16 @@
 #define OUT_BLOCK (256 * 1024)
 
 typedef struct graphml_out {
-    FILE *file;
-    char *block; /* OUT_BLOCK bytes */
-    size_t used;
-    int errnum;     /* first write error; later writes are dropped */
-    char point[16]; /* the locale's decimal point, which printf uses */
+    kg_block_out out; /* the bytes, OUT_BLOCK at a time */
+    char point[16];   /* the locale's decimal point, which printf uses */
 } graphml_out;
 
 static void out_flush(graphml_out *w) {
-    if (w->used > 0 && w->errnum == 0 && fwrite(w->block, 1, w->used, w->file) != w->used)
-        w->errnum = errno != 0 ? errno : EIO;
-    w->used = 0;
+    kg_block_flush(&w->out);
 }
 
 static void put_n(graphml_out *w, const char *s, size_t len) {
-    if (w->used + len > OUT_BLOCK) {
-        out_flush(w);
-        if (len > OUT_BLOCK) {
-            if (w->errnum == 0 && fwrite(s, 1, len, w->file) != len)
-                w->errnum = errno != 0 ? errno : EIO;
-            return;
-        }
-    }
-    memcpy(w->block + w->used, s, len);
-    w->used += len;
+    kg_block_put_n(&w->out, s, len);
 }
 
 static void put(graphml_out *w, const char *s) {
@@ -525,11 +511,12 @@ kg_status kg_export_graphml(const kg_graph *graph, FILE *out, kg_error *err) {
                 err, KG_ERR_INTERNAL, NULL, 0, 0, "relation %zu refers to entity %zu or %zu of %zu",
                 j, data->relations[j].subject, data->relations[j].object, data->n_entities);
 
-    c.w.file = out;
+    c.w.out.file = out;
+    c.w.out.size = OUT_BLOCK;
     const char *point = localeconv()->decimal_point;
     snprintf(c.w.point, sizeof c.w.point, "%s", point != NULL && point[0] != '\0' ? point : ".");
-    c.w.block = malloc(OUT_BLOCK);
-    if (c.w.block == NULL)
+    c.w.out.block = malloc(OUT_BLOCK);
+    if (c.w.out.block == NULL)
         goto nomem;
     for (size_t k = 0; k < NODE_STRING_COUNT; k++)
         make_tag(&c.node_tags[k], "      ", 'v', node_string_names[k]);
@@ -552,20 +539,21 @@ kg_status kg_export_graphml(const kg_graph *graph, FILE *out, kg_error *err) {
     write_keys(&c.w);
     put(&c.w, "  <graph id=\"G\" edgedefault=\"directed\">\n");
     write_graph_data(&c);
-    for (size_t i = 0; i < data->n_entities && c.w.errnum == 0; i++)
+    for (size_t i = 0; i < data->n_entities && c.w.out.errnum == 0; i++)
         if (!write_node(&c, i))
             goto nomem;
-    for (size_t j = 0; j < data->n_relations && c.w.errnum == 0; j++)
+    for (size_t j = 0; j < data->n_relations && c.w.out.errnum == 0; j++)
         write_edge(&c, j);
     put(&c.w, "  </graph>\n</graphml>\n");
     out_flush(&c.w);
-    status = c.w.errnum != 0 ? kg_export_write_error(err, c.w.errnum) : kg_export_flush(out, err);
+    status = c.w.out.errnum != 0 ? kg_export_write_error(err, c.w.out.errnum)
+                                 : kg_export_flush(out, err);
     goto cleanup;
 
 nomem:
     status = kg_error_set(err, KG_ERR_NOMEM, NULL, 0, 0, "out of memory writing GraphML");
 cleanup:
-    free(c.w.block);
+    free(c.w.out.block);
     kg_buf_clear(&c.scratch);
     return status;
 }

@@ -259,6 +259,25 @@ kg_status kg_export(const kg_graph *graph, kg_format format, FILE *out, kg_error
     return kg_export_with(graph, format, NULL, out, err);
 }
 
+/* ---- block output --------------------------------------------------------------- */
+
+void kg_block_flush(kg_block_out *o) {
+    if (o->used > 0 && o->errnum == 0 && fwrite(o->block, 1, o->used, o->file) != o->used)
+        o->errnum = errno != 0 ? errno : EIO;
+    o->used = 0;
+}
+
+void kg_block_spill(kg_block_out *o, const char *s, size_t len) {
+    kg_block_flush(o);
+    if (len > o->size) {
+        if (o->errnum == 0 && fwrite(s, 1, len, o->file) != len)
+            o->errnum = errno != 0 ? errno : EIO;
+        return;
+    }
+    memcpy(o->block, s, len);
+    o->used = len;
+}
+
 /* ---- atomic file writing (kg_outfile) ----------------------------------------- */
 
 /* Runs the writer of file k into f and finishes f; a write error is about

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* ---- growable byte buffer ------------------------------------------------ */
 
@@ -124,6 +125,31 @@ void kg_export_format_g(double x, int precision, char *out, size_t size);
  * failure when anything written to out was lost (ENOSPC shows up here, since
  * stdio buffers until the flush). */
 kg_status kg_export_flush(FILE *out, kg_error *err);
+
+/* Output gathered into a block of `size` bytes and written to file a block
+ * at a time: what the streaming writers (RDF, GraphML) put their bytes
+ * through.  The first write error is kept in errnum; later writes are
+ * dropped. */
+typedef struct kg_block_out {
+    FILE *file;
+    char *block; /* size bytes, owned by the writer */
+    size_t size, used;
+    int errnum;
+} kg_block_out;
+
+/* Writes what the block holds. */
+void kg_block_flush(kg_block_out *o);
+/* The slow path of kg_block_put_n: the block is full (or len is larger). */
+void kg_block_spill(kg_block_out *o, const char *s, size_t len);
+
+static inline void kg_block_put_n(kg_block_out *o, const char *s, size_t len) {
+    if (o->used + len > o->size) {
+        kg_block_spill(o, s, len);
+        return;
+    }
+    memcpy(o->block + o->used, s, len);
+    o->used += len;
+}
 
 /* KG_ERR_IO "write failed: <strerror(errnum)>" (EIO when errnum is 0). */
 kg_status kg_export_write_error(kg_error *err, int errnum);

@@ -214,10 +214,7 @@ typedef struct name_entry {
 
 typedef struct rdf_out {
     raptor_iostream *io;
-    FILE *file;
-    char *block; /* OUT_BLOCK bytes */
-    size_t used;
-    int errnum; /* first write error */
+    kg_block_out out; /* the bytes, OUT_BLOCK at a time */
     rdf_syntax syntax;
     const char *pred; /* Turtle: last predicate of the open subject, NULL right after it */
     kg_buf subject;   /* line syntaxes: "<iri> " of the current subject */
@@ -227,22 +224,11 @@ typedef struct rdf_out {
 } rdf_out;
 
 static void out_flush(rdf_out *w) {
-    if (w->used > 0 && w->errnum == 0 && fwrite(w->block, 1, w->used, w->file) != w->used)
-        w->errnum = errno != 0 ? errno : EIO;
-    w->used = 0;
+    kg_block_flush(&w->out);
 }
 
 static void put_n(rdf_out *w, const char *s, size_t len) {
-    if (w->used + len > OUT_BLOCK) {
-        out_flush(w);
-        if (len > OUT_BLOCK) {
-            if (w->errnum == 0 && fwrite(s, 1, len, w->file) != len)
-                w->errnum = errno != 0 ? errno : EIO;
-            return;
-        }
-    }
-    memcpy(w->block + w->used, s, len);
-    w->used += len;
+    kg_block_put_n(&w->out, s, len);
 }
 
 static void put(rdf_out *w, const char *s) {
@@ -1245,9 +1231,10 @@ static kg_status export_rdf(const kg_graph *graph, rdf_syntax syntax, FILE *out,
                               log.message[0] != '\0' ? ": " : "", log.message);
         goto cleanup;
     }
-    c.w.file = out;
-    c.w.block = malloc(OUT_BLOCK);
-    if (c.w.block == NULL)
+    c.w.out.file = out;
+    c.w.out.size = OUT_BLOCK;
+    c.w.out.block = malloc(OUT_BLOCK);
+    if (c.w.out.block == NULL)
         goto nomem;
     c.w.io = raptor_new_iostream_from_handler(world, &c.w, &io_handler);
     if (c.w.io == NULL) {
@@ -1277,22 +1264,23 @@ static kg_status export_rdf(const kg_graph *graph, rdf_syntax syntax, FILE *out,
         }
         put(&c.w, "\n");
     }
-    for (size_t i = 0; i < data->n_entities && !c.w.nomem && c.w.errnum == 0; i++)
+    for (size_t i = 0; i < data->n_entities && !c.w.nomem && c.w.out.errnum == 0; i++)
         write_entity(&c, i, &next_direct);
-    for (size_t d = 0; d < data->n_documents && !c.w.nomem && c.w.errnum == 0; d++)
+    for (size_t d = 0; d < data->n_documents && !c.w.nomem && c.w.out.errnum == 0; d++)
         write_document(&c, d);
-    for (size_t j = 0; j < data->n_relations && !c.w.nomem && c.w.errnum == 0; j++)
+    for (size_t j = 0; j < data->n_relations && !c.w.nomem && c.w.out.errnum == 0; j++)
         write_relation(&c, j);
-    for (size_t k = 0; k < data->n_merges && !c.w.nomem && c.w.errnum == 0; k++)
+    for (size_t k = 0; k < data->n_merges && !c.w.nomem && c.w.out.errnum == 0; k++)
         write_merge(&c, &data->merges[k]);
-    if (data->n_entities > 0 && !c.w.nomem && c.w.errnum == 0)
+    if (data->n_entities > 0 && !c.w.nomem && c.w.out.errnum == 0)
         write_analytics(&c);
     if (c.w.nomem)
         goto nomem;
     raptor_free_iostream(c.w.io);
     c.w.io = NULL;
     out_flush(&c.w);
-    status = c.w.errnum != 0 ? kg_export_write_error(err, c.w.errnum) : kg_export_flush(out, err);
+    status = c.w.out.errnum != 0 ? kg_export_write_error(err, c.w.out.errnum)
+                                 : kg_export_flush(out, err);
     goto cleanup;
 
 nomem:
@@ -1317,7 +1305,7 @@ cleanup:
     kg_buf_clear(&c.key);
     kg_buf_clear(&c.iri);
     kg_buf_clear(&c.w.subject);
-    free(c.w.block);
+    free(c.w.out.block);
     for (size_t i = 0; i < NAME_CACHE; i++)
         free(c.w.names[i].expanded);
     kg_buf_clear(&c.w.graph);
