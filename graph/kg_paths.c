@@ -110,20 +110,11 @@ igraph_error_t kg_graph_distance_estimates(const kg_resolved *data,
     bool *is_source = calloc(n + 1, sizeof *is_source);
     size_t *current = malloc((n + 1) * sizeof *current); /* this level's frontier */
     size_t *touched = malloc((n + 1) * sizeof *touched); /* vertices next[] reached */
-    if (current == NULL || touched == NULL || seen == NULL || frontier == NULL || next == NULL ||
-        reached == NULL || distance == NULL || inverse == NULL || is_source == NULL) {
-        adjacency_free(&adj);
-        free(seen);
-        free(frontier);
-        free(next);
-        free(reached);
-        free(distance);
-        free(inverse);
-        free(is_source);
-        free(current);
-        free(touched);
-        IGRAPH_ERROR("out of memory estimating closeness", IGRAPH_ENOMEM);
-    }
+    bool ok = current != NULL && touched != NULL && seen != NULL && frontier != NULL &&
+              next != NULL && reached != NULL && distance != NULL && inverse != NULL &&
+              is_source != NULL;
+    if (!ok)
+        goto done;
 
     /* Level by level, over lists of the vertices concerned only, so that a
      * long path costs no more than a short one: a vertex enters the
@@ -181,6 +172,7 @@ igraph_error_t kg_graph_distance_estimates(const kg_resolved *data,
         c[v].closeness = reached[v] > 0 ? finite_or_zero(reached[v] / distance[v]) : 0.0;
         c[v].harmonic = others > 0 ? finite_or_zero(inverse[v] / (double)others) : 0.0;
     }
+done:
     adjacency_free(&adj);
     free(seen);
     free(frontier);
@@ -191,6 +183,8 @@ igraph_error_t kg_graph_distance_estimates(const kg_resolved *data,
     free(is_source);
     free(current);
     free(touched);
+    if (!ok)
+        IGRAPH_ERROR("out of memory estimating closeness", IGRAPH_ENOMEM);
     return IGRAPH_SUCCESS;
 }
 
