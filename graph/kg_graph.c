@@ -125,12 +125,11 @@ static igraph_error_t store_degree(const igraph_t *graph, kg_centrality *c, size
     return IGRAPH_SUCCESS;
 }
 
-/* The centralities of kg_centrality that need neither sampling nor the
- * projection, for the n vertices of graph with edge weights `weights`
- * (evidence counts); closeness and harmonic only when exact_distances
- * (else kg_graph_distance_estimates fills them). */
+/* The centralities of kg_centrality that need no shortest paths, sampling
+ * or the projection, for the n vertices of graph with edge weights `weights`
+ * (evidence counts). */
 static igraph_error_t compute_centralities(const igraph_t *graph, const igraph_vector_t *weights,
-                                           kg_centrality *c, size_t n, bool exact_distances) {
+                                           kg_centrality *c, size_t n) {
     igraph_vector_t res;
     igraph_real_t value;
 
@@ -143,17 +142,6 @@ static igraph_error_t compute_centralities(const igraph_t *graph, const igraph_v
     IGRAPH_VECTOR_INIT_FINALLY(&res, 0);
     IGRAPH_CHECK(igraph_strength(graph, &res, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS, weights));
     store(c, n, offsetof(kg_centrality, strength), &res);
-
-    if (exact_distances) {
-        /* igraph gives NaN for isolated vertices; store() turns it into 0. */
-        IGRAPH_CHECK(igraph_closeness(graph, &res, NULL, NULL, igraph_vss_all(), IGRAPH_ALL, NULL,
-                                      /*normalized=*/true));
-        store(c, n, offsetof(kg_centrality, closeness), &res);
-
-        IGRAPH_CHECK(igraph_harmonic_centrality(graph, &res, igraph_vss_all(), IGRAPH_ALL, NULL,
-                                                /*normalized=*/true));
-        store(c, n, offsetof(kg_centrality, harmonic), &res);
-    }
 
     /* Undirected: a relation's direction is grammar (person → post, party →
      * agreement, visitor → place), not an endorsement, and directed rank would
@@ -221,11 +209,12 @@ static bool distances_sampled(const kg_analytics_options *opt, size_t n) {
     return n > opt->betweenness_exact_max;
 }
 
-/* Above betweenness_exact_max vertices: closeness and harmonic from
- * betweenness_samples vertices drawn with the seed (betweenness's sample
- * when its work bound leaves it all of them; the bit-parallel search is
- * cheap enough to need no bound), or from every vertex when the sample would hold them all, in
- * which case the values are exact.  Records the method either way. */
+/* Closeness and harmonic: exact (igraph) up to betweenness_exact_max
+ * vertices; above, estimated from betweenness_samples vertices drawn with
+ * the seed (betweenness's sample when its work bound leaves it all of them;
+ * the bit-parallel search is cheap enough to need no bound), or from every
+ * vertex when the sample would hold them all, in which case the values are
+ * exact.  Records the method either way. */
 static igraph_error_t compute_distance_measures(kg_graph *g) {
     const kg_analytics_options *opt = &g->analytics.options;
     size_t n = g->data->n_entities;
@@ -234,6 +223,19 @@ static igraph_error_t compute_distance_measures(kg_graph *g) {
     if (!distances_sampled(opt, n)) {
         g->analytics.closeness_method = g->analytics.harmonic_method = "exact";
         g->analytics.closeness_sources = g->analytics.harmonic_sources = n;
+        if (n == 0)
+            return IGRAPH_SUCCESS;
+        igraph_vector_t res;
+        IGRAPH_VECTOR_INIT_FINALLY(&res, 0);
+        /* igraph gives NaN for isolated vertices; store() turns it into 0. */
+        IGRAPH_CHECK(igraph_closeness(&g->igraph, &res, NULL, NULL, igraph_vss_all(), IGRAPH_ALL,
+                                      NULL, /*normalized=*/true));
+        store(g->centrality, n, offsetof(kg_centrality, closeness), &res);
+        IGRAPH_CHECK(igraph_harmonic_centrality(&g->igraph, &res, igraph_vss_all(), IGRAPH_ALL,
+                                                NULL, /*normalized=*/true));
+        store(g->centrality, n, offsetof(kg_centrality, harmonic), &res);
+        igraph_vector_destroy(&res);
+        IGRAPH_FINALLY_CLEAN(1);
         return IGRAPH_SUCCESS;
     }
     IGRAPH_VECTOR_INT_INIT_FINALLY(&sample, 0);
@@ -643,8 +645,7 @@ static igraph_error_t graph_compute(kg_graph *g) {
      * the last digits: seed first, so that every value is a function of the
      * data and the options alone, whatever ran before in the process. */
     IGRAPH_CHECK(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)g->analytics.options.seed));
-    IGRAPH_CHECK(compute_centralities(&g->igraph, &weights, g->centrality, data->n_entities,
-                                      !distances_sampled(&g->analytics.options, data->n_entities)));
+    IGRAPH_CHECK(compute_centralities(&g->igraph, &weights, g->centrality, data->n_entities));
     kg_analytics_timing *sec = &g->analytics.seconds;
     double t = monotonic_seconds();
     sec->network = t - sec->network;
