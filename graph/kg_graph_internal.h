@@ -49,9 +49,10 @@ bool kg_paths_supported(size_t n_entities);
 /* Betweenness of every entity of data (undirected, unweighted, parallel
  * relations counted as parallel edges) estimated from `sources` (k distinct
  * vertex ids): Brandes' dependencies summed over the sources, scaled by
- * n / (2k), on `threads` threads (0: one per online CPU), written into the
- * betweenness field of out.  The same bits for any thread count; igraph's
- * undirected betweenness when sources holds every vertex.  Cost O(k (n + m)). */
+ * n / (2k), on `threads` threads (0, or more than the online CPUs: one per
+ * online CPU), written into the betweenness field of out.  The same bits
+ * for any thread count; igraph's undirected betweenness when sources holds
+ * every vertex.  Cost O(k (n + m)). */
 igraph_error_t kg_graph_betweenness_estimates(const kg_resolved *data,
                                               const igraph_vector_int_t *sources, size_t threads,
                                               kg_centrality *out);

@@ -350,7 +350,8 @@ igraph_error_t kg_graph_betweenness_estimates(const kg_resolved *data,
         free(label);
         IGRAPH_ERROR("out of memory estimating betweenness", IGRAPH_ENOMEM);
     }
-    if (threads == 0)
+    /* each thread holds about 40 bytes a vertex: no more of them than CPUs */
+    if (threads == 0 || threads > kg_cpu_count())
         threads = kg_cpu_count();
     if (threads > k)
         threads = k > 0 ? k : 1;
