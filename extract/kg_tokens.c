@@ -6,6 +6,7 @@
  * (English or Russian, by the word's script), both interned, and is tagged
  * with the longest lexicon phrase that starts at it. */
 #include "kg_extract_internal.h"
+#include "kg_model_internal.h"
 
 #include <libstemmer.h>
 #include <stdlib.h>
@@ -398,14 +399,9 @@ static const char *cache_copy(struct kx_word_cache *wc, const char *s, size_t le
 static kg_status tags_put(struct kx_word_cache *wc, word_slot *w, uint64_t generation,
                           const kx_token *t) {
     if (w->tags == 0 && t->word_cls != 0) {
-        if (wc->n_tags == wc->cap_tags) {
-            size_t cap = wc->cap_tags ? wc->cap_tags * 2 : 1024;
-            word_tags *grown = realloc(wc->tags, cap * sizeof *grown);
-            if (grown == NULL)
-                return KG_ERR_NOMEM;
-            wc->tags = grown;
-            wc->cap_tags = cap;
-        }
+        if (kg_reserve((void **)&wc->tags, &wc->cap_tags, wc->n_tags + 1, sizeof *wc->tags) !=
+            KG_OK)
+            return KG_ERR_NOMEM;
         w->tags = (uint32_t)++wc->n_tags;
     }
     if (w->tags != 0)

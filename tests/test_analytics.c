@@ -125,6 +125,24 @@ static void ring_with_chords(fixture *f, size_t n, size_t chords) {
     }
 }
 
+/* 70 vertices: ring_with_chords(60, 40), a relation parallel to a ring
+ * edge, a self loop, and vertices 60..69 off the ring: a path, a pair,
+ * isolates. */
+static void ring_with_extras(fixture *cf) {
+    fixture f;
+    ring_with_chords(&f, 60, 40);
+    fixture_init(cf, 70, f.data.n_relations + 10);
+    for (size_t j = 0; j < f.data.n_relations; j++)
+        edge(cf, f.relations[j].subject, f.relations[j].object, f.relations[j].n_evidence);
+    edge(cf, 3, 4, 1); /* parallel to the ring edge */
+    edge(cf, 5, 5, 1); /* self loop */
+    edge(cf, 60, 61, 1);
+    edge(cf, 61, 62, 1);
+    edge(cf, 62, 63, 2);
+    edge(cf, 65, 66, 1);
+    fixture_free(&f);
+}
+
 /* ---- centralities on the star and triangle ---------------------------------------------- */
 
 START_TEST(test_coreness_of_star_triangle_and_isolate) {
@@ -378,18 +396,8 @@ END_TEST
  * betweenness scaled by n / k; and its bits do not depend on the number of
  * threads. */
 START_TEST(test_betweenness_estimator_matches_igraph) {
-    fixture f;
-    ring_with_chords(&f, 60, 40);
     fixture cf;
-    fixture_init(&cf, 70, f.data.n_relations + 10);
-    for (size_t j = 0; j < f.data.n_relations; j++)
-        edge(&cf, f.relations[j].subject, f.relations[j].object, f.relations[j].n_evidence);
-    edge(&cf, 3, 4, 1); /* parallel to the ring edge */
-    edge(&cf, 5, 5, 1); /* self loop */
-    edge(&cf, 60, 61, 1);
-    edge(&cf, 61, 62, 1);
-    edge(&cf, 62, 63, 2);
-    edge(&cf, 65, 66, 1);
+    ring_with_extras(&cf);
     kg_graph *g = build_with(&cf, NULL); /* exact, by igraph */
     ck_assert_str_eq(g->analytics.betweenness_method, "exact");
     size_t n = cf.data.n_entities;
@@ -428,7 +436,6 @@ START_TEST(test_betweenness_estimator_matches_igraph) {
     igraph_vector_int_destroy(&some);
     kg_graph_free(g);
     fixture_free(&cf);
-    fixture_free(&f);
 }
 END_TEST
 
@@ -569,22 +576,11 @@ START_TEST(test_closeness_and_harmonic_from_every_source_are_exact) {
     assert_bfs_path_is_exact(&f);
     fixture_free(&f);
 
-    /* 70 vertices (more than one 64-source batch), parallel edges, a loop,
-     * and vertices 60..69 off the ring: a path, a pair, isolates. */
-    ring_with_chords(&f, 60, 40);
+    /* 70 vertices: more than one 64-source batch */
     fixture cf;
-    fixture_init(&cf, 70, f.data.n_relations + 10);
-    for (size_t j = 0; j < f.data.n_relations; j++)
-        edge(&cf, f.relations[j].subject, f.relations[j].object, f.relations[j].n_evidence);
-    edge(&cf, 3, 4, 1); /* parallel to the ring edge */
-    edge(&cf, 5, 5, 1); /* self loop */
-    edge(&cf, 60, 61, 1);
-    edge(&cf, 61, 62, 1);
-    edge(&cf, 62, 63, 2);
-    edge(&cf, 65, 66, 1);
+    ring_with_extras(&cf);
     assert_bfs_path_is_exact(&cf);
     fixture_free(&cf);
-    fixture_free(&f);
 
     /* A long path: 299 levels, 5 batches.  Straight to the estimator:
      * ARPACK (eigenvector, HITS) does not converge on long paths. */
