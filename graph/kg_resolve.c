@@ -3685,6 +3685,19 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     *out = result;
     memset(&result, 0, sizeof result);
     resolver->finished = true;
+    /* *out holds copies: what was added is no longer needed (on a large
+     * corpus, hundreds of megabytes the analytics and writers can use) */
+    free(resolver->mentions);
+    free(resolver->aliases);
+    free(resolver->records);
+    free(resolver->docs);
+    resolver->mentions = NULL;
+    resolver->aliases = NULL;
+    resolver->records = NULL;
+    resolver->docs = NULL;
+    resolver->n_mentions = resolver->cap_mentions = resolver->n_aliases = 0;
+    resolver->cap_aliases = resolver->n_records = resolver->cap_records = 0;
+    resolver->n_docs = resolver->cap_docs = 0;
 
 cleanup:
     if (status == KG_ERR_NOMEM)
