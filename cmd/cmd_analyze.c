@@ -49,20 +49,16 @@ static void analyze_usage(FILE *out) {
 }
 
 static int parse_options(int argc, char **argv, analyze_options *opt, int *first_input) {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"format", required_argument, NULL, 'f'},
-        {"json-style", required_argument, NULL, 'j'},
-        {"top", required_argument, NULL, 'n'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {"seed", required_argument, NULL, KG_OPT_SEED},
-        {"betweenness-samples", required_argument, NULL, KG_OPT_BETWEENNESS_SAMPLES},
-        {"betweenness-exact-max", required_argument, NULL, KG_OPT_BETWEENNESS_EXACT_MAX},
-        {"betweenness-budget", required_argument, NULL, KG_OPT_BETWEENNESS_BUDGET},
-        {"threads", required_argument, NULL, KG_OPT_THREADS},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"json-style", required_argument, NULL, 'j'},
+                                             {"top", required_argument, NULL, 'n'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"version", no_argument, NULL, 'V'},
+                                             KG_CMD_ANALYTICS_LONGOPTS,
+                                             {"threads", required_argument, NULL, KG_OPT_THREADS},
+                                             {NULL, 0, NULL, 0}};
     kg_error err;
     int c, rc;
     memset(opt, 0, sizeof *opt);

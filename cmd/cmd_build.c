@@ -82,30 +82,26 @@ static void build_usage(FILE *out) {
 }
 
 static int parse_options(int argc, char **argv, build_options *opt, int *first_input) {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"format", required_argument, NULL, 'f'},
-        {"base-iri", required_argument, NULL, 'b'},
-        {"lang", required_argument, NULL, 'l'},
-        {"rules", required_argument, NULL, 'r'},
-        {"lexicon", required_argument, NULL, 'x'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {"json-style", required_argument, NULL, 'j'},
-        {"aliases", required_argument, NULL, 'A'},
-        {"explain", required_argument, NULL, 'E'},
-        {"threads", required_argument, NULL, KG_OPT_THREADS},
-        {"seed", required_argument, NULL, KG_OPT_SEED},
-        {"betweenness-samples", required_argument, NULL, KG_OPT_BETWEENNESS_SAMPLES},
-        {"betweenness-exact-max", required_argument, NULL, KG_OPT_BETWEENNESS_EXACT_MAX},
-        {"betweenness-budget", required_argument, NULL, KG_OPT_BETWEENNESS_BUDGET},
-        {"progress", no_argument, NULL, KG_OPT_PROGRESS},
-        {"no-progress", no_argument, NULL, KG_OPT_NO_PROGRESS},
-        {"report", no_argument, NULL, 'R'},
-        {"timings", no_argument, NULL, 'T'},
-        KG_CMD_INPUT_LONGOPTS,
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"base-iri", required_argument, NULL, 'b'},
+                                             {"lang", required_argument, NULL, 'l'},
+                                             {"rules", required_argument, NULL, 'r'},
+                                             {"lexicon", required_argument, NULL, 'x'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"version", no_argument, NULL, 'V'},
+                                             {"json-style", required_argument, NULL, 'j'},
+                                             {"aliases", required_argument, NULL, 'A'},
+                                             {"explain", required_argument, NULL, 'E'},
+                                             {"threads", required_argument, NULL, KG_OPT_THREADS},
+                                             KG_CMD_ANALYTICS_LONGOPTS,
+                                             {"progress", no_argument, NULL, KG_OPT_PROGRESS},
+                                             {"no-progress", no_argument, NULL, KG_OPT_NO_PROGRESS},
+                                             {"report", no_argument, NULL, 'R'},
+                                             {"timings", no_argument, NULL, 'T'},
+                                             KG_CMD_INPUT_LONGOPTS,
+                                             {NULL, 0, NULL, 0}};
     opt->output = "kgraph-out";
     opt->formats = KG_FORMAT_ALL;
     opt->export = (kg_export_options)KG_EXPORT_OPTIONS_INIT;

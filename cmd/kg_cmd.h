@@ -175,6 +175,15 @@ enum {
     KG_OPT_BETWEENNESS_BUDGET,    /* --betweenness-budget N */
 };
 
+/* Their struct option entries, for a longopts table. */
+/* clang-format off */
+#define KG_CMD_ANALYTICS_LONGOPTS                                                                  \
+    {"seed", required_argument, NULL, KG_OPT_SEED},                                                \
+    {"betweenness-samples", required_argument, NULL, KG_OPT_BETWEENNESS_SAMPLES},                  \
+    {"betweenness-exact-max", required_argument, NULL, KG_OPT_BETWEENNESS_EXACT_MAX},              \
+    {"betweenness-budget", required_argument, NULL, KG_OPT_BETWEENNESS_BUDGET}
+/* clang-format on */
+
 /* The help lines of those options. */
 #define KG_CMD_ANALYTICS_HELP                                                                      \
     "      --seed N         seed of sampled betweenness and Leiden communities (default 42)\n"     \
