@@ -106,11 +106,9 @@ kg_status kg_cmd_write_outputs(const kg_graph *graph, unsigned formats,
         return st;
     kg_format list[6];
     size_t n = kg_format_list(formats, list);
-    char what[48];
     kg_cmd_timings_mark(timings, "write files");
     for (size_t i = 0; i < n; i++) {
-        snprintf(what, sizeof what, "%s", kg_format_file_name(list[i], 0));
-        kg_cmd_timings_part(timings, what, seconds[i]);
+        kg_cmd_timings_part(timings, kg_format_file_name(list[i], 0), seconds[i]);
         for (size_t k = 0; k < kg_format_file_count(list[i]); k++) {
             const char *file = kg_format_file_name(list[i], k);
             size_t len = strlen(output) + strlen(file) + 2;

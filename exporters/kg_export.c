@@ -706,7 +706,7 @@ kg_status kg_export_dir_all(const kg_graph *graph, unsigned formats,
     export_pool pool = {other, n_other, 0};
     if (threads == 0)
         threads = kg_cpu_count();
-    pthread_t thread[5];
+    pthread_t thread[6];
     size_t started = 0;
     /* the calling thread writes the RDF, then helps with the rest */
     while (started < n_other && started + 1 < threads &&
@@ -717,18 +717,17 @@ kg_status kg_export_dir_all(const kg_graph *graph, unsigned formats,
     export_worker(&pool);
     for (size_t t = 0; t < started; t++)
         pthread_join(thread[t], NULL);
-    export_job *jobs[6];
-    for (size_t i = 0, r = 0, o = 0; i < n; i++)
-        jobs[i] = is_rdf(list[i]) ? &rdf[r++] : &other[o++];
-    for (size_t i = 0; i < n; i++)
+    /* back in kg_format_list order: the times, and the first failure */
+    kg_status status = KG_OK;
+    for (size_t i = 0, r = 0, o = 0; i < n; i++) {
+        const export_job *job = is_rdf(list[i]) ? &rdf[r++] : &other[o++];
         if (seconds != NULL)
-            seconds[i] = jobs[i]->seconds;
-    for (size_t i = 0; i < n; i++) {
-        if (jobs[i]->status != KG_OK) {
+            seconds[i] = job->seconds;
+        if (status == KG_OK && job->status != KG_OK) {
+            status = job->status;
             if (err != NULL)
-                *err = jobs[i]->err;
-            return jobs[i]->status;
+                *err = job->err;
         }
     }
-    return KG_OK;
+    return status;
 }
