@@ -13,6 +13,7 @@
  * JSON Schema docs/graph.schema.json; tests/test_exporters.c checks both.
  */
 #include "kg_export_internal.h"
+#include "kg_resolve.h"
 
 #include "kg_text.h"
 
@@ -470,17 +471,10 @@ static const char *link_type(const kg_relation *r) {
 /* The audit trail of entity i: the merges that made it one node, from
  * kg_resolved.merges (sorted by entity, so found by bisection). */
 static void merges_member(json_out *w, const kg_resolved *data, size_t i) {
-    size_t lo = 0, hi = data->n_merges;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (data->merges[mid].entity < i)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = 0, n = kg_resolved_merges_of(data, i, &lo);
     key(w, "merges");
     open_container(w, '[');
-    for (size_t k = lo; k < data->n_merges && data->merges[k].entity == i; k++) {
+    for (size_t k = lo; k < lo + n; k++) {
         const kg_merge *m = &data->merges[k];
         item(w);
         open_container(w, '{');

@@ -3794,18 +3794,8 @@ static void explain_entity(const kg_resolved *data, size_t index, FILE *out) {
             e->n_documents == 1 ? "" : "s");
     for (size_t i = 0; i < e->n_documents; i++)
         fprintf(out, "%s %s", i == 0 ? "" : ",", e->documents[i]);
-    /* merges are sorted by entity: find the run */
-    size_t lo = 0, hi = data->n_merges;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (data->merges[mid].entity < index)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    size_t end = lo;
-    while (end < data->n_merges && data->merges[end].entity == index)
-        end++;
+    size_t lo = 0, end = kg_resolved_merges_of(data, index, &lo);
+    end += lo;
     fprintf(out, "\n  merges (%zu):%s\n", end - lo, end == lo ? " none" : "");
     for (size_t i = lo; i < end; i++) {
         const kg_merge *m = &data->merges[i];
@@ -3816,6 +3806,22 @@ static void explain_entity(const kg_resolved *data, size_t index, FILE *out) {
             fprintf(out, "  (%s)", m->detail);
         fputc('\n', out);
     }
+}
+
+size_t kg_resolved_merges_of(const kg_resolved *data, size_t i, size_t *first) {
+    size_t lo = 0, hi = data->n_merges;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (data->merges[mid].entity < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < data->n_merges && data->merges[end].entity == i)
+        end++;
+    *first = lo;
+    return end - lo;
 }
 
 kg_status kg_resolved_explain(const kg_resolved *data, const char *name, FILE *out) {

@@ -83,6 +83,10 @@ typedef struct kg_resolve_stats {
 /* Fills *out (zeros before kg_resolver_finish). */
 void kg_resolver_stats(const kg_resolver *resolver, kg_resolve_stats *out);
 
+/* The merges that formed entity i: *first is the index of the first in
+ * data->merges (which are sorted by entity), the count is returned. */
+size_t kg_resolved_merges_of(const kg_resolved *data, size_t i, size_t *first);
+
 /* Writes to out, for every entity whose id, label or alias matches name
  * (kg_text_key equality, or equal transliterations), its id, type, labels,
  * aliases, documents and the merges that formed it.  KG_FAILURE when no
