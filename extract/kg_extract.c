@@ -1641,6 +1641,14 @@ static void name_cache_free(struct kx_name_cache *nc) {
     free(nc);
 }
 
+static const void *forms_key(const void *slot) {
+    return ((const name_forms *)slot)->name;
+}
+
+static size_t forms_hash(const void *slot) {
+    return kx_ptr_hash(((const name_forms *)slot)->name);
+}
+
 /* The slot of the pooled name, added when missing; *scratch (cleared) when
  * the cache is full; NULL when out of memory.  Valid until the next call. */
 static name_forms *forms_of(kg_extractor *ex, const char *name, name_forms *scratch) {
@@ -1657,22 +1665,11 @@ static name_forms *forms_of(kg_extractor *ex, const char *name, name_forms *scra
         return scratch;
     }
     if ((nc->used + 1) * 2 > nc->n_slots) {
-        size_t n = nc->n_slots ? nc->n_slots * 2 : 1024;
-        name_forms *slots = calloc(n, sizeof *slots);
-        if (slots == NULL)
+        if (kx_table_grow((void **)&nc->slots, &nc->n_slots, sizeof *nc->slots, 1024, forms_key,
+                          forms_hash) != KG_OK)
             return NULL;
-        for (size_t i = 0; i < nc->n_slots; i++) {
-            if (nc->slots[i].name == NULL)
-                continue;
-            size_t k = kx_ptr_hash(nc->slots[i].name) & (n - 1);
-            while (slots[k].name != NULL)
-                k = (k + 1) & (n - 1);
-            slots[k] = nc->slots[i];
-        }
-        free(nc->slots);
-        nc->slots = slots;
-        nc->n_slots = n;
-        for (j = kx_ptr_hash(name) & (n - 1); slots[j].name != NULL; j = (j + 1) & (n - 1))
+        mask = nc->n_slots - 1;
+        for (j = kx_ptr_hash(name) & mask; nc->slots[j].name != NULL; j = (j + 1) & mask)
             ;
     }
     nc->slots[j] = (name_forms){.name = name};

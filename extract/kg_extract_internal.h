@@ -17,6 +17,15 @@ static inline size_t kx_ptr_hash(const void *p) {
     return (size_t)(((uintptr_t)p >> 3) * 0x9E3779B97F4A7C15ULL);
 }
 
+/* Doubles an open-addressing table of *n_slots slots of slot_size bytes at
+ * *slots (initial slots when empty): a slot is in use when key(slot) is not
+ * NULL, and goes to hash(slot) and on by linear probing, as the tables'
+ * own lookups expect.  The extractor's tables (phrases, phrase starts, word
+ * pairs, words, names) all grow through this; KG_ERR_NOMEM leaves the table
+ * as it was. */
+kg_status kx_table_grow(void **slots, size_t *n_slots, size_t slot_size, size_t initial,
+                        const void *(*key)(const void *slot), size_t (*hash)(const void *slot));
+
 /* Whether a and b, len bytes each, are equal: short words compared in
  * (overlapping) whole reads, without a call. */
 static inline bool kx_same_bytes(const char *a, const char *b, size_t len) {

@@ -79,23 +79,39 @@ struct kx_lexicon {
 
 /* ---- phrase table ------------------------------------------------------------- */
 
-static kg_status table_grow(kx_lexicon *lex) {
-    size_t n = lex->n_slots ? lex->n_slots * 2 : 1024;
-    phrase_slot *slots = calloc(n, sizeof *slots);
-    if (slots == NULL)
+kg_status kx_table_grow(void **slots, size_t *n_slots, size_t slot_size, size_t initial,
+                        const void *(*key)(const void *slot), size_t (*hash)(const void *slot)) {
+    size_t n = *n_slots ? *n_slots * 2 : initial;
+    char *grown = calloc(n, slot_size);
+    if (grown == NULL)
         return KG_ERR_NOMEM;
-    for (size_t i = 0; i < lex->n_slots; i++) {
-        if (lex->slots[i].key == NULL)
+    const char *old = *slots;
+    for (size_t i = 0; i < *n_slots; i++) {
+        const void *slot = old + i * slot_size;
+        if (key(slot) == NULL)
             continue;
-        size_t j = (size_t)lex->slots[i].hash & (n - 1);
-        while (slots[j].key != NULL)
+        size_t j = hash(slot) & (n - 1);
+        while (key(grown + j * slot_size) != NULL)
             j = (j + 1) & (n - 1);
-        slots[j] = lex->slots[i];
+        memcpy(grown + j * slot_size, slot, slot_size);
     }
-    free(lex->slots);
-    lex->slots = slots;
-    lex->n_slots = n;
+    free(*slots);
+    *slots = grown;
+    *n_slots = n;
     return KG_OK;
+}
+
+static const void *phrase_key(const void *slot) {
+    return ((const phrase_slot *)slot)->key;
+}
+
+static size_t phrase_hash(const void *slot) {
+    return (size_t)((const phrase_slot *)slot)->hash;
+}
+
+static kg_status table_grow(kx_lexicon *lex) {
+    return kx_table_grow((void **)&lex->slots, &lex->n_slots, sizeof *lex->slots, 1024, phrase_key,
+                         phrase_hash);
 }
 
 static phrase_slot *table_find(const kx_lexicon *lex, const char *key, size_t len) {
@@ -136,24 +152,19 @@ static kg_status table_add(kx_lexicon *lex, kg_strpool *pool, const char *key, s
     return KG_OK;
 }
 
+static const void *first_key(const void *slot) {
+    return ((const first_slot *)slot)->stem;
+}
+
+static size_t first_hash(const void *slot) {
+    return kx_ptr_hash(((const first_slot *)slot)->stem);
+}
+
 static kg_status firsts_add(kx_lexicon *lex, const char *stem, size_t len) {
-    if ((lex->used_firsts + 1) * 2 > lex->n_firsts) {
-        size_t n = lex->n_firsts ? lex->n_firsts * 2 : 1024;
-        first_slot *slots = calloc(n, sizeof *slots);
-        if (slots == NULL)
-            return KG_ERR_NOMEM;
-        for (size_t i = 0; i < lex->n_firsts; i++) {
-            if (lex->firsts[i].stem == NULL)
-                continue;
-            size_t j = kx_ptr_hash(lex->firsts[i].stem) & (n - 1);
-            while (slots[j].stem != NULL)
-                j = (j + 1) & (n - 1);
-            slots[j] = lex->firsts[i];
-        }
-        free(lex->firsts);
-        lex->firsts = slots;
-        lex->n_firsts = n;
-    }
+    if ((lex->used_firsts + 1) * 2 > lex->n_firsts &&
+        kx_table_grow((void **)&lex->firsts, &lex->n_firsts, sizeof *lex->firsts, 1024, first_key,
+                      first_hash) != KG_OK)
+        return KG_ERR_NOMEM;
     size_t j = kx_ptr_hash(stem) & (lex->n_firsts - 1);
     while (lex->firsts[j].stem != NULL && lex->firsts[j].stem != stem)
         j = (j + 1) & (lex->n_firsts - 1);
@@ -170,24 +181,20 @@ static size_t pair_hash(const char *first, const char *second) {
     return kx_ptr_hash(first) ^ (kx_ptr_hash(second) * 31);
 }
 
+static const void *pair_key(const void *slot) {
+    return ((const pair_slot *)slot)->first;
+}
+
+static size_t pair_slot_hash(const void *slot) {
+    const pair_slot *p = slot;
+    return pair_hash(p->first, p->second);
+}
+
 static kg_status pairs_add(kx_lexicon *lex, const char *first, const char *second) {
-    if ((lex->used_pairs + 1) * 2 > lex->n_pairs) {
-        size_t n = lex->n_pairs ? lex->n_pairs * 2 : 1024;
-        pair_slot *slots = calloc(n, sizeof *slots);
-        if (slots == NULL)
-            return KG_ERR_NOMEM;
-        for (size_t i = 0; i < lex->n_pairs; i++) {
-            if (lex->pairs[i].first == NULL)
-                continue;
-            size_t j = pair_hash(lex->pairs[i].first, lex->pairs[i].second) & (n - 1);
-            while (slots[j].first != NULL)
-                j = (j + 1) & (n - 1);
-            slots[j] = lex->pairs[i];
-        }
-        free(lex->pairs);
-        lex->pairs = slots;
-        lex->n_pairs = n;
-    }
+    if ((lex->used_pairs + 1) * 2 > lex->n_pairs &&
+        kx_table_grow((void **)&lex->pairs, &lex->n_pairs, sizeof *lex->pairs, 1024, pair_key,
+                      pair_slot_hash) != KG_OK)
+        return KG_ERR_NOMEM;
     size_t mask = lex->n_pairs - 1;
     for (size_t j = pair_hash(first, second) & mask;; j = (j + 1) & mask) {
         pair_slot *p = &lex->pairs[j];

@@ -357,23 +357,17 @@ static uint8_t surface_script(const char *s, size_t len) {
     return script;
 }
 
+static const void *word_key(const void *slot) {
+    return ((const word_slot *)slot)->surface;
+}
+
+static size_t word_hash(const void *slot) {
+    return (size_t)((const word_slot *)slot)->hash;
+}
+
 static kg_status cache_grow(struct kx_word_cache *wc) {
-    size_t n = wc->n_slots ? wc->n_slots * 2 : 4096;
-    word_slot *slots = calloc(n, sizeof *slots);
-    if (slots == NULL)
-        return KG_ERR_NOMEM;
-    for (size_t i = 0; i < wc->n_slots; i++) {
-        if (wc->slots[i].surface == NULL)
-            continue;
-        size_t j = (size_t)wc->slots[i].hash & (n - 1);
-        while (slots[j].surface != NULL)
-            j = (j + 1) & (n - 1);
-        slots[j] = wc->slots[i];
-    }
-    free(wc->slots);
-    wc->slots = slots;
-    wc->n_slots = n;
-    return KG_OK;
+    return kx_table_grow((void **)&wc->slots, &wc->n_slots, sizeof *wc->slots, 4096, word_key,
+                         word_hash);
 }
 
 /* Copies s into the cache's chunks; NULL when out of memory or too long. */
