@@ -60,6 +60,7 @@ void kg_cmd_apply_input_options(kg_reader *reader, const kg_cmd_input_options *o
         opt = &defaults;
     kg_reader_set_limits(reader, &opt->limits);
     kg_reader_set_skip_malformed(reader, opt->skip_malformed);
+    kg_reader_set_read_ahead(reader, true);
 }
 
 void kg_cmd_warn_truncated(const kg_document *doc, const kg_cmd_input_options *opt) {

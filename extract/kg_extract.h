@@ -97,6 +97,15 @@ void kg_reader_set_limits(kg_reader *reader, const kg_limits *limits);
  * default, on_error=stop). */
 void kg_reader_set_skip_malformed(kg_reader *reader, bool skip);
 
+/* With on true, the files of a directory input are opened, read and
+ * cleaned by a thread of the reader's, up to 64 files (16 MiB of text)
+ * ahead of the caller, who then finds them ready: for corpora of many small
+ * files, where each file costs a system call or a disk wait.  The documents
+ * and errors are the same, in the same order; only when they are read
+ * differs.  Off by default (no thread); `kgraph build` and `extract` turn it
+ * on.  Takes effect at the next directory input. */
+void kg_reader_set_read_ahead(kg_reader *reader, bool on);
+
 /* Makes a plain-text document of raw[0..len) exactly as the reader makes
  * one of a plain-text file: binary check, kg_text_clean, leading "# "
  * metadata lines parsed and removed.  id (the document id) and where (the

@@ -56,13 +56,17 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 /* Bytes inspected for NUL to call a file binary. */
 #define KG_BINARY_PROBE 8192
@@ -405,6 +409,7 @@ struct kg_reader {
     char *dir;
     str_list dir_files;
     size_t next_dir_file;
+    struct read_ahead *ahead; /* loads dir_files ahead of next_dir_file, or NULL */
 
     /* The JSON Lines stream being read, or NULL. */
     FILE *jsonl;
@@ -424,6 +429,7 @@ struct kg_reader {
 
     size_t max_doc_bytes; /* kg_limits; 0: none */
     bool skip_malformed;  /* on_error=skip */
+    bool read_ahead;      /* kg_reader_set_read_ahead */
 };
 
 kg_status kg_reader_new(kg_reader **out, kg_strpool *pool, const char *const *inputs,
@@ -467,7 +473,11 @@ static void close_jsonl(kg_reader *reader) {
     reader->jsonl_line = 0;
 }
 
+static void read_ahead_stop(struct read_ahead *a);
+
 static void close_dir(kg_reader *reader) {
+    read_ahead_stop(reader->ahead);
+    reader->ahead = NULL;
     free(reader->dir);
     reader->dir = NULL;
     str_list_clear(&reader->dir_files);
@@ -498,6 +508,11 @@ void kg_reader_set_limits(kg_reader *reader, const kg_limits *limits) {
 void kg_reader_set_skip_malformed(kg_reader *reader, bool skip) {
     if (reader != NULL)
         reader->skip_malformed = skip;
+}
+
+void kg_reader_set_read_ahead(kg_reader *reader, bool on) {
+    if (reader != NULL)
+        reader->read_ahead = on;
 }
 
 /* Bytes a JSON line or a facts file may have: four times max_doc_bytes
@@ -634,25 +649,35 @@ static kg_status parse_metadata_line(kg_strpool *pool, const char *line, size_t 
     return intern(pool, line + k, v_end - k, field);
 }
 
-/* Turns the raw bytes of a plain-text document into *doc: binary check,
- * cleaning, metadata.  where names the source in messages; id is the
- * document id.  Takes nothing; *text receives the cleaned text (which
- * doc->text points into) for the caller to free. */
-static kg_status plain_doc(kg_strpool *pool, const char *raw, size_t raw_len, const char *where,
-                           const char *id, kg_document *doc, char **text, kg_error *err) {
-    kg_status st = KG_OK;
-    char *clean = NULL;
-    size_t clean_len = 0, n_invalid = 0, first_invalid = 0;
-    size_t probe = raw_len < KG_BINARY_PROBE ? raw_len : KG_BINARY_PROBE;
+/* A plain-text document's bytes made text: binary check and cleaning
+ * (kg_text_clean).  Uses no pool, so it may run on any thread.  where names
+ * the source in messages. */
+typedef struct plain_text {
+    char *clean; /* owned */
+    size_t len;
+    size_t n_invalid;
+} plain_text;
 
-    if (memchr(raw, '\0', probe) != NULL) {
-        st = kg_error_set(err, KG_ERR_INPUT, where, 0, 0,
-                          "binary file (NUL bytes in the first 8 KiB), not a text document");
-        goto cleanup;
-    }
-    st = kg_text_clean(raw, raw_len, &clean, &clean_len, &n_invalid, &first_invalid);
-    if (st != KG_OK)
-        goto cleanup;
+static kg_status plain_clean(const char *raw, size_t raw_len, const char *where, plain_text *out,
+                             kg_error *err) {
+    size_t first_invalid = 0;
+    size_t probe = raw_len < KG_BINARY_PROBE ? raw_len : KG_BINARY_PROBE;
+    memset(out, 0, sizeof *out);
+    if (memchr(raw, '\0', probe) != NULL)
+        return kg_error_set(err, KG_ERR_INPUT, where, 0, 0,
+                            "binary file (NUL bytes in the first 8 KiB), not a text document");
+    return kg_text_clean(raw, raw_len, &out->clean, &out->len, &out->n_invalid, &first_invalid);
+}
+
+/* Makes the cleaned text *t (taken) into *doc: metadata lines, id and
+ * source interned in pool.  *text receives the text (which doc->text
+ * points into) for the caller to free. */
+static kg_status plain_finish(kg_strpool *pool, plain_text *t, const char *where, const char *id,
+                              kg_document *doc, char **text, kg_error *err) {
+    kg_status st = KG_OK;
+    char *clean = t->clean;
+    size_t clean_len = t->len;
+    t->clean = NULL;
 
     memset(doc, 0, sizeof *doc);
     size_t pos = 0;
@@ -676,12 +701,28 @@ static kg_status plain_doc(kg_strpool *pool, const char *raw, size_t raw_len, co
     doc->text = clean + pos;
     doc->len = clean_len - pos;
     doc->source_line = 0;
-    doc->n_invalid = n_invalid;
+    doc->n_invalid = t->n_invalid;
     *text = clean; /* doc->text points into it */
     clean = NULL;
 
 cleanup:
     free(clean);
+    if (st != KG_OK)
+        memset(doc, 0, sizeof *doc);
+    return st;
+}
+
+/* Turns the raw bytes of a plain-text document into *doc: binary check,
+ * cleaning, metadata.  where names the source in messages; id is the
+ * document id.  Takes nothing; *text receives the cleaned text (which
+ * doc->text points into) for the caller to free. */
+static kg_status plain_doc(kg_strpool *pool, const char *raw, size_t raw_len, const char *where,
+                           const char *id, kg_document *doc, char **text, kg_error *err) {
+    plain_text t;
+    kg_status st = plain_clean(raw, raw_len, where, &t, err);
+    if (st == KG_OK)
+        st = plain_finish(pool, &t, where, id, doc, text, err);
+    free(t.clean);
     if (st != KG_OK)
         memset(doc, 0, sizeof *doc);
     return st;
@@ -707,34 +748,201 @@ static kg_status make_plain_doc(kg_reader *reader, const char *raw, size_t raw_l
     return plain_doc(reader->pool, raw, raw_len, where, id, doc, &reader->text, err);
 }
 
-/* Reads a plain-text file at path (id as given). */
-static kg_status read_plain_file(kg_reader *reader, const char *path, const char *id,
-                                 kg_document *doc, kg_error *err) {
+/* Reads and cleans the plain-text file at path (at most max bytes: 0 for
+ * no limit) into *t; *truncated when it was longer.  Uses no pool, so the
+ * read-ahead thread runs it too. */
+static kg_status load_plain_file(const char *path, size_t max, plain_text *t, bool *truncated,
+                                 kg_error *err) {
     kg_status st = KG_OK;
     char *raw = NULL;
     size_t raw_len = 0;
     char ebuf[128];
+    memset(t, 0, sizeof *t);
+    *truncated = false;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         int e = errno;
         return kg_error_set(err, (e == ENOENT || e == ENOTDIR) ? KG_ERR_INPUT : KG_ERR_IO, path, 0,
                             0, "%s", errno_text(e, ebuf, sizeof ebuf));
     }
-    bool truncated = false;
-    st = read_stream(f, NULL, 0, reader->max_doc_bytes, &raw, &raw_len, &truncated);
+    st = read_stream(f, NULL, 0, max, &raw, &raw_len, truncated);
     if (st == KG_ERR_IO)
         st = kg_error_set(err, KG_ERR_IO, path, 0, 0, "read error: %s",
                           errno_text(errno, ebuf, sizeof ebuf));
-    if (st != KG_OK)
-        goto cleanup;
-    st = make_plain_doc(reader, raw, raw_len, path, id, doc, err);
     if (st == KG_OK)
-        doc->truncated = truncated;
-
-cleanup:
+        st = plain_clean(raw, raw_len, path, t, err);
     fclose(f);
     free(raw);
     return st;
+}
+
+/* Makes the loaded file *t (taken) the reader's current document. */
+static kg_status finish_plain_file(kg_reader *reader, plain_text *t, bool truncated,
+                                   const char *path, const char *id, kg_document *doc,
+                                   kg_error *err) {
+    kg_status st = plain_finish(reader->pool, t, path, id, doc, &reader->text, err);
+    if (st == KG_OK)
+        doc->truncated = truncated;
+    return st;
+}
+
+/* Reads a plain-text file at path (id as given). */
+static kg_status read_plain_file(kg_reader *reader, const char *path, const char *id,
+                                 kg_document *doc, kg_error *err) {
+    plain_text t;
+    bool truncated;
+    kg_status st = load_plain_file(path, reader->max_doc_bytes, &t, &truncated, err);
+    if (st == KG_OK)
+        st = finish_plain_file(reader, &t, truncated, path, id, doc, err);
+    free(t.clean);
+    return st;
+}
+
+/* ---- reading ahead ----------------------------------------------------------- */
+
+/* Files of a directory input loaded ahead of the reader, at most, and the
+ * most text they may hold (unless the next file alone is larger). */
+#define KG_AHEAD_FILES 64
+#define KG_AHEAD_BYTES ((size_t)16 << 20)
+
+/* A plain-text file as load_plain_file left it. */
+typedef struct ahead_file {
+    bool ready;
+    kg_status status;
+    kg_error err; /* when status is not KG_OK */
+    plain_text text;
+    bool truncated;
+} ahead_file;
+
+/* A thread that reads and cleans the next plain-text files of a directory
+ * input while the reader hands out earlier ones.  A corpus of many small
+ * files costs a system call or a disk wait per file: on the reader's
+ * thread, which also feeds the extraction threads and interns every fact,
+ * that work held the extraction back; here it overlaps with it, and the
+ * disk gets the next request while the reader is busy.  The thread reads
+ * only the file list (which does not change while it runs) and loads in
+ * list order; the reader takes the files in that order, with the same
+ * results and messages as if it had read them itself, and JSON files, which
+ * the thread leaves alone, it still reads itself. */
+typedef struct read_ahead {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t loaded;   /* a file is ready (the reader waits on it) */
+    pthread_cond_t consumed; /* the reader took a file (the thread waits on it) */
+    const char *dir;
+    char *const *files;
+    size_t n_files;
+    size_t max_doc_bytes;
+    ahead_file ring[KG_AHEAD_FILES]; /* file i in ring[i % KG_AHEAD_FILES] */
+    size_t taken;                    /* files the reader has taken */
+    size_t next;                     /* next file to load */
+    size_t bytes;                    /* text loaded and not yet taken */
+    bool reader_waits, thread_waits, stop;
+} read_ahead;
+
+static bool loads_ahead(const char *rel) {
+    return !is_jsonl_name(rel) && !is_json_name(rel);
+}
+
+static void *read_ahead_main(void *arg) {
+    read_ahead *a = arg;
+    pthread_mutex_lock(&a->mu);
+    while (!a->stop && a->next < a->n_files) {
+        if (a->next >= a->taken + KG_AHEAD_FILES ||
+            (a->next > a->taken && a->bytes >= KG_AHEAD_BYTES)) {
+            a->thread_waits = true;
+            pthread_cond_wait(&a->consumed, &a->mu);
+            a->thread_waits = false;
+            continue;
+        }
+        size_t at = a->next;
+        pthread_mutex_unlock(&a->mu);
+        ahead_file f;
+        memset(&f, 0, sizeof f);
+        const char *rel = a->files[at];
+        if (loads_ahead(rel)) {
+            char *path = join_path(a->dir, rel);
+            f.status = path != NULL
+                           ? load_plain_file(path, a->max_doc_bytes, &f.text, &f.truncated, &f.err)
+                           : KG_ERR_NOMEM;
+            free(path);
+        }
+        f.ready = true;
+        pthread_mutex_lock(&a->mu);
+        a->ring[at % KG_AHEAD_FILES] = f;
+        a->bytes += f.text.len;
+        a->next = at + 1;
+        if (a->reader_waits)
+            pthread_cond_signal(&a->loaded);
+    }
+    pthread_mutex_unlock(&a->mu);
+    return NULL;
+}
+
+/* Starts loading files (relative to dir) ahead; NULL (the reader then
+ * reads every file itself) when there is nothing to gain or no thread. */
+static read_ahead *read_ahead_start(const char *dir, char *const *files, size_t n_files,
+                                    size_t max_doc_bytes) {
+    if (n_files < 2)
+        return NULL;
+    read_ahead *a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return NULL;
+    a->dir = dir;
+    a->files = files;
+    a->n_files = n_files;
+    a->max_doc_bytes = max_doc_bytes;
+    pthread_mutex_init(&a->mu, NULL);
+    pthread_cond_init(&a->loaded, NULL);
+    pthread_cond_init(&a->consumed, NULL);
+    if (pthread_create(&a->thread, NULL, read_ahead_main, a) != 0) {
+        pthread_cond_destroy(&a->consumed);
+        pthread_cond_destroy(&a->loaded);
+        pthread_mutex_destroy(&a->mu);
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* Takes file at (the next in order) from the thread into *out: false (and
+ * *out empty) when the reader is to read it itself (no thread, or a JSON
+ * file, which the thread only passes over). */
+static bool read_ahead_take(read_ahead *a, size_t at, ahead_file *out) {
+    memset(out, 0, sizeof *out);
+    if (a == NULL)
+        return false;
+    pthread_mutex_lock(&a->mu);
+    ahead_file *f = &a->ring[at % KG_AHEAD_FILES];
+    while (!(at < a->next && f->ready)) {
+        a->reader_waits = true;
+        pthread_cond_wait(&a->loaded, &a->mu);
+        a->reader_waits = false;
+    }
+    *out = *f;
+    memset(f, 0, sizeof *f);
+    a->bytes -= out->text.len;
+    a->taken = at + 1;
+    if (a->thread_waits)
+        pthread_cond_signal(&a->consumed);
+    pthread_mutex_unlock(&a->mu);
+    return loads_ahead(a->files[at]);
+}
+
+static void read_ahead_stop(read_ahead *a) {
+    if (a == NULL)
+        return;
+    pthread_mutex_lock(&a->mu);
+    a->stop = true;
+    pthread_cond_signal(&a->consumed);
+    pthread_mutex_unlock(&a->mu);
+    pthread_join(a->thread, NULL);
+    for (size_t i = 0; i < KG_AHEAD_FILES; i++)
+        free(a->ring[i].text.clean);
+    pthread_cond_destroy(&a->consumed);
+    pthread_cond_destroy(&a->loaded);
+    pthread_mutex_destroy(&a->mu);
+    free(a);
 }
 
 /* Points doc at reader->facts, just read from source (pooled) at line. */
@@ -1085,17 +1293,30 @@ static kg_status reader_step(kg_reader *reader, kg_document *doc, kg_error *err)
                 close_dir(reader);
                 continue;
             }
-            const char *rel = reader->dir_files.items[reader->next_dir_file++];
+            size_t at = reader->next_dir_file++;
+            const char *rel = reader->dir_files.items[at];
+            ahead_file loaded;
+            bool ahead = read_ahead_take(reader->ahead, at, &loaded);
             char *path = join_path(reader->dir, rel);
-            if (path == NULL)
+            if (path == NULL) {
+                free(loaded.text.clean);
                 return KG_ERR_NOMEM;
-            if (is_jsonl_name(rel))
+            }
+            if (ahead && loaded.status != KG_OK) {
+                st = loaded.status;
+                if (err != NULL)
+                    *err = loaded.err;
+            } else if (ahead) {
+                st = finish_plain_file(reader, &loaded.text, loaded.truncated, path, rel, doc, err);
+            } else if (is_jsonl_name(rel)) {
                 st = open_jsonl(reader, path,
                                 is_facts_jsonl_name(rel) ? JSONL_FACTS : JSONL_DOCUMENTS, err);
-            else if (is_json_name(rel))
+            } else if (is_json_name(rel)) {
                 st = read_facts_file(reader, path, rel, doc, err);
-            else
+            } else {
                 st = read_plain_file(reader, path, rel, doc, err);
+            }
+            free(loaded.text.clean);
             st = skippable(reader, st, err); /* one file: the others can still be read */
             free(path);
             if (st != KG_OK || !is_jsonl_name(rel))
@@ -1133,6 +1354,9 @@ static kg_status reader_step(kg_reader *reader, kg_document *doc, kg_error *err)
             reader->next_dir_file = 0;
             if (reader->dir == NULL)
                 return KG_ERR_NOMEM;
+            if (reader->read_ahead)
+                reader->ahead = read_ahead_start(reader->dir, reader->dir_files.items,
+                                                 reader->dir_files.n, reader->max_doc_bytes);
             continue;
         }
         if (is_jsonl_name(input)) {

@@ -180,6 +180,128 @@ START_TEST(test_symlink_loop_does_not_hang_or_repeat) {
 }
 END_TEST
 
+/* What the reader returned for one call, as text, for comparing runs. */
+static char *reading_of(kg_status st, const kg_document *doc, const kg_error *err) {
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%d|", (int)st);
+    if (st == KG_OK)
+        fprintf(f, "%s|%s|%s|%s|%zu|%d|%zu|%s", doc->id, doc->lang ? doc->lang : "-",
+                doc->title ? doc->title : "-", doc->source ? doc->source : "-", doc->n_invalid,
+                (int)doc->truncated, doc->len, doc->text ? doc->text : "(facts)");
+    else
+        fprintf(f, "%s|%s", err->where, err->message);
+    fclose(f);
+    return out;
+}
+
+/* Everything the reader returns for dir (until the end or a stopping
+ * error), read ahead or not, at most max_doc_bytes a document. */
+static size_t read_all(const char *dir, bool ahead, size_t max_doc_bytes, char ***out) {
+    kg_limits limits = KG_LIMITS_DEFAULT;
+    limits.max_doc_bytes = max_doc_bytes;
+    open_one(dir);
+    kg_reader_set_limits(reader, &limits);
+    kg_reader_set_read_ahead(reader, ahead);
+    size_t n = 0, cap = 0;
+    char **seen = NULL;
+    for (;;) {
+        kg_document doc;
+        kg_error err;
+        kg_error_clear(&err);
+        kg_status st = kg_reader_next(reader, &doc, &err);
+        if (st == KG_FAILURE)
+            break;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            seen = realloc(seen, cap * sizeof *seen);
+            ck_assert_ptr_nonnull(seen);
+        }
+        seen[n++] = reading_of(st, &doc, &err);
+        if (st != KG_OK && st != KG_ERR_INPUT)
+            break;
+    }
+    kg_reader_free(reader);
+    reader = NULL;
+    *out = seen;
+    return n;
+}
+
+START_TEST(test_reading_ahead_gives_the_same_documents_and_errors) {
+    char *dir = kgt_temp_dir("reader-ahead");
+    /* more files than the read-ahead window, with every kind of outcome
+     * among them: metadata, invalid UTF-8, binary, empty, too long, facts
+     * and JSON Lines files, which the reader reads itself */
+    char name[64], text[256];
+    for (int i = 0; i < 200; i++) {
+        snprintf(name, sizeof name, "d%03d/%03d.txt", i / 50, i);
+        switch (i % 7) {
+        case 0:
+            snprintf(text, sizeof text, "# lang: EN\n# title: Number %d\nArticle %d.\n", i, i);
+            break;
+        case 1:
+            snprintf(text, sizeof text, "Bad \xff byte in %d.", i);
+            break;
+        case 2:
+            snprintf(text, sizeof text, "%s", i == 2 ? "  \n\n" : "Short.");
+            break;
+        case 3: /* cut inside a two-byte character */
+            snprintf(text, sizeof text, "Article %d: %s", i,
+                     "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0 "
+                     "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0 "
+                     "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0 "
+                     "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0 "
+                     "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0.");
+            break;
+        default:
+            snprintf(text, sizeof text, "Plain article %d.\r\nSecond line.", i);
+        }
+        put(dir, name, text);
+    }
+    char *bin = kgt_path(dir, "d001/075b.txt");
+    ck_assert_int_eq(kgt_write_file(bin, "bin\0ary", 7), 0);
+    put(dir, "d002/100a.jsonl", "{\"id\": \"j1\", \"text\": \"From JSON.\"}\n");
+    put(dir, "d002/100b.facts.json", "{\"doc\": \"f1\", \"entities\": [], \"relations\": []}");
+    put(dir, "d003/199z.facts.json", "{not json");
+
+    char **plain = NULL, **ahead = NULL;
+    size_t n_plain = read_all(dir, false, 60, &plain);
+    size_t n_ahead = read_all(dir, true, 60, &ahead);
+    ck_assert_uint_ge(n_plain, 200);
+    ck_assert_uint_eq(n_ahead, n_plain);
+    for (size_t i = 0; i < n_plain; i++)
+        ck_assert_str_eq(ahead[i], plain[i]);
+    /* the run really met each outcome */
+    int ok = 0, empty = 0, binary = 0, truncated = 0, meta = 0, facts = 0, bad_facts = 0;
+    for (size_t i = 0; i < n_plain; i++) {
+        ok += strncmp(plain[i], "0|", 2) == 0;
+        empty += strstr(plain[i], "empty document") != NULL;
+        binary += strstr(plain[i], "binary file") != NULL;
+        truncated += strstr(plain[i], "|0|1|") != NULL;
+        meta += strstr(plain[i], "|en|Number ") != NULL;
+        facts += strstr(plain[i], "(facts)") != NULL;
+        bad_facts += strstr(plain[i], "199z.facts.json|") != NULL;
+    }
+    ck_assert_int_ge(ok, 190);
+    ck_assert_int_eq(empty, 1);
+    ck_assert_int_eq(binary, 1);
+    ck_assert_int_eq(truncated, 29);
+    ck_assert_int_eq(meta, 29);
+    ck_assert_int_eq(facts, 1);
+    ck_assert_int_eq(bad_facts, 1);
+    for (size_t i = 0; i < n_plain; i++) {
+        free(plain[i]);
+        free(ahead[i]);
+    }
+    free(plain);
+    free(ahead);
+    free(bin);
+    free(dir);
+}
+END_TEST
+
 /* ---- metadata and cleaning ------------------------------------------------ */
 
 START_TEST(test_metadata_lines_are_parsed_and_stripped) {
@@ -590,6 +712,7 @@ static Suite *reader_suite(void) {
     tcase_add_test(tc, test_inputs_are_read_in_the_order_given);
     tcase_add_test(tc, test_samples_directory_yields_every_article_in_order);
     tcase_add_test(tc, test_detect_lang);
+    tcase_add_test(tc, test_reading_ahead_gives_the_same_documents_and_errors);
     suite_add_tcase(s, tc);
     return s;
 }
