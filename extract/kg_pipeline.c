@@ -29,6 +29,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,13 +37,34 @@
 
 /* ---- copying facts between pools ------------------------------------------- */
 
-/* Interns s into pool (NULL stays NULL); sets *failed when out of memory. */
-static const char *reintern(kg_strpool *pool, const char *s, int *failed) {
+/* The strings of one copy already interned: src's strings are interned in
+ * their own pool, so a pointer met again is the same string (a document's
+ * id in every relation's evidence, a sentence behind several relations, a
+ * rule, a role) and need not be hashed and compared again. */
+#define KG_COPY_MEMO 64
+
+typedef struct copy_memo {
+    kg_strpool *pool;
+    const char *from[KG_COPY_MEMO];
+    const char *to[KG_COPY_MEMO];
+    int failed;
+} copy_memo;
+
+/* Interns s into m->pool (NULL stays NULL); sets m->failed when out of
+ * memory. */
+static const char *reintern(copy_memo *m, const char *s) {
     if (s == NULL)
         return NULL;
-    const char *p = kg_strpool_cstr(pool, s);
-    if (p == NULL)
-        *failed = 1;
+    size_t at = ((uintptr_t)s >> 3) % KG_COPY_MEMO;
+    if (m->from[at] == s)
+        return m->to[at];
+    const char *p = kg_strpool_cstr(m->pool, s);
+    if (p == NULL) {
+        m->failed = 1;
+        return NULL;
+    }
+    m->from[at] = s;
+    m->to[at] = p;
     return p;
 }
 
@@ -51,17 +73,19 @@ static const char *reintern(kg_strpool *pool, const char *s, int *failed) {
  * no relations).  src is only read.  KG_ERR_NOMEM leaves dst cleared. */
 static kg_status facts_copy(kg_doc_facts *dst, const kg_doc_facts *src, kg_strpool *pool,
                             bool header_only) {
-    int failed = 0;
+    copy_memo m;
+    memset(&m, 0, sizeof m);
+    m.pool = pool;
     kg_doc_facts_clear(dst);
     *dst = *src; /* every scalar field, whatever fields facts gain */
     dst->entities = NULL;
     dst->relations = NULL;
     dst->n_entities = dst->cap_entities = dst->n_relations = dst->cap_relations = 0;
-    dst->doc_id = reintern(pool, src->doc_id, &failed);
-    dst->lang = reintern(pool, src->lang, &failed);
-    dst->title = reintern(pool, src->title, &failed);
-    dst->date = reintern(pool, src->date, &failed);
-    dst->url = reintern(pool, src->url, &failed);
+    dst->doc_id = reintern(&m, src->doc_id);
+    dst->lang = reintern(&m, src->lang);
+    dst->title = reintern(&m, src->title);
+    dst->date = reintern(&m, src->date);
+    dst->url = reintern(&m, src->url);
     if (header_only)
         goto done;
     if (src->n_entities > 0) {
@@ -76,16 +100,16 @@ static kg_status facts_copy(kg_doc_facts *dst, const kg_doc_facts *src, kg_strpo
         *d = *e;
         d->aliases = NULL;
         d->n_aliases = d->cap_aliases = 0;
-        d->name = reintern(pool, e->name, &failed);
-        d->lang = reintern(pool, e->lang, &failed);
-        d->date = reintern(pool, e->date, &failed);
+        d->name = reintern(&m, e->name);
+        d->lang = reintern(&m, e->lang);
+        d->date = reintern(&m, e->date);
         if (e->n_aliases > 0) {
             d->aliases = malloc(e->n_aliases * sizeof *d->aliases);
             if (d->aliases == NULL)
                 goto nomem;
             d->n_aliases = d->cap_aliases = e->n_aliases;
             for (size_t k = 0; k < e->n_aliases; k++)
-                d->aliases[k] = reintern(pool, e->aliases[k], &failed);
+                d->aliases[k] = reintern(&m, e->aliases[k]);
         }
     }
     if (src->n_relations > 0) {
@@ -97,14 +121,14 @@ static kg_status facts_copy(kg_doc_facts *dst, const kg_doc_facts *src, kg_strpo
     for (size_t i = 0; i < src->n_relations; i++) {
         kg_doc_relation *d = &dst->relations[i];
         *d = src->relations[i];
-        d->role = reintern(pool, d->role, &failed);
-        d->role_text = reintern(pool, d->role_text, &failed);
-        d->evidence.doc = reintern(pool, d->evidence.doc, &failed);
-        d->evidence.text = reintern(pool, d->evidence.text, &failed);
-        d->evidence.rule = reintern(pool, d->evidence.rule, &failed);
+        d->role = reintern(&m, d->role);
+        d->role_text = reintern(&m, d->role_text);
+        d->evidence.doc = reintern(&m, d->evidence.doc);
+        d->evidence.text = reintern(&m, d->evidence.text);
+        d->evidence.rule = reintern(&m, d->evidence.rule);
     }
 done:
-    if (!failed)
+    if (!m.failed)
         return KG_OK;
 nomem:
     kg_doc_facts_clear(dst);
@@ -302,6 +326,9 @@ struct ring {
     size_t tail;       /* next document to read */
     size_t text_bytes; /* text of the documents in [head, tail) */
     int stop;
+    /* who sleeps: waking a thread is a system call, made only for those */
+    size_t idle_workers; /* waiting on work */
+    bool caller_waiting; /* the calling thread waits on done */
     const kg_parallel_options *opt;
     const consumer *consumer;
     const char *forced_lang; /* in the caller's pool */
@@ -347,7 +374,9 @@ static void *worker_main(void *arg) {
                 r->next_work++;
             if (r->stop || r->next_work < r->tail)
                 break;
+            r->idle_workers++;
             pthread_cond_wait(&r->work, &r->mu);
+            r->idle_workers--;
         }
         if (r->stop)
             break;
@@ -358,7 +387,8 @@ static void *worker_main(void *arg) {
         pthread_mutex_lock(&r->mu);
         s->status = st;
         s->state = SLOT_DONE;
-        pthread_cond_broadcast(&r->done);
+        if (r->caller_waiting)
+            pthread_cond_signal(&r->done);
     }
     pthread_mutex_unlock(&r->mu);
     return NULL;
@@ -510,12 +540,15 @@ static kg_status run_threads(kg_strpool *pool, const kg_parallel_options *opt,
                 s->state = SLOT_DONE; /* already facts: nothing to extract */
             } else {
                 s->state = SLOT_QUEUED;
-                pthread_cond_signal(&r.work);
+                if (r.idle_workers > 0)
+                    pthread_cond_signal(&r.work);
             }
             r.tail++;
             continue;
         }
+        r.caller_waiting = true;
         pthread_cond_wait(&r.done, &r.mu);
+        r.caller_waiting = false;
     }
 
 cleanup:
