@@ -154,4 +154,13 @@ static inline void kg_block_put_n(kg_block_out *o, const char *s, size_t len) {
 /* KG_ERR_IO "write failed: <strerror(errnum)>" (EIO when errnum is 0). */
 kg_status kg_export_write_error(kg_error *err, int errnum);
 
+/* ---- Turtle's compact forms (rdf.c) ---------------------------------------- */
+
+/* True when local can follow "prefix:" as it is (a PN_LOCAL in kgraph's
+ * slug alphabet, not ending in '.'). */
+bool kg_export_turtle_local_ok(const char *local, size_t len);
+/* True when the literal may be written bare and read back with the same
+ * lexical form and datatype (canonical xsd:integer, xsd:boolean). */
+bool kg_export_turtle_bare_literal(const char *lexical, size_t len, const char *datatype);
+
 #endif /* KG_EXPORT_INTERNAL_H */

@@ -2,11 +2,20 @@
  *
  * raptor2 is the RDF library, but its Turtle serializer is not used: it keeps
  * every triple in memory (about 115k triples/s) and writes xsd:double as bare
- * numbers (which breaks on NaN).  Instead this file writes through a
- * raptor_iostream, groups the triples of each subject itself for Turtle
- * ("s p o , o ; p o ."), and lets raptor do the literal escaping.  Memory is
- * O(entities + relations + evidence) for the IRI tables and the
+ * numbers whatever the lexical form (which breaks on NaN).  Instead this file
+ * writes the three syntaxes into a block of its own, groups the triples of
+ * each subject for Turtle ("s p o , o ; p o ."), and has raptor2 escape the
+ * literals that need it (raptor_string_escaped_write, through a
+ * raptor_iostream into the same block).
+ * Memory is O(entities + relations + evidence) for the IRI tables and the
  * de-duplication sets, never O(triples).
+ *
+ * Turtle is kept compact without changing a triple: kgraph's own IRIs are
+ * written as prefixed names (person:aigul-test, evidence:0123456789abcdef;
+ * one @prefix per id namespace, derived from the base IRI in effect) when the
+ * local part is a plain PN_LOCAL, and integers bare (3) when every reader
+ * takes the bare form back as the same typed literal.  Doubles stay quoted
+ * (kg_export_turtle_bare_literal says why).
  *
  * One traversal writes all three syntaxes, so the triples of graph.ttl and
  * graph.nt are the same set, in the same order.  graph.nq holds the same
@@ -185,41 +194,135 @@ static bool is_iso_date(const char *s) {
     return !(month == 2 && day == 29 && !leap);
 }
 
+/* ---- Turtle's compact forms --------------------------------------------------- */
+
+/* The namespaces of kgraph's own resources: base IRI + name + "/".  Turtle
+ * declares each as a prefix of the same name (docs/vocabulary.md); none
+ * equals a vocabulary prefix above ("organization", not "org"). */
+enum {
+    NS_AGREEMENT,
+    NS_DOCUMENT,
+    NS_EVENT,
+    NS_EVIDENCE,
+    NS_MEMBERSHIP,
+    NS_MERGE,
+    NS_ORGANIZATION,
+    NS_PERSON,
+    NS_PLACE,
+    NS_RELATION,
+    NS_ROLE,
+    NS_COUNT
+};
+
+static const char *const id_namespaces[NS_COUNT] = {
+    [NS_AGREEMENT] = "agreement",
+    [NS_DOCUMENT] = "document",
+    [NS_EVENT] = "event",
+    [NS_EVIDENCE] = "evidence",
+    [NS_MEMBERSHIP] = "membership",
+    [NS_MERGE] = "merge",
+    [NS_ORGANIZATION] = "organization",
+    [NS_PERSON] = "person",
+    [NS_PLACE] = "place",
+    [NS_RELATION] = "relation",
+    [NS_ROLE] = "role",
+};
+
+#define NS_NAME_MAX 12 /* strlen("organization") */
+
+static bool ascii_alnum(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* True when local can follow "prefix:" as it is: a Turtle 1.1 PN_LOCAL
+ * without escapes, percent signs or colons, in ASCII (kgraph's slugs and
+ * hashes are [a-z0-9-]): a letter, digit or '_' first, then letters, digits,
+ * '_', '-' and '.', but not '.' last.  Anything else (a '/' or a
+ * percent-escape in an entity id, say) keeps the full IRI.  Not static:
+ * tests/test_exporters.c checks it directly. */
+bool kg_export_turtle_local_ok(const char *local, size_t len) {
+    if (len == 0 || local[len - 1] == '.')
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)local[i];
+        if (!(ascii_alnum(c) || c == '_' || (i > 0 && (c == '-' || c == '.'))))
+            return false;
+    }
+    return true;
+}
+
+/* -?(0|[1-9][0-9]*) but not "-0": the canonical xsd:integer forms. */
+static bool canonical_integer(const char *lexical, size_t len) {
+    size_t i = len > 0 && lexical[0] == '-' ? 1 : 0;
+    if (i == len || (lexical[i] == '0' && (len - i > 1 || i == 1)))
+        return false; /* empty, a leading zero, or "-0" */
+    for (; i < len; i++)
+        if (lexical[i] < '0' || lexical[i] > '9')
+            return false;
+    return true;
+}
+
+/* True when Turtle's bare form of the literal lexical^^datatype reads back
+ * as that same literal in every parser the tests use: an xsd:integer in
+ * canonical form (-?(0|[1-9][0-9]*), not "-0"; Turtle's INTEGER also allows
+ * "+1" and "007", which rdflib rewrites to "1" and "7") or an xsd:boolean
+ * "true" / "false".  xsd:double stays quoted: rdflib turns a bare DOUBLE
+ * into a Python float and writes it back in its own form ("7.0E-1" becomes
+ * "0.7"), so the literal would differ from graph.nt's.  Not static:
+ * tests/test_exporters.c checks it directly. */
+bool kg_export_turtle_bare_literal(const char *lexical, size_t len, const char *datatype) {
+    if (strcmp(datatype, "xsd:boolean") == 0)
+        return (len == 4 && memcmp(lexical, "true", 4) == 0) ||
+               (len == 5 && memcmp(lexical, "false", 5) == 0);
+    return strcmp(datatype, "xsd:integer") == 0 && canonical_integer(lexical, len);
+}
+
 /* ---- the triple writer ------------------------------------------------------ */
 
 typedef enum rdf_syntax { SYNTAX_TURTLE, SYNTAX_NTRIPLES, SYNTAX_NQUADS } rdf_syntax;
 
 /* The callers speak in subjects, predicates and objects; this turns them into
  * one syntax.  Turtle groups the triples of a subject; the line-based
- * syntaxes repeat the subject (kept in `subject`, since callers pass IRIs in
+ * syntaxes repeat the subject (kept in `subject`, since callers pass terms in
  * scratch buffers) on every line, and N-Quads ends each line with the
  * current graph.
  *
- * Output goes through a 64 KiB buffer written to the FILE * in whole blocks:
- * most pieces are copied into it directly, and io, the raptor_iostream that
- * raptor's escaping writes to, appends to the same buffer.  Small writes
- * through stdio (locked per call) or through raptor's per-byte handlers
- * would cost more than everything else together. */
+ * IRIs reach the writer as terms, already spelled for the syntax ("<iri>",
+ * or a prefixed name in Turtle: iri_term).  Output goes through a 64 KiB
+ * buffer written to the FILE * in whole blocks; small writes through stdio
+ * (locked per call) would cost more than everything else together. */
 #define OUT_BLOCK 65536
-#define NAME_CACHE 128 /* a power of two above the number of names used */
+#define NAME_CACHE 128   /* a power of two above the number of names used */
+#define DOUBLE_CACHE 256 /* a power of two; confidences repeat a few values */
 
-/* A prefixed name and its "<full IRI>", keyed by the name's address: every
- * name passed to put_name is a static string (a literal here, or a measure's
- * rdf_name), so an address stands for one name for the whole export. */
+/* A prefixed name as this syntax spells it ("kg:holds_post" in Turtle,
+ * "<full IRI>" otherwise), keyed by the name's address: every name passed to
+ * put_name is a static string (a literal here, or a measure's rdf_name), so
+ * an address stands for one name for the whole export. */
 typedef struct name_entry {
     const char *name;
-    char *expanded; /* owned */
+    char *spelled; /* owned */
     size_t len;
 } name_entry;
 
+/* The lexical form of a double, by its bits (format_double is pure). */
+typedef struct double_entry {
+    uint64_t bits;
+    unsigned char len; /* 0: empty */
+    char lexical[31];
+} double_entry;
+
 typedef struct rdf_out {
-    raptor_iostream *io;
-    kg_block_out out; /* the bytes, OUT_BLOCK at a time */
+    raptor_iostream *io; /* raptor2's escaping writes through it into out */
+    kg_block_out out;    /* the bytes, OUT_BLOCK at a time */
     rdf_syntax syntax;
+    const char *base; /* the base IRI, for Turtle's prefixed names */
+    size_t base_len;
     const char *pred; /* Turtle: last predicate of the open subject, NULL right after it */
     kg_buf subject;   /* line syntaxes: "<iri> " of the current subject */
     kg_buf graph;     /* N-Quads: " <iri>" of the current graph; empty for the default graph */
-    name_entry names[NAME_CACHE]; /* line syntaxes: expanded names */
+    name_entry names[NAME_CACHE];
+    double_entry doubles[DOUBLE_CACHE];
     bool nomem;
 } rdf_out;
 
@@ -250,8 +353,34 @@ static int io_write_bytes(void *context, const void *ptr, size_t size, size_t nm
 static const raptor_iostream_handler io_handler = {
     .version = 2, .write_byte = io_write_byte, .write_bytes = io_write_bytes};
 
-/* "<full IRI>" of a prefixed name ("kg:holds_post", "a") as a new string
- * (caller frees); NULL when out of memory. */
+/* Appends iri as a term of w's syntax: "prefix:local" in Turtle when iri is
+ * base + an id namespace + "/" + a local part kg_export_turtle_local_ok
+ * accepts, "<iri>" otherwise.  iri needs no escaping (kgraph's IRIs are
+ * checked or percent-encoded where they are made). */
+static void iri_term(const rdf_out *w, kg_buf *out, const char *iri, size_t len) {
+    if (w->syntax == SYNTAX_TURTLE && len > w->base_len && memcmp(iri, w->base, w->base_len) == 0) {
+        const char *rest = iri + w->base_len, *end = iri + len;
+        size_t n = (size_t)(end - rest);
+        const char *slash = memchr(rest, '/', n < NS_NAME_MAX + 1 ? n : NS_NAME_MAX + 1);
+        for (size_t k = 0; slash != NULL && k < NS_COUNT; k++) {
+            size_t name_len = strlen(id_namespaces[k]);
+            if (name_len != (size_t)(slash - rest) || memcmp(rest, id_namespaces[k], name_len) != 0)
+                continue;
+            if (!kg_export_turtle_local_ok(slash + 1, (size_t)(end - slash - 1)))
+                break;
+            kg_buf_put(out, rest, name_len);
+            kg_buf_put(out, ":", 1);
+            kg_buf_put(out, slash + 1, (size_t)(end - slash - 1));
+            return;
+        }
+    }
+    kg_buf_put(out, "<", 1);
+    kg_buf_put(out, iri, len);
+    kg_buf_put(out, ">", 1);
+}
+
+/* A prefixed name ("kg:holds_post", "a") as the line syntaxes write it:
+ * "<full IRI>", as a new string (caller frees); NULL when out of memory. */
 static char *expand_name(const char *name) {
     if (name[0] == 'a' && name[1] == '\0')
         name = "rdf:type";
@@ -271,66 +400,64 @@ static char *expand_name(const char *name) {
     return out;
 }
 
-/* A prefixed name as Turtle has it, or expanded to "<full IRI>" for the
- * line syntaxes (expanded once per name, then looked up by address). */
+static char *spell_name(const rdf_out *w, const char *name) {
+    return w->syntax == SYNTAX_TURTLE ? strdup(name) : expand_name(name);
+}
+
+/* A prefixed name as this syntax spells it (spelled once per name, then
+ * looked up by address). */
 static void put_name(rdf_out *w, const char *name) {
-    if (w->syntax == SYNTAX_TURTLE) {
-        put(w, name);
-        return;
-    }
     size_t at = ((uintptr_t)name >> 3) & (NAME_CACHE - 1);
     for (size_t probe = 0; probe < NAME_CACHE; probe++, at = (at + 1) & (NAME_CACHE - 1)) {
         name_entry *e = &w->names[at];
         if (e->name == name) {
-            put_n(w, e->expanded, e->len);
+            put_n(w, e->spelled, e->len);
             return;
         }
         if (e->name == NULL) {
-            e->expanded = expand_name(name);
-            if (e->expanded == NULL) {
+            e->spelled = spell_name(w, name);
+            if (e->spelled == NULL) {
                 w->nomem = true;
                 return;
             }
             e->name = name;
-            e->len = strlen(e->expanded);
-            put_n(w, e->expanded, e->len);
+            e->len = strlen(e->spelled);
+            put_n(w, e->spelled, e->len);
             return;
         }
     }
-    /* More names than slots (not with this vocabulary): expand each time. */
-    char *expanded = expand_name(name);
-    if (expanded == NULL)
+    /* More names than slots (not with this vocabulary): spell each time. */
+    char *spelled = spell_name(w, name);
+    if (spelled == NULL)
         w->nomem = true;
     else
-        put(w, expanded);
-    free(expanded);
+        put(w, spelled);
+    free(spelled);
 }
 
-static void set_graph(rdf_out *w, const char *iri) {
+/* N-Quads: the graph of the next triples, a term ("<iri>"); NULL for the
+ * default graph. */
+static void set_graph(rdf_out *w, const char *term, size_t len) {
     if (w->syntax != SYNTAX_NQUADS)
         return;
     kg_buf_reset(&w->graph);
-    if (iri != NULL) {
-        kg_buf_puts(&w->graph, " <");
-        kg_buf_puts(&w->graph, iri);
-        kg_buf_puts(&w->graph, ">");
+    if (term != NULL) {
+        kg_buf_put(&w->graph, " ", 1);
+        kg_buf_put(&w->graph, term, len);
     }
     if (w->graph.failed)
         w->nomem = true;
 }
 
-static void subject(rdf_out *w, const char *iri) {
+static void subject(rdf_out *w, const char *term, size_t len) {
     if (w->syntax == SYNTAX_TURTLE) {
-        put(w, "<");
-        put(w, iri);
-        put(w, ">");
+        put_n(w, term, len);
         w->pred = NULL;
         return;
     }
     kg_buf_reset(&w->subject);
-    kg_buf_puts(&w->subject, "<");
-    kg_buf_puts(&w->subject, iri);
-    kg_buf_puts(&w->subject, "> ");
+    kg_buf_put(&w->subject, term, len);
+    kg_buf_put(&w->subject, " ", 1);
     if (w->subject.failed)
         w->nomem = true;
 }
@@ -342,16 +469,19 @@ static void pred(rdf_out *w, const char *name) {
         if (w->subject.data != NULL)
             put_n(w, w->subject.data, w->subject.len);
         put_name(w, name);
-        put(w, " ");
+        put_n(w, " ", 1);
         return;
     }
-    if (w->pred != NULL && strcmp(w->pred, name) == 0) {
-        put(w, " , ");
+    if (w->pred != NULL && (w->pred == name || strcmp(w->pred, name) == 0)) {
+        put_n(w, " , ", 3);
         return;
     }
-    put(w, w->pred == NULL ? " " : " ;\n    ");
-    put(w, name);
-    put(w, " ");
+    if (w->pred == NULL)
+        put_n(w, " ", 1);
+    else
+        put_n(w, " ;\n    ", 7);
+    put_name(w, name);
+    put_n(w, " ", 1);
     w->pred = name;
 }
 
@@ -362,18 +492,16 @@ static void end_object(rdf_out *w) {
         return;
     if (w->graph.len > 0)
         put_n(w, w->graph.data, w->graph.len);
-    put(w, " .\n");
+    put_n(w, " .\n", 3);
 }
 
 static void end_subject(rdf_out *w) {
     if (w->syntax == SYNTAX_TURTLE)
-        put(w, " .\n\n");
+        put_n(w, " .\n\n", 4);
 }
 
-static void obj_iri(rdf_out *w, const char *iri) {
-    put(w, "<");
-    put(w, iri);
-    put(w, ">");
+static void obj_term(rdf_out *w, const char *term, size_t len) {
+    put_n(w, term, len);
     end_object(w);
 }
 
@@ -382,40 +510,41 @@ static void obj_name(rdf_out *w, const char *name) {
     end_object(w);
 }
 
-/* The quoted body of a literal.  raptor escapes '"' and '\' and writes
- * printable UTF-8 as it is; with the TNRU bit it writes TAB, LF and CR as
- * \t \n \r and other controls as \uXXXX, so the single-line "..." form is
- * valid Turtle and N-Triples whatever the text holds.  raptor refuses invalid
- * UTF-8 half-way through a string, so that is repaired first. */
-/* True when raptor would write s unchanged: no '"', '\\', C0 control or DEL
- * (the only bytes it escapes with these flags) and valid UTF-8. */
-static bool needs_no_escape(const char *s, size_t len) {
-    bool ascii = true;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f)
-            return false;
-        ascii &= c < 0x80;
-    }
-    return ascii || kg_export_utf8_valid(s, len);
-}
-
-static void put_quoted(rdf_out *w, const char *s) {
+/* s[0..len) (valid UTF-8) as the body of a one-line "..." literal.
+ * raptor2 escapes '"' and '\' and writes printable UTF-8 as it is; with the
+ * TNRU bit it writes TAB, LF and CR as \t \n \r and other controls as
+ * \uXXXX, so the form is valid Turtle and N-Triples whatever the text holds.
+ * A string with none of those bytes (most are) is copied whole, which is
+ * what raptor would write, without its byte-at-a-time stream. */
+static void put_escaped(rdf_out *w, const char *s, size_t len) {
     static const unsigned flags =
         RAPTOR_ESCAPED_WRITE_TURTLE_LITERAL | RAPTOR_ESCAPED_WRITE_BITFLAG_BS_ESCAPES_TNRU;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f) {
+            raptor_string_escaped_write((const unsigned char *)s, len, '"', flags, w->io);
+            return;
+        }
+    }
+    put_n(w, s, len);
+}
+
+/* The quoted body of a literal.  Invalid UTF-8 (raptor would refuse it
+ * half-way through) is repaired first. */
+static void put_quoted(rdf_out *w, const char *s) {
     size_t len = strlen(s);
+    bool ascii = true;
+    for (size_t i = 0; i < len && ascii; i++)
+        ascii = (unsigned char)s[i] < 0x80;
     put_n(w, "\"", 1);
-    if (needs_no_escape(s, len)) {
-        put_n(w, s, len);
-    } else if (kg_export_utf8_valid(s, len)) {
-        raptor_string_escaped_write((const unsigned char *)s, len, '"', flags, w->io);
+    if (ascii || kg_export_utf8_valid(s, len)) {
+        put_escaped(w, s, len);
     } else {
         char *clean = kg_export_clean_text(s, len, false);
         if (clean == NULL)
             w->nomem = true;
         else
-            raptor_string_escaped_write((const unsigned char *)clean, strlen(clean), '"', flags,
-                                        w->io);
+            put_escaped(w, clean, strlen(clean));
         free(clean);
     }
     put_n(w, "\"", 1);
@@ -452,16 +581,28 @@ static bool lang_tag_ok(const char *tag) {
 
 static void obj_lang(rdf_out *w, const char *s, const char *lang) {
     put_quoted(w, s);
-    put(w, "@");
+    put_n(w, "@", 1);
     put(w, lang != NULL && lang_tag_ok(lang) ? lang : "en");
     end_object(w);
 }
 
-static void obj_typed(rdf_out *w, const char *lexical, const char *datatype) {
-    put_quoted(w, lexical);
-    put(w, "^^");
-    put_name(w, datatype);
+/* A typed literal: the lexical form alone when bare (Turtle only), else
+ * "lexical"^^datatype.  lexical is NUL-terminated; len is its strlen. */
+static void obj_literal(rdf_out *w, const char *lexical, size_t len, const char *datatype,
+                        bool bare) {
+    if (bare && w->syntax == SYNTAX_TURTLE) {
+        put_n(w, lexical, len);
+    } else {
+        put_quoted(w, lexical);
+        put_n(w, "^^", 2);
+        put_name(w, datatype);
+    }
     end_object(w);
+}
+
+static void obj_typed(rdf_out *w, const char *lexical, const char *datatype) {
+    size_t len = strlen(lexical);
+    obj_literal(w, lexical, len, datatype, kg_export_turtle_bare_literal(lexical, len, datatype));
 }
 
 /* Decimal digits of n, written backwards from end; returns the first. */
@@ -475,15 +616,11 @@ static char *format_size(size_t n, char *end) {
 
 static void obj_int(rdf_out *w, size_t n) {
     char buf[32];
-    char *end = buf + sizeof buf;
-    *--end = '^';
-    *--end = '^';
-    *--end = '"';
+    char *end = buf + sizeof buf - 1;
+    *end = '\0';
     char *start = format_size(n, end);
-    *--start = '"';
-    put_n(w, start, (size_t)(buf + sizeof buf - start));
-    put_name(w, "xsd:integer");
-    end_object(w);
+    size_t len = (size_t)(end - start);
+    obj_literal(w, start, len, "xsd:integer", canonical_integer(start, len));
 }
 
 /* The xsd:double lexical form of x with 12 significant digits, in the
@@ -532,14 +669,28 @@ static size_t format_double(double x, char out[48]) {
     return len;
 }
 
+/* format_double through a small cache: confidences and the integral
+ * measures (degree, coreness) repeat a few values, and printf is the
+ * costliest step of a triple.  Always quoted, in Turtle too
+ * (kg_export_turtle_bare_literal says why). */
 static void obj_double(rdf_out *w, double x) {
-    char lexical[48];
-    size_t len = format_double(x, lexical);
-    put_n(w, "\"", 1);
-    put_n(w, lexical, len);
-    put_n(w, "\"^^", 3);
-    put_name(w, "xsd:double");
-    end_object(w);
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    double_entry *e =
+        &w->doubles[(size_t)((bits * 0x9E3779B97F4A7C15u) >> 56) & (DOUBLE_CACHE - 1)];
+    if (e->len == 0 || e->bits != bits) {
+        char lexical[48];
+        size_t len = format_double(x, lexical);
+        if (len < sizeof e->lexical) {
+            e->bits = bits;
+            e->len = (unsigned char)len;
+            memcpy(e->lexical, lexical, len + 1);
+        } else {
+            obj_literal(w, lexical, len, "xsd:double", false);
+            return;
+        }
+    }
+    obj_literal(w, e->lexical, e->len, "xsd:double", false);
 }
 
 /* ---- export state ------------------------------------------------------------ */
@@ -559,18 +710,57 @@ typedef struct slug_ref {
     size_t index;
 } slug_ref;
 
+/* An IRI as the current syntax writes it (iri_term): owned by the tables
+ * below, borrowed when doc_term or hashed_term returns one. */
+typedef struct term {
+    char *text;
+    size_t len;
+} term;
+
 typedef struct rdf_ctx {
     const kg_graph *graph;
     rdf_out w;
-    char **entity_iri;  /* per entity, owned */
-    char **doc_iri;     /* per document, owned */
+    term *entity_term;  /* per entity */
+    term *doc_term;     /* per document */
     doc_ref *doc_by_id; /* documents sorted by id, for lookups */
+    size_t *doc_by_ptr; /* index + 1 of a document by its id's address (0: empty slot) */
+    size_t doc_ptr_mask;
     direct_triple *direct;
     size_t n_direct;
     key_set evidence_seen, role_seen, relation_seen;
     key_set quad_seen; /* N-Quads: direct triples already written into a document's graph */
-    kg_buf key, iri;   /* scratch for hashed keys and built IRIs */
+    uint64_t *ev_keys; /* scratch: the evidence keys of one relation */
+    size_t ev_keys_cap;
+    kg_buf key, iri, term; /* scratch for hashed keys, built IRIs and terms */
+    kg_buf doc;            /* scratch: the term of a document missing from the table */
 } rdf_ctx;
+
+/* iri as a new term of c's syntax; false when out of memory. */
+static bool make_term(rdf_ctx *c, const char *iri, size_t len, term *out) {
+    kg_buf buf = KG_BUF_INIT;
+    iri_term(&c->w, &buf, iri, len);
+    if (buf.failed) {
+        kg_buf_clear(&buf);
+        return false;
+    }
+    out->text = buf.data;
+    out->len = buf.len;
+    return true;
+}
+
+/* iri as a term of c's syntax in c->term, borrowed until the next call;
+ * "" with c->w.nomem set when out of memory. */
+static const char *scratch_term(rdf_ctx *c, const char *iri, size_t *len) {
+    kg_buf_reset(&c->term);
+    iri_term(&c->w, &c->term, iri, strlen(iri));
+    if (c->term.failed) {
+        c->w.nomem = true;
+        *len = 0;
+        return "";
+    }
+    *len = c->term.len;
+    return c->term.data;
+}
 
 static int cmp_doc_ref(const void *a, const void *b) {
     return strcmp(((const doc_ref *)a)->id, ((const doc_ref *)b)->id);
@@ -595,7 +785,36 @@ static int cmp_direct(const void *a, const void *b) {
     return 0;
 }
 
-/* Document IRIs: base + "document/" + slug(id).  Ids whose slugs collide all
+static size_t ptr_slot(const void *p, size_t mask) {
+    return (size_t)(((uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15u) >> 32) & mask;
+}
+
+/* c->doc_by_ptr: the ids entities and evidence carry are, as a rule, the
+ * very strings of the document table (one string pool), so most lookups
+ * take one probe instead of a binary search with string compares.  Ids
+ * that occur twice in the table are left out and found by the search, so
+ * the answer is the same either way. */
+static kg_status build_doc_by_ptr(rdf_ctx *c) {
+    size_t n = c->graph->data->n_documents, cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    c->doc_by_ptr = calloc(cap, sizeof *c->doc_by_ptr);
+    if (c->doc_by_ptr == NULL)
+        return KG_ERR_NOMEM;
+    c->doc_ptr_mask = cap - 1;
+    for (size_t k = 0; k < n; k++) {
+        const doc_ref *d = &c->doc_by_id[k];
+        if ((k > 0 && strcmp(d->id, d[-1].id) == 0) || (k + 1 < n && strcmp(d->id, d[1].id) == 0))
+            continue;
+        size_t at = ptr_slot(d->id, c->doc_ptr_mask);
+        while (c->doc_by_ptr[at] != 0)
+            at = (at + 1) & c->doc_ptr_mask;
+        c->doc_by_ptr[at] = d->index + 1;
+    }
+    return KG_OK;
+}
+
+/* Document IRIs (as terms): base + "document/" + slug(id).  Ids whose slugs collide all
  * get "-" + 8 hex digits of kg_hash64(id) appended, so the IRI of a document
  * never depends on which other documents were read with it — except for the
  * fact of the collision itself. */
@@ -606,10 +825,10 @@ static kg_status build_doc_iris(rdf_ctx *c) {
     slug_ref *slugs = NULL;
     if (n == 0)
         return KG_OK;
-    c->doc_iri = calloc(n, sizeof *c->doc_iri);
+    c->doc_term = calloc(n, sizeof *c->doc_term);
     c->doc_by_id = calloc(n, sizeof *c->doc_by_id);
     slugs = calloc(n, sizeof *slugs);
-    if (c->doc_iri == NULL || c->doc_by_id == NULL || slugs == NULL) {
+    if (c->doc_term == NULL || c->doc_by_id == NULL || slugs == NULL) {
         status = KG_ERR_NOMEM;
         goto cleanup;
     }
@@ -624,6 +843,9 @@ static kg_status build_doc_iris(rdf_ctx *c) {
         }
     }
     qsort(c->doc_by_id, n, sizeof *c->doc_by_id, cmp_doc_ref);
+    status = build_doc_by_ptr(c);
+    if (status != KG_OK)
+        goto cleanup;
     qsort(slugs, n, sizeof *slugs, cmp_slug_ref);
     for (size_t i = 0; i < n; i++) {
         bool collides = (i > 0 && strcmp(slugs[i].slug, slugs[i - 1].slug) == 0) ||
@@ -636,12 +858,12 @@ static kg_status build_doc_iris(rdf_ctx *c) {
         kg_buf_puts(&iri, slugs[i].slug);
         if (collides)
             kg_buf_printf(&iri, "-%08" PRIx32, (uint32_t)kg_hash64(id, strlen(id), 0));
-        if (iri.failed) {
-            kg_buf_clear(&iri);
+        bool made = !iri.failed && make_term(c, iri.data, iri.len, &c->doc_term[d]);
+        kg_buf_clear(&iri);
+        if (!made) {
             status = KG_ERR_NOMEM;
             goto cleanup;
         }
-        c->doc_iri[d] = iri.data;
     }
 cleanup:
     if (slugs != NULL)
@@ -656,35 +878,47 @@ cleanup:
 static size_t doc_index(const rdf_ctx *c, const char *id) {
     if (c->doc_by_id == NULL)
         return SIZE_MAX;
+    if (id != NULL) {
+        const kg_doc_info *docs = c->graph->data->documents;
+        for (size_t at = ptr_slot(id, c->doc_ptr_mask); c->doc_by_ptr[at] != 0;
+             at = (at + 1) & c->doc_ptr_mask)
+            if (docs[c->doc_by_ptr[at] - 1].id == id)
+                return c->doc_by_ptr[at] - 1;
+    }
     doc_ref key = {id != NULL ? id : "", 0};
     const doc_ref *hit =
         bsearch(&key, c->doc_by_id, c->graph->data->n_documents, sizeof *c->doc_by_id, cmp_doc_ref);
     return hit != NULL ? hit->index : SIZE_MAX;
 }
 
-/* IRI of the document with this id: the table entry, or (for an id missing
- * from the document table) one built in c->iri without collision handling.
- * Borrowed until the next call. */
-static const char *doc_iri(rdf_ctx *c, const char *id) {
+/* The term of the document with this id: the table entry, or (for an id
+ * missing from the document table) one built in c->doc without collision
+ * handling.  Borrowed until the next call. */
+static term doc_term(rdf_ctx *c, const char *id) {
     if (id == NULL)
         id = "";
     size_t d = doc_index(c, id);
     if (d != SIZE_MAX)
-        return c->doc_iri[d];
+        return c->doc_term[d];
     char *slug = kg_text_slug(id, strlen(id), SLUG_MAX);
-    kg_buf_reset(&c->iri);
-    kg_buf_puts(&c->iri, c->graph->base_iri);
-    kg_buf_puts(&c->iri, "document/");
+    kg_buf iri = KG_BUF_INIT;
+    kg_buf_puts(&iri, c->graph->base_iri);
+    kg_buf_puts(&iri, "document/");
     if (slug != NULL)
-        kg_buf_puts(&c->iri, slug);
+        kg_buf_puts(&iri, slug);
     else
-        c->iri.failed = true;
+        iri.failed = true;
     free(slug);
-    if (c->iri.failed) {
+    kg_buf_reset(&c->doc);
+    if (!iri.failed)
+        iri_term(&c->w, &c->doc, iri.data, iri.len);
+    if (iri.failed || c->doc.failed) {
+        kg_buf_clear(&iri);
         c->w.nomem = true;
-        return "";
+        return (term){"", 0};
     }
-    return c->iri.data;
+    kg_buf_clear(&iri);
+    return (term){c->doc.data, c->doc.len};
 }
 
 /* The triples between entities that stand for relation r: the relation
@@ -758,23 +992,32 @@ static uint64_t evidence_key(rdf_ctx *c, const kg_evidence *ev) {
     return kg_hash64(c->key.data, c->key.len, 0);
 }
 
-/* base + kind + "/" + 16 hex digits, into c->iri; borrowed until reused. */
-static const char *hashed_iri(rdf_ctx *c, const char *kind, uint64_t key) {
+/* The term of base + namespace + "/" + 16 hex digits, into c->iri;
+ * borrowed until reused.  In Turtle "evidence:0123456789abcdef" (16 hex
+ * digits are always a valid local part). */
+static term hashed_term(rdf_ctx *c, int ns, uint64_t key) {
     static const char hex[] = "0123456789abcdef";
-    char digits[17];
+    char digits[16];
     for (int k = 15; k >= 0; k--, key >>= 4)
         digits[k] = hex[key & 15];
-    digits[16] = '/';
     kg_buf_reset(&c->iri);
-    kg_buf_puts(&c->iri, c->graph->base_iri);
-    kg_buf_puts(&c->iri, kind);
-    kg_buf_put(&c->iri, "/", 1);
-    kg_buf_put(&c->iri, digits, 16);
+    if (c->w.syntax == SYNTAX_TURTLE) {
+        kg_buf_puts(&c->iri, id_namespaces[ns]);
+        kg_buf_put(&c->iri, ":", 1);
+        kg_buf_put(&c->iri, digits, 16);
+    } else {
+        kg_buf_put(&c->iri, "<", 1);
+        kg_buf_puts(&c->iri, c->graph->base_iri);
+        kg_buf_puts(&c->iri, id_namespaces[ns]);
+        kg_buf_put(&c->iri, "/", 1);
+        kg_buf_put(&c->iri, digits, 16);
+        kg_buf_put(&c->iri, ">", 1);
+    }
     if (c->iri.failed) {
         c->w.nomem = true;
-        return "";
+        return (term){"", 0};
     }
-    return c->iri.data;
+    return (term){c->iri.data, c->iri.len};
 }
 
 /* ---- the blocks ---------------------------------------------------------------- */
@@ -795,7 +1038,7 @@ static const char *first_reported(const rdf_ctx *c, const kg_entity *e) {
 static void write_entity(rdf_ctx *c, size_t i, size_t *next_direct) {
     const kg_entity *e = &c->graph->data->entities[i];
     rdf_out *w = &c->w;
-    subject(w, c->entity_iri[i]);
+    subject(w, c->entity_term[i].text, c->entity_term[i].len);
     if ((unsigned)e->type < KG_ENT_TYPE_COUNT) {
         for (int k = 0; k < 2; k++) {
             if (entity_classes[e->type][k] == NULL)
@@ -827,7 +1070,8 @@ static void write_entity(rdf_ctx *c, size_t i, size_t *next_direct) {
         if (k > 0 && strcmp(e->documents[k], e->documents[k - 1]) == 0)
             continue;
         pred(w, "kg:mentionedIn");
-        obj_iri(w, doc_iri(c, e->documents[k]));
+        term doc = doc_term(c, e->documents[k]);
+        obj_term(w, doc.text, doc.len);
     }
     if (e->date != NULL) {
         /* Agreements and events: the date read next to their name. */
@@ -856,7 +1100,7 @@ static void write_entity(rdf_ctx *c, size_t i, size_t *next_direct) {
         if (w->syntax == SYNTAX_NQUADS)
             continue;
         pred(w, direct_predicate(t->predicate));
-        obj_iri(w, c->entity_iri[t->object]);
+        obj_term(w, c->entity_term[t->object].text, c->entity_term[t->object].len);
     }
     end_subject(w);
 }
@@ -864,7 +1108,7 @@ static void write_entity(rdf_ctx *c, size_t i, size_t *next_direct) {
 static void write_document(rdf_ctx *c, size_t d) {
     const kg_doc_info *doc = &c->graph->data->documents[d];
     rdf_out *w = &c->w;
-    subject(w, c->doc_iri[d]);
+    subject(w, c->doc_term[d].text, c->doc_term[d].len);
     pred(w, "a");
     obj_name(w, "kg:Document");
     pred(w, "a");
@@ -888,9 +1132,11 @@ static void write_document(rdf_ctx *c, size_t d) {
     }
     if (doc->url != NULL) {
         pred(w, "schema:url");
-        if (kg_export_check_base_iri(doc->url, NULL) == KG_OK)
-            obj_iri(w, doc->url);
-        else
+        if (kg_export_check_base_iri(doc->url, NULL) == KG_OK) {
+            size_t len;
+            const char *url = scratch_term(c, doc->url, &len);
+            obj_term(w, url, len);
+        } else
             obj_text(w, doc->url);
     }
     end_subject(w);
@@ -898,15 +1144,16 @@ static void write_document(rdf_ctx *c, size_t d) {
 
 static void write_evidence(rdf_ctx *c, const kg_evidence *ev, uint64_t key) {
     rdf_out *w = &c->w;
-    const char *document = doc_iri(c, ev->doc);
-    set_graph(w, document);
-    subject(w, hashed_iri(c, "evidence", key));
+    term document = doc_term(c, ev->doc); /* in c->doc at worst, which nothing below reuses */
+    set_graph(w, document.text, document.len);
+    term self = hashed_term(c, NS_EVIDENCE, key);
+    subject(w, self.text, self.len);
     pred(w, "a");
     obj_name(w, "prov:Entity");
     pred(w, "a");
     obj_name(w, "kg:Evidence");
     pred(w, "prov:wasQuotedFrom");
-    obj_iri(w, doc_iri(c, ev->doc));
+    obj_term(w, document.text, document.len);
     pred(w, "kg:sentenceIndex");
     obj_int(w, ev->sentence);
     pred(w, "kg:start");
@@ -924,7 +1171,7 @@ static void write_evidence(rdf_ctx *c, const kg_evidence *ev, uint64_t key) {
     pred(w, "kg:confidence");
     obj_double(w, ev->confidence);
     end_subject(w);
-    set_graph(w, NULL);
+    set_graph(w, NULL, 0);
 }
 
 /* One step of the entity-resolution audit trail: which two forms were found
@@ -954,18 +1201,15 @@ static void write_merge(rdf_ctx *c, const kg_merge *m) {
     }
     uint64_t h = kg_hash64(key.data, key.len, 0);
     kg_buf_clear(&key);
-    char *entity = kg_export_entity_iri(c->graph, m->entity);
-    if (entity == NULL) {
-        w->nomem = true;
-        return;
-    }
-    subject(w, hashed_iri(c, "merge", h));
+    const term *entity = &c->entity_term[m->entity];
+    term self = hashed_term(c, NS_MERGE, h);
+    subject(w, self.text, self.len);
     pred(w, "a");
     obj_name(w, "kg:Merge");
     pred(w, "a");
     obj_name(w, "prov:Activity");
     pred(w, "kg:mergedInto");
-    obj_iri(w, entity);
+    obj_term(w, entity->text, entity->len);
     pred(w, "kg:form");
     obj_text(w, m->form_a);
     pred(w, "kg:form");
@@ -979,7 +1223,6 @@ static void write_merge(rdf_ctx *c, const kg_merge *m) {
         obj_text(w, m->detail);
     }
     end_subject(w);
-    free(entity);
 }
 
 /* How the analytics were computed: one kg:Analytics resource, base +
@@ -995,7 +1238,9 @@ static void write_analytics(rdf_ctx *c) {
         w->nomem = true;
         return;
     }
-    subject(w, c->iri.data);
+    size_t len;
+    const char *self = scratch_term(c, c->iri.data, &len);
+    subject(w, self, len);
     pred(w, "a");
     obj_name(w, "kg:Analytics");
     pred(w, "kg:seed");
@@ -1025,10 +1270,10 @@ static void write_analytics(rdf_ctx *c) {
     end_subject(w);
 }
 
-/* The IRI of the role of r (base + "role/" + slug) as a new string, with its
- * slug in *slug (both caller frees); NULL (and *slug NULL) when r has no
+/* The term of the role of r (base + "role/" + slug) as a new string, with
+ * its slug in *slug (both caller frees); NULL (and *slug NULL) when r has no
  * role or memory ran out (then w->nomem is set). */
-static char *role_iri(rdf_ctx *c, const kg_relation *r, char **slug) {
+static char *role_term(rdf_ctx *c, const kg_relation *r, char **slug) {
     *slug = NULL;
     if (r->role == NULL)
         return NULL;
@@ -1044,22 +1289,30 @@ static char *role_iri(rdf_ctx *c, const kg_relation *r, char **slug) {
         c->w.nomem = true;
         return NULL;
     }
-    return role.data;
+    term t = {NULL, 0};
+    if (!make_term(c, role.data, role.len, &t)) {
+        free(*slug);
+        *slug = NULL;
+        c->w.nomem = true;
+    }
+    kg_buf_clear(&role);
+    return t.text;
 }
 
 /* The org:Membership of a holds_post or member_of relation. */
 static void write_membership(rdf_ctx *c, const kg_relation *r, uint64_t key, const char *role) {
     rdf_out *w = &c->w;
-    subject(w, hashed_iri(c, "membership", key));
+    term self = hashed_term(c, NS_MEMBERSHIP, key);
+    subject(w, self.text, self.len);
     pred(w, "a");
     obj_name(w, "org:Membership");
     pred(w, "org:member");
-    obj_iri(w, c->entity_iri[r->subject]);
+    obj_term(w, c->entity_term[r->subject].text, c->entity_term[r->subject].len);
     pred(w, "org:organization");
-    obj_iri(w, c->entity_iri[r->object]);
+    obj_term(w, c->entity_term[r->object].text, c->entity_term[r->object].len);
     if (role != NULL) {
         pred(w, "org:role");
-        obj_iri(w, role);
+        obj_term(w, role, strlen(role));
     }
     end_subject(w);
 }
@@ -1073,7 +1326,7 @@ static void write_role(rdf_ctx *c, const kg_relation *r, const char *role, const
         w->nomem = true;
     } else if (added > 0) {
         const char *label = r->role_text != NULL ? r->role_text : r->role;
-        subject(w, role);
+        subject(w, role, strlen(role));
         pred(w, "a");
         obj_name(w, "org:Role");
         pred(w, "rdfs:label");
@@ -1094,7 +1347,8 @@ static void write_document_graphs(rdf_ctx *c, const kg_relation *r, uint64_t key
         /* Evidence is sorted by document first: one graph per run. */
         if (k > 0 && strcmp(doc, r->evidence[k - 1].doc != NULL ? r->evidence[k - 1].doc : "") == 0)
             continue;
-        set_graph(w, doc_iri(c, doc));
+        term graph = doc_term(c, doc);
+        set_graph(w, graph.text, graph.len);
         uint64_t d = (uint64_t)doc_index(c, doc);
         for (size_t t = 0; t < n_direct; t++) {
             uint64_t fields[4] = {direct[t].subject, (uint64_t)direct[t].predicate,
@@ -1106,14 +1360,16 @@ static void write_document_graphs(rdf_ctx *c, const kg_relation *r, uint64_t key
                 w->nomem = true;
             if (added <= 0)
                 continue;
-            subject(w, c->entity_iri[direct[t].subject]);
+            const term *s = &c->entity_term[direct[t].subject];
+            const term *o = &c->entity_term[direct[t].object];
+            subject(w, s->text, s->len);
             pred(w, direct_predicate(direct[t].predicate));
-            obj_iri(w, c->entity_iri[direct[t].object]);
+            obj_term(w, o->text, o->len);
         }
         if (r->type == KG_REL_HOLDS_POST || r->type == KG_REL_MEMBER_OF)
             write_membership(c, r, key, role);
     }
-    set_graph(w, NULL);
+    set_graph(w, NULL, 0);
 }
 
 static void write_relation(rdf_ctx *c, size_t j) {
@@ -1128,17 +1384,31 @@ static void write_relation(rdf_ctx *c, size_t j) {
             w->nomem = true;
         return;
     }
-    subject(w, hashed_iri(c, "relation", key));
+    /* The evidence keys, computed once for both loops below. */
+    if (r->n_evidence > c->ev_keys_cap) {
+        size_t cap = r->n_evidence > 2 * c->ev_keys_cap ? r->n_evidence : 2 * c->ev_keys_cap;
+        uint64_t *keys = realloc(c->ev_keys, cap * sizeof *keys);
+        if (keys == NULL) {
+            w->nomem = true;
+            return;
+        }
+        c->ev_keys = keys;
+        c->ev_keys_cap = cap;
+    }
+    for (size_t k = 0; k < r->n_evidence; k++)
+        c->ev_keys[k] = evidence_key(c, &r->evidence[k]);
+    term self = hashed_term(c, NS_RELATION, key);
+    subject(w, self.text, self.len);
     pred(w, "a");
     obj_name(w, "rdf:Statement");
     pred(w, "a");
     obj_name(w, "kg:Relation");
     pred(w, "rdf:subject");
-    obj_iri(w, c->entity_iri[r->subject]);
+    obj_term(w, c->entity_term[r->subject].text, c->entity_term[r->subject].len);
     pred(w, "rdf:predicate");
     obj_name(w, relation_predicates[r->type]);
     pred(w, "rdf:object");
-    obj_iri(w, c->entity_iri[r->object]);
+    obj_term(w, c->entity_term[r->object].text, c->entity_term[r->object].len);
     pred(w, "kg:weight");
     obj_int(w, r->n_evidence);
     pred(w, "kg:confidence");
@@ -1147,17 +1417,18 @@ static void write_relation(rdf_ctx *c, size_t j) {
      * records with one key (differing in text only) are adjacent. */
     uint64_t previous = 0;
     for (size_t k = 0; k < r->n_evidence; k++) {
-        uint64_t ev = evidence_key(c, &r->evidence[k]);
+        uint64_t ev = c->ev_keys[k];
         if (k > 0 && ev == previous)
             continue;
         previous = ev;
         pred(w, "prov:wasDerivedFrom");
-        obj_iri(w, hashed_iri(c, "evidence", ev));
+        term evidence = hashed_term(c, NS_EVIDENCE, ev);
+        obj_term(w, evidence.text, evidence.len);
     }
     end_subject(w);
 
     char *slug = NULL;
-    char *role = r->type == KG_REL_HOLDS_POST ? role_iri(c, r, &slug) : NULL;
+    char *role = r->type == KG_REL_HOLDS_POST ? role_term(c, r, &slug) : NULL;
     if (w->syntax == SYNTAX_NQUADS)
         write_document_graphs(c, r, key, role);
     else if (r->type == KG_REL_HOLDS_POST || r->type == KG_REL_MEMBER_OF)
@@ -1168,7 +1439,7 @@ static void write_relation(rdf_ctx *c, size_t j) {
     free(slug);
 
     for (size_t k = 0; k < r->n_evidence; k++) {
-        uint64_t ev = evidence_key(c, &r->evidence[k]);
+        uint64_t ev = c->ev_keys[k];
         int fresh = key_set_add(&c->evidence_seen, ev);
         if (fresh < 0)
             w->nomem = true;
@@ -1179,6 +1450,7 @@ static void write_relation(rdf_ctx *c, size_t j) {
 
 /* ---- entry points ------------------------------------------------------------------ */
 
+/* The first error raptor2 reports while starting. */
 typedef struct raptor_log {
     char message[256];
 } raptor_log;
@@ -1206,13 +1478,10 @@ static kg_status check_graph(const kg_graph *graph, kg_error *err) {
 
 static kg_status export_rdf(const kg_graph *graph, rdf_syntax syntax, FILE *out, kg_error *err) {
     kg_status status = KG_OK;
+    size_t next_direct = 0; /* walks c.direct alongside the entities */
+    rdf_ctx *cp = NULL;
     raptor_world *world = NULL;
     raptor_log log = {{0}};
-    size_t next_direct = 0; /* walks c.direct alongside the entities */
-    rdf_ctx c;
-    memset(&c, 0, sizeof c);
-    c.graph = graph;
-    c.w.syntax = syntax;
 
     if (graph == NULL || graph->data == NULL || out == NULL)
         return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "no graph or no output stream");
@@ -1224,6 +1493,11 @@ static kg_status export_rdf(const kg_graph *graph, rdf_syntax syntax, FILE *out,
         return status;
     const kg_resolved *data = graph->data;
 
+    /* On the heap: the writer's caches make it too large for some stacks. */
+    cp = calloc(1, sizeof *cp);
+    if (cp == NULL)
+        return kg_error_set(err, KG_ERR_NOMEM, NULL, 0, 0, "out of memory writing RDF");
+    rdf_ctx *c = cp;
     world = raptor_new_world();
     if (world == NULL || raptor_world_set_log_handler(world, &log, on_raptor_log) != 0 ||
         raptor_world_open(world) != 0) {
@@ -1231,84 +1505,105 @@ static kg_status export_rdf(const kg_graph *graph, rdf_syntax syntax, FILE *out,
                               log.message[0] != '\0' ? ": " : "", log.message);
         goto cleanup;
     }
-    c.w.out.file = out;
-    c.w.out.size = OUT_BLOCK;
-    c.w.out.block = malloc(OUT_BLOCK);
-    if (c.w.out.block == NULL)
+    c->graph = graph;
+    c->w.syntax = syntax;
+    c->w.base = graph->base_iri;
+    c->w.base_len = strlen(graph->base_iri);
+    c->w.out.file = out;
+    c->w.out.size = OUT_BLOCK;
+    c->w.out.block = malloc(OUT_BLOCK);
+    if (c->w.out.block == NULL)
         goto nomem;
-    c.w.io = raptor_new_iostream_from_handler(world, &c.w, &io_handler);
-    if (c.w.io == NULL) {
+    c->w.io = raptor_new_iostream_from_handler(world, &c->w, &io_handler);
+    if (c->w.io == NULL) {
         status = kg_error_set(err, KG_ERR_NOMEM, NULL, 0, 0, "cannot create a raptor2 stream");
         goto cleanup;
     }
 
     if (data->n_entities > 0) {
-        c.entity_iri = calloc(data->n_entities, sizeof *c.entity_iri);
-        if (c.entity_iri == NULL)
+        c->entity_term = calloc(data->n_entities, sizeof *c->entity_term);
+        if (c->entity_term == NULL)
             goto nomem;
-        for (size_t i = 0; i < data->n_entities; i++)
-            if ((c.entity_iri[i] = kg_export_entity_iri(graph, i)) == NULL)
+        for (size_t i = 0; i < data->n_entities; i++) {
+            char *iri = kg_export_entity_iri(graph, i);
+            bool made = iri != NULL && make_term(c, iri, strlen(iri), &c->entity_term[i]);
+            free(iri);
+            if (!made)
                 goto nomem;
+        }
     }
-    if (build_doc_iris(&c) != KG_OK || build_direct_triples(&c) != KG_OK)
+    if (build_doc_iris(c) != KG_OK || build_direct_triples(c) != KG_OK)
         goto nomem;
 
-    put(&c.w, "# Knowledge graph written by kgraph " KG_VERSION "\n");
+    put(&c->w, "# Knowledge graph written by kgraph " KG_VERSION "\n");
     if (syntax == SYNTAX_TURTLE) {
         for (size_t i = 0; i < N_PREFIXES; i++) {
-            put(&c.w, "@prefix ");
-            put(&c.w, prefix_table[i].prefix);
-            put(&c.w, " <");
-            put(&c.w, prefix_table[i].iri);
-            put(&c.w, "> .\n");
+            put(&c->w, "@prefix ");
+            put(&c->w, prefix_table[i].prefix);
+            put(&c->w, " <");
+            put(&c->w, prefix_table[i].iri);
+            put(&c->w, "> .\n");
         }
-        put(&c.w, "\n");
+        for (size_t k = 0; k < NS_COUNT; k++) {
+            put(&c->w, "@prefix ");
+            put(&c->w, id_namespaces[k]);
+            put(&c->w, ": <");
+            put(&c->w, graph->base_iri);
+            put(&c->w, id_namespaces[k]);
+            put(&c->w, "/> .\n");
+        }
+        put(&c->w, "\n");
     }
-    for (size_t i = 0; i < data->n_entities && !c.w.nomem && c.w.out.errnum == 0; i++)
-        write_entity(&c, i, &next_direct);
-    for (size_t d = 0; d < data->n_documents && !c.w.nomem && c.w.out.errnum == 0; d++)
-        write_document(&c, d);
-    for (size_t j = 0; j < data->n_relations && !c.w.nomem && c.w.out.errnum == 0; j++)
-        write_relation(&c, j);
-    for (size_t k = 0; k < data->n_merges && !c.w.nomem && c.w.out.errnum == 0; k++)
-        write_merge(&c, &data->merges[k]);
-    if (data->n_entities > 0 && !c.w.nomem && c.w.out.errnum == 0)
-        write_analytics(&c);
-    if (c.w.nomem)
+    for (size_t i = 0; i < data->n_entities && !c->w.nomem && c->w.out.errnum == 0; i++)
+        write_entity(c, i, &next_direct);
+    for (size_t d = 0; d < data->n_documents && !c->w.nomem && c->w.out.errnum == 0; d++)
+        write_document(c, d);
+    for (size_t j = 0; j < data->n_relations && !c->w.nomem && c->w.out.errnum == 0; j++)
+        write_relation(c, j);
+    for (size_t k = 0; k < data->n_merges && !c->w.nomem && c->w.out.errnum == 0; k++)
+        write_merge(c, &data->merges[k]);
+    if (data->n_entities > 0 && !c->w.nomem && c->w.out.errnum == 0)
+        write_analytics(c);
+    if (c->w.nomem)
         goto nomem;
-    raptor_free_iostream(c.w.io);
-    c.w.io = NULL;
-    out_flush(&c.w);
-    status = c.w.out.errnum != 0 ? kg_export_write_error(err, c.w.out.errnum)
-                                 : kg_export_flush(out, err);
+    raptor_free_iostream(c->w.io); /* raptor's writes are in the block now */
+    c->w.io = NULL;
+    out_flush(&c->w);
+    status = c->w.out.errnum != 0 ? kg_export_write_error(err, c->w.out.errnum)
+                                  : kg_export_flush(out, err);
     goto cleanup;
 
 nomem:
     status = kg_error_set(err, KG_ERR_NOMEM, NULL, 0, 0, "out of memory writing RDF");
 cleanup:
-    if (c.w.io != NULL)
-        raptor_free_iostream(c.w.io);
-    if (c.entity_iri != NULL)
+    if (c->entity_term != NULL)
         for (size_t i = 0; i < data->n_entities; i++)
-            free(c.entity_iri[i]);
-    free(c.entity_iri);
-    if (c.doc_iri != NULL)
+            free(c->entity_term[i].text);
+    free(c->entity_term);
+    if (c->doc_term != NULL)
         for (size_t d = 0; d < data->n_documents; d++)
-            free(c.doc_iri[d]);
-    free(c.doc_iri);
-    free(c.doc_by_id);
-    free(c.direct);
-    key_set_free(&c.evidence_seen);
-    key_set_free(&c.role_seen);
-    key_set_free(&c.relation_seen);
-    key_set_free(&c.quad_seen);
-    kg_buf_clear(&c.key);
-    kg_buf_clear(&c.iri);
-    kg_buf_clear(&c.w.subject);
-    free(c.w.out.block);
+            free(c->doc_term[d].text);
+    free(c->doc_term);
+    free(c->doc_by_id);
+    free(c->doc_by_ptr);
+    free(c->direct);
+    free(c->ev_keys);
+    key_set_free(&c->evidence_seen);
+    key_set_free(&c->role_seen);
+    key_set_free(&c->relation_seen);
+    key_set_free(&c->quad_seen);
+    kg_buf_clear(&c->key);
+    kg_buf_clear(&c->iri);
+    kg_buf_clear(&c->term);
+    kg_buf_clear(&c->doc);
+    kg_buf_clear(&c->w.subject);
+    if (c->w.io != NULL)
+        raptor_free_iostream(c->w.io);
+    free(c->w.out.block);
     for (size_t i = 0; i < NAME_CACHE; i++)
-        free(c.w.names[i].expanded);
-    kg_buf_clear(&c.w.graph);
+        free(c->w.names[i].spelled);
+    kg_buf_clear(&c->w.graph);
+    free(cp);
     if (world != NULL)
         raptor_free_world(world);
     return status;

@@ -7,6 +7,7 @@
  * sentence holds quotes, a backslash, markup characters, an emoji, RTL text,
  * a newline, a tab and a control character. */
 #include "kg_export.h"
+#include "kg_export_internal.h"
 #include "kg_graph.h"
 #include "kg_model.h"
 #include "kg_test_util.h"
@@ -26,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -657,7 +659,7 @@ START_TEST(test_turtle_escapes_newlines_and_controls_in_one_line_literals) {
     ck_assert_ptr_nonnull(strstr(ttl, "\\nsecond line\\u0001end\\tx\""));
     ck_assert_ptr_null(strstr(ttl, "\x01"));
     ck_assert_ptr_nonnull(strstr(ttl, "@prefix kg: <" KG_VOCAB_IRI "> ."));
-    ck_assert_ptr_nonnull(strstr(ttl, "kg:mentions \"3\"^^xsd:integer"));
+    ck_assert_ptr_nonnull(strstr(ttl, "kg:mentions 3 ;"));
     free(ttl);
     fixture_free(&f);
 }
@@ -693,7 +695,11 @@ START_TEST(test_bad_base_iri_is_a_usage_error) {
     kg_graph_free(f.graph);
     build_graph(&f, "https://пример.example/a%20b/");
     char *ttl = export_mem(f.graph, KG_FORMAT_TTL, NULL);
-    ck_assert_ptr_nonnull(strstr(ttl, "<https://пример.example/a%20b/person/aigul-test>"));
+    ck_assert_ptr_nonnull(strstr(ttl, "@prefix person: <https://пример.example/a%20b/person/> ."));
+    ck_assert_ptr_nonnull(strstr(ttl, "\nperson:aigul-test a foaf:Person"));
+    char *nt = export_mem(f.graph, KG_FORMAT_NT, NULL);
+    ck_assert_ptr_nonnull(strstr(nt, "<https://пример.example/a%20b/person/aigul-test>"));
+    free(nt);
     free(ttl);
     fixture_free(&f);
 }
@@ -717,6 +723,127 @@ START_TEST(test_unsafe_entity_ids_are_percent_encoded_alike_everywhere) {
     free(ttl_path);
     remove_tree(dir);
     free(dir);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_turtle_writes_prefixed_names_and_bare_integers) {
+    fixture f;
+    fixture_init(&f);
+    /* A local part ending in '.' is no PN_LOCAL: the full IRI stays. */
+    f.data.entities[3].id = P(&f, "person/berik.");
+    char *dir = kgt_temp_dir("exp-compact");
+    char *path = export_to(f.graph, KG_FORMAT_TTL, dir);
+    char *ttl = kgt_read_file(path, NULL);
+    ck_assert_ptr_nonnull(strstr(ttl, "\n@prefix person: <" BASE "person/> .\n"));
+    ck_assert_ptr_nonnull(strstr(ttl, "\n@prefix evidence: <" BASE "evidence/> .\n"));
+    ck_assert_ptr_nonnull(strstr(ttl, "\n@prefix organization: <" BASE "organization/> .\n"));
+    ck_assert_ptr_nonnull(strstr(ttl, "\nperson:aigul-test a foaf:Person , schema:Person ;"));
+    ck_assert_ptr_nonnull(
+        strstr(ttl, "org:member person:aigul-test ;\n"
+                    "    org:organization organization:federation-of-testing-workers ;"));
+    ck_assert_ptr_nonnull(strstr(ttl, "\n    kg:mentions 2 ;\n"));
+    ck_assert_ptr_nonnull(strstr(ttl, "\n    kg:start 60 ;\n"));
+    ck_assert_ptr_nonnull(strstr(ttl, "\n    prov:wasDerivedFrom evidence:"));
+    ck_assert_ptr_null(strstr(ttl, "^^xsd:integer"));
+    /* Doubles and dates stay quoted (rdflib would rewrite a bare double). */
+    ck_assert_ptr_nonnull(strstr(ttl, "\n    kg:confidence \"7.0E-1\"^^xsd:double .\n"));
+    ck_assert_ptr_nonnull(strstr(ttl, "\"2024-03-14\"^^xsd:date"));
+    ck_assert_ptr_nonnull(strstr(ttl, "\n<" BASE "person/berik.> a foaf:Person"));
+    ck_assert_ptr_null(strstr(ttl, "person:berik."));
+    ck_assert_ptr_null(strstr(ttl, "<" BASE "person/aigul-test>"));
+    /* Read back: the same IRIs and typed literals, lexical forms kept. */
+    triples *t = parse_turtle(path);
+    assert_iri_triple(t, AIGUL, KG "met_with", BASE "person/berik.");
+    assert_literal(t, AIGUL, KG "mentions", "2", NULL, XSD "integer");
+    const triple *ev = find(t, NULL, KG "confidence", "7.0E-1");
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_str_eq(ev->datatype, XSD "double");
+    triples_free(t);
+    free(ttl);
+    free(path);
+    remove_tree(dir);
+    free(dir);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_turtle_compact_forms_only_where_they_read_back_the_same) {
+    static const char *const locals[] = {"aigul-test", "0123456789abcdef", "x", "_a", "a.b",
+                                         "A-1_b"};
+    for (size_t k = 0; k < sizeof locals / sizeof locals[0]; k++)
+        ck_assert_msg(kg_export_turtle_local_ok(locals[k], strlen(locals[k])), "%s", locals[k]);
+    static const char *const not_locals[] = {"",     "berik.", "-a",  ".a",     "a b", "a/b",
+                                             "a%20", "a:b",    "a~b", "айгуль", "a#b", "a?"};
+    for (size_t k = 0; k < sizeof not_locals / sizeof not_locals[0]; k++)
+        ck_assert_msg(!kg_export_turtle_local_ok(not_locals[k], strlen(not_locals[k])), "%s",
+                      not_locals[k]);
+
+    /* Doubles, canonical or odd, finite or not, stay quoted. */
+    static const char *const doubles[] = {"7.0E-1", "0.0E0", "-1.5E3", "NaN", "INF",
+                                          "-INF",   "1.5",   "7.0E",   "",    "1"};
+    for (size_t k = 0; k < sizeof doubles / sizeof doubles[0]; k++)
+        ck_assert_msg(!kg_export_turtle_bare_literal(doubles[k], strlen(doubles[k]), "xsd:double"),
+                      "%s", doubles[k]);
+    static const char *const integers[] = {"0", "42", "-7", "18446744073709551615"};
+    for (size_t k = 0; k < sizeof integers / sizeof integers[0]; k++)
+        ck_assert_msg(
+            kg_export_turtle_bare_literal(integers[k], strlen(integers[k]), "xsd:integer"), "%s",
+            integers[k]);
+    /* Turtle INTEGERs that rdflib would read back in another form, and
+     * what is no INTEGER at all. */
+    static const char *const odd_integers[] = {"+7",  "007", "-0", "-", "",
+                                               "4.2", "1e3", " 1", "1 "};
+    for (size_t k = 0; k < sizeof odd_integers / sizeof odd_integers[0]; k++)
+        ck_assert_msg(
+            !kg_export_turtle_bare_literal(odd_integers[k], strlen(odd_integers[k]), "xsd:integer"),
+            "%s", odd_integers[k]);
+    ck_assert(kg_export_turtle_bare_literal("true", 4, "xsd:boolean"));
+    ck_assert(kg_export_turtle_bare_literal("false", 5, "xsd:boolean"));
+    ck_assert(!kg_export_turtle_bare_literal("1", 1, "xsd:boolean"));
+    ck_assert(!kg_export_turtle_bare_literal("2024-03-14", 10, "xsd:date"));
+}
+END_TEST
+
+/* A label holding every ASCII character and some UTF-8: the writer's
+ * escaping is byte for byte raptor2's for Turtle literals. */
+START_TEST(test_literal_escapes_match_raptor) {
+    char text[200];
+    size_t n = 0;
+    for (int c = 1; c < 0x80; c++)
+        text[n++] = (char)c;
+    memcpy(text + n, "\xD0\x90\xF0\x9F\x8E\x89", 6);
+    n += 6;
+    text[n] = '\0';
+    fixture f;
+    fixture_init(&f);
+    f.data.entities[3].label = P(&f, text);
+
+    raptor_world *world = raptor_new_world();
+    ck_assert_ptr_nonnull(world);
+    ck_assert_int_eq(raptor_world_open(world), 0);
+    void *expected = NULL;
+    size_t expected_len = 0;
+    raptor_iostream *io = raptor_new_iostream_to_string(world, &expected, &expected_len, malloc);
+    ck_assert_ptr_nonnull(io);
+    raptor_string_escaped_write(
+        (const unsigned char *)text, n, '"',
+        RAPTOR_ESCAPED_WRITE_TURTLE_LITERAL | RAPTOR_ESCAPED_WRITE_BITFLAG_BS_ESCAPES_TNRU, io);
+    raptor_free_iostream(io);
+    raptor_free_world(world);
+
+    char *want = malloc(expected_len + 64);
+    ck_assert_ptr_nonnull(want);
+    snprintf(want, expected_len + 64, "rdfs:label \"%s\"@en ;", (const char *)expected);
+    char *ttl = export_mem(f.graph, KG_FORMAT_TTL, NULL);
+    ck_assert_msg(strstr(ttl, want) != NULL, "missing %s", want);
+    snprintf(want, expected_len + 64, "> \"%s\"@en .\n", (const char *)expected);
+    char *nt = export_mem(f.graph, KG_FORMAT_NT, NULL);
+    ck_assert_msg(strstr(nt, want) != NULL, "missing %s", want);
+    free(nt);
+    free(ttl);
+    free(want);
+    free(expected);
     fixture_free(&f);
 }
 END_TEST
@@ -893,14 +1020,16 @@ START_TEST(test_non_finite_numbers_are_written_as_zero) {
     json_decref(root);
 
     char *ttl = export_mem(f.graph, KG_FORMAT_TTL, NULL);
-    ck_assert_ptr_nonnull(strstr(ttl, "kg:pagerank \"0.0E0\"^^xsd:double"));
-    for (const char *bad = ttl; (bad = strstr(bad, "^^xsd:double")) != NULL; bad++) {
-        const char *quote = bad - 1, *open = quote - 1;
-        while (open > ttl && *open != '"')
-            open--;
-        ck_assert_msg(strncmp(open, "\"nan", 4) != 0 && strncmp(open, "\"inf", 4) != 0 &&
-                          strncmp(open, "\"-inf", 5) != 0,
-                      "non-finite double at %.20s", open);
+    ck_assert_ptr_nonnull(strstr(ttl, "kg:pagerank \"0.0E0\"^^xsd:double ;"));
+    ck_assert_ptr_nonnull(strstr(ttl, "kg:closeness \"0.0E0\"^^xsd:double ;"));
+    /* Every object of a kg: predicate: no NaN or infinity, bare or quoted. */
+    for (const char *at = ttl; (at = strstr(at, " kg:")) != NULL; at++) {
+        const char *object = strchr(at + 1, ' ');
+        ck_assert_ptr_nonnull(object);
+        object += object[1] == '"' ? 2 : 1;
+        ck_assert_msg(strncasecmp(object, "nan", 3) != 0 && strncasecmp(object, "inf", 3) != 0 &&
+                          strncasecmp(object, "-inf", 4) != 0,
+                      "non-finite double at %.30s", at);
     }
     char *csv = write_mem(kg_export_csv_nodes, f.graph);
     ck_assert_ptr_null(strstr(csv, "nan"));
@@ -1492,6 +1621,46 @@ START_TEST(test_ntriples_hold_exactly_the_turtle_triples) {
     remove_tree(dir);
     free(dir);
     fixture_free(&f);
+}
+END_TEST
+
+/* The prefixes follow the base IRI, also one that is itself a vocabulary
+ * namespace, and ids that are no PN_LOCAL keep their full IRI: whatever the
+ * spelling, Turtle and N-Triples hold the same triples. */
+START_TEST(test_turtle_prefixes_follow_any_base_iri) {
+    static const char *const bases[] = {KG, ORG, XSD, "https://x.example/person/", BASE};
+    for (size_t k = 0; k < sizeof bases / sizeof bases[0]; k++) {
+        fixture f;
+        fixture_init(&f);
+        kg_graph_free(f.graph);
+        f.data.entities[3].id = P(&f, "person/berik.");
+        f.data.entities[4].id = P(&f, "place/almaty/centre");
+        build_graph(&f, bases[k]);
+        char *dir = kgt_temp_dir("exp-base");
+        char *ttl_path = export_to(f.graph, KG_FORMAT_TTL, dir);
+        char *nt_path = export_to(f.graph, KG_FORMAT_NT, dir);
+        char *text = kgt_read_file(ttl_path, NULL);
+        char line[256];
+        snprintf(line, sizeof line, "\n@prefix person: <%sperson/> .\n", bases[k]);
+        ck_assert_msg(strstr(text, line) != NULL, "missing %s", line);
+        ck_assert_ptr_nonnull(strstr(text, "\nperson:aigul-test a foaf:Person"));
+        snprintf(line, sizeof line, "<%splace/almaty/centre>", bases[k]);
+        ck_assert_msg(strstr(text, line) != NULL, "missing %s", line);
+        triples *ttl = parse_turtle(ttl_path);
+        triples *nt = parse_lines(nt_path, false);
+        char **a = triple_keys(ttl, false), **b = triple_keys(nt, false);
+        assert_same_keys(a, ttl->n, b, nt->n, bases[k]);
+        keys_free(a, ttl->n);
+        keys_free(b, nt->n);
+        triples_free(ttl);
+        triples_free(nt);
+        free(text);
+        free(ttl_path);
+        free(nt_path);
+        remove_tree(dir);
+        free(dir);
+        fixture_free(&f);
+    }
 }
 END_TEST
 
@@ -2190,6 +2359,10 @@ static Suite *exporters_suite(void) {
     tcase_add_test(tc, test_turtle_escapes_newlines_and_controls_in_one_line_literals);
     tcase_add_test(tc, test_bad_base_iri_is_a_usage_error);
     tcase_add_test(tc, test_unsafe_entity_ids_are_percent_encoded_alike_everywhere);
+    tcase_add_test(tc, test_turtle_writes_prefixed_names_and_bare_integers);
+    tcase_add_test(tc, test_turtle_compact_forms_only_where_they_read_back_the_same);
+    tcase_add_test(tc, test_literal_escapes_match_raptor);
+    tcase_add_test(tc, test_turtle_prefixes_follow_any_base_iri);
     tcase_add_test(tc, test_ntriples_hold_exactly_the_turtle_triples);
     tcase_add_test(tc, test_nquads_put_what_each_document_says_in_its_graph);
     tcase_add_test(tc, test_member_of_is_an_org_membership);
