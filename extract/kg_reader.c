@@ -804,6 +804,7 @@ static kg_status read_plain_file(kg_reader *reader, const char *path, const char
  * most text they may hold (unless the next file alone is larger). */
 #define KG_AHEAD_FILES 64
 #define KG_AHEAD_BYTES ((size_t)16 << 20)
+#define KG_AHEAD_HINTS 256
 
 /* A plain-text file as load_plain_file left it. */
 typedef struct ahead_file {
@@ -837,11 +838,32 @@ typedef struct read_ahead {
     size_t taken;                    /* files the reader has taken */
     size_t next;                     /* next file to load */
     size_t bytes;                    /* text loaded and not yet taken */
+    size_t hinted;                   /* files up to here asked for (the thread's) */
     bool reader_waits, thread_waits, stop;
 } read_ahead;
 
 static bool loads_ahead(const char *rel) {
     return !is_jsonl_name(rel) && !is_json_name(rel);
+}
+
+/* Asks the kernel to start reading the files up to KG_AHEAD_HINTS past at
+ * (posix_fadvise WILLNEED): the disk then gets many requests at once, which
+ * it serves in fewer, larger batches than one file after another. */
+static void hint_files(read_ahead *a, size_t at) {
+    size_t end = at + KG_AHEAD_HINTS < a->n_files ? at + KG_AHEAD_HINTS : a->n_files;
+    if (a->hinted < at)
+        a->hinted = at;
+    for (; a->hinted < end; a->hinted++) {
+        if (!loads_ahead(a->files[a->hinted]))
+            continue;
+        char *path = join_path(a->dir, a->files[a->hinted]);
+        int fd = path != NULL ? open(path, O_RDONLY) : -1;
+        if (fd >= 0) {
+            (void)posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+            close(fd);
+        }
+        free(path);
+    }
 }
 
 static void *read_ahead_main(void *arg) {
@@ -857,6 +879,7 @@ static void *read_ahead_main(void *arg) {
         }
         size_t at = a->next;
         pthread_mutex_unlock(&a->mu);
+        hint_files(a, at);
         ahead_file f;
         memset(&f, 0, sizeof f);
         const char *rel = a->files[at];
