@@ -36,6 +36,12 @@
  * labels, ids, evidence order, role text) is made by content, so the
  * result does not depend on the order in which documents were added.
  *
+ * Threads: phase 2, the person scores of phase 4 and phase 6 run on up to
+ * kg_cpu_count() threads (run_ranges), each item computed from its own
+ * inputs only and every decision that depends on others (links, joins) taken
+ * in order on the calling thread, so the result does not depend on the
+ * number of threads either.  Small inputs stay on the calling thread.
+ *
  * The word lists and phonetic rules are data: the "resolution" section of
  * extract/data/translit.json, and the gazetteers places.json and orgs.json,
  * read once per resolver.
@@ -51,6 +57,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -194,6 +201,82 @@ static void arena_free(resolve_arena *a) {
     }
 }
 
+/* Moves every block of from into to (from is left empty). */
+static void arena_adopt(resolve_arena *to, resolve_arena *from) {
+    if (from->head == NULL)
+        return;
+    arena_block *tail = from->head;
+    while (tail->next != NULL)
+        tail = tail->next;
+    tail->next = to->head;
+    to->head = from->head;
+    from->head = NULL;
+}
+
+/* ---- work on several threads -------------------------------------------------- */
+
+/* Items [lo, hi) of a parallel pass, done by worker (0 .. workers - 1). */
+typedef kg_status (*range_fn)(void *ctx, size_t worker, size_t lo, size_t hi);
+
+typedef struct range_worker {
+    range_fn fn;
+    void *ctx;
+    size_t worker, workers, n, chunk;
+    kg_status status;
+    pthread_t thread;
+} range_worker;
+
+/* Chunks worker, worker + workers, ... of [0, n): a fixed assignment, so
+ * nothing is shared but ctx. */
+static void *range_run(void *arg) {
+    range_worker *w = arg;
+    for (size_t lo = w->worker * w->chunk; lo < w->n && w->status == KG_OK;
+         lo += w->workers * w->chunk) {
+        size_t hi = w->n - lo > w->chunk ? lo + w->chunk : w->n;
+        w->status = w->fn(w->ctx, w->worker, lo, hi);
+    }
+    return NULL;
+}
+
+#define RESOLVE_MAX_WORKERS 64
+
+/* Workers for a pass over n items in chunks of chunk: threads (0: one per
+ * CPU, kg_cpu_count), no more than there are chunks. */
+static size_t range_workers(size_t threads, size_t n, size_t chunk) {
+    size_t workers = threads > 0 ? threads : kg_cpu_count(), chunks = (n + chunk - 1) / chunk;
+    if (workers > RESOLVE_MAX_WORKERS)
+        workers = RESOLVE_MAX_WORKERS;
+    if (workers > chunks)
+        workers = chunks;
+    return workers > 0 ? workers : 1;
+}
+
+/* Runs fn over [0, n) in chunks on workers threads (the calling thread is
+ * worker 0; a worker whose thread cannot be started runs on the calling
+ * thread afterwards).  Every item is done exactly once whatever workers
+ * is, so a pass whose items are independent gives the same result on any
+ * number of threads.  The first failure by worker order is returned. */
+static kg_status run_ranges(range_fn fn, void *ctx, size_t n, size_t chunk, size_t workers) {
+    range_worker w[RESOLVE_MAX_WORKERS];
+    bool started[RESOLVE_MAX_WORKERS] = {false};
+    for (size_t t = 0; t < workers; t++)
+        w[t] = (range_worker){
+            .fn = fn, .ctx = ctx, .worker = t, .workers = workers, .n = n, .chunk = chunk};
+    for (size_t t = 1; t < workers; t++)
+        started[t] = pthread_create(&w[t].thread, NULL, range_run, &w[t]) == 0;
+    range_run(&w[0]);
+    for (size_t t = 1; t < workers; t++) {
+        if (started[t])
+            pthread_join(w[t].thread, NULL);
+        else
+            range_run(&w[t]);
+    }
+    for (size_t t = 0; t < workers; t++)
+        if (w[t].status != KG_OK)
+            return w[t].status;
+    return KG_OK;
+}
+
 /* ---- small helpers ---------------------------------------------------------- */
 
 /* qsort that accepts an empty (possibly NULL) array. */
@@ -204,6 +287,14 @@ static void sort_items(void *base, size_t n, size_t size, int (*cmp)(const void 
 
 static int cmp_cstr_ptr(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Orders pointers by address: groups equal (interned) strings, in an order
+ * that must not reach the output. */
+static int cmp_pointer(const void *a, const void *b) {
+    const void *const *pa = a, *const *pb = b;
+    uintptr_t x = (uintptr_t)*pa, y = (uintptr_t)*pb;
+    return (x > y) - (x < y);
 }
 
 static int cmp_size(const void *a, const void *b) {
@@ -299,7 +390,9 @@ static double jaro_winkler(const char *a, const char *b) {
         return la == lb ? 1.0 : 0.0;
     size_t window = (la > lb ? la : lb) / 2;
     window = window > 0 ? window - 1 : 0;
-    bool ma[PHON_BUF] = {false}, mb[PHON_BUF] = {false};
+    bool ma[PHON_BUF], mb[PHON_BUF]; /* only [0, la) and [0, lb) are read */
+    memset(ma, 0, la);
+    memset(mb, 0, lb);
     size_t m = 0;
     for (size_t i = 0; i < la; i++) {
         size_t lo = i > window ? i - window : 0, hi = i + window + 1 < lb ? i + window + 1 : lb;
@@ -443,10 +536,14 @@ static bool is_vowel(char c) {
 
 /* Replaces every occurrence of r->from in s (a PHON_BUF buffer). */
 static void apply_rule(const lex_rule *r, char *s) {
+    /* Most rules do not occur in most words: look for the first letter
+     * before copying anything. */
+    if (strchr(s, r->from[0]) == NULL)
+        return;
     char tmp[PHON_BUF];
     size_t n = 0;
     for (const char *p = s; *p != '\0';) {
-        if (strncmp(p, r->from, r->from_len) == 0) {
+        if (*p == r->from[0] && strncmp(p, r->from, r->from_len) == 0) {
             if (n + r->to_len >= PHON_BUF)
                 break;
             memcpy(tmp + n, r->to, r->to_len);
@@ -931,6 +1028,7 @@ typedef struct resolve_user_group {
 
 struct kg_resolver {
     kg_strpool *pool; /* borrowed */
+    size_t threads;   /* kg_resolver_set_threads; 0: one per CPU */
     resolve_lexicon lex;
     resolve_mention *mentions;
     size_t n_mentions, cap_mentions;
@@ -1060,6 +1158,11 @@ kg_status kg_resolver_add(kg_resolver *resolver, const kg_doc_facts *facts) {
     info->n_sentences = facts->n_sentences;
     info->n_bytes = facts->n_bytes;
     return KG_OK;
+}
+
+void kg_resolver_set_threads(kg_resolver *resolver, size_t threads) {
+    if (resolver != NULL)
+        resolver->threads = threads;
 }
 
 void kg_resolver_stats(const kg_resolver *resolver, kg_resolve_stats *out) {
@@ -1488,96 +1591,182 @@ static bool key_is_weak(const char *key) {
     return true;
 }
 
-typedef struct mention_sort {
+/* One distinct (type, scope, name) of the mentions. */
+typedef struct mention_tuple {
     kg_entity_type type;
     const char *scope, *key, *name;
-    size_t mention;
-} mention_sort;
+    size_t rank; /* position of its content among the sorted tuples */
+    size_t node;
+    size_t count; /* mentions */
+} mention_tuple;
 
-static int cmp_mention_sort(const void *a, const void *b) {
-    const mention_sort *x = a, *y = b;
+static int cmp_mention_tuple(const void *a, const void *b) {
+    const mention_tuple *x = *(const mention_tuple *const *)a;
+    const mention_tuple *y = *(const mention_tuple *const *)b;
     int c = kg_cmp_size((size_t)x->type, (size_t)y->type);
-    if (c == 0)
+    if (c == 0 && x->scope != y->scope)
         c = strcmp(x->scope, y->scope);
-    if (c == 0)
+    if (c == 0 && x->key != y->key)
         c = strcmp(x->key, y->key);
-    if (c == 0)
+    if (c == 0 && x->name != y->name)
         c = strcmp(x->name, y->name);
-    return c != 0 ? c : kg_cmp_size(x->mention, y->mention);
+    return c;
 }
 
-static int cmp_mention_name_ptr(const void *a, const void *b) {
-    uintptr_t x = (uintptr_t)((const mention_sort *)a)->name;
-    uintptr_t y = (uintptr_t)((const mention_sort *)b)->name;
-    return (x > y) - (x < y);
+/* A slot of an open-addressing table on pooled pointers. */
+static size_t pointer_slot(const void *p, const void *q, size_t extra, size_t mask) {
+    uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15u;
+    h ^= (uint64_t)(uintptr_t)q * 0xC2B2AE3D27D4EB4Fu + extra;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9u;
+    h ^= h >> 32;
+    return (size_t)h & mask;
 }
 
-/* Nodes: mentions sorted by (type, scope, key, name); each run is a node.
- * Node indices are therefore an order by content. */
+/* Nodes: the runs of equal (type, scope, key) when the mentions are sorted
+ * by (type, scope, key, name, mention), so node indices are an order by
+ * content.  Names and document ids are interned, so the mentions are first
+ * grouped by (type, scope, name) pointers in a hash table (linear), each
+ * distinct name keyed once; only the distinct tuples are sorted with
+ * string comparisons, and the mentions are then placed by a counting sort
+ * (which keeps them in index order within a tuple).  Tuples of equal text
+ * but different pointers (strings not from the pool) share a rank, so the
+ * order is the same as sorting the mentions themselves. */
 static kg_status build_nodes(resolve_state *st) {
     const kg_resolver *r = st->r;
     size_t n = r->n_mentions;
-    mention_sort *ms = malloc((n + 1) * sizeof *ms);
     kg_status status = KG_OK;
-    if (ms == NULL)
-        return KG_ERR_NOMEM;
-    /* Names are interned: each distinct name is keyed once (the order in
-     * which they are keyed does not matter). */
-    for (size_t i = 0; i < n; i++) {
-        ms[i].name = r->mentions[i].name;
-        ms[i].mention = i;
+    mention_tuple *tuples = NULL;
+    mention_tuple **sorted = NULL;
+    size_t *slots = NULL;      /* tuple index + 1, or 0 */
+    const char **names = NULL; /* name table: name, key pairs */
+    size_t *starts = NULL;     /* by rank: first position in order */
+    size_t n_tuples = 0, n_ranks = 0, n_nodes = 0;
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    tuples = malloc((n + 1) * sizeof *tuples);
+    slots = calloc(cap, sizeof *slots);
+    if (tuples == NULL || slots == NULL) {
+        status = KG_ERR_NOMEM;
+        goto cleanup;
     }
-    sort_items(ms, n, sizeof *ms, cmp_mention_name_ptr);
     for (size_t i = 0; i < n; i++) {
-        if (i > 0 && ms[i].name == ms[i - 1].name) {
-            ms[i].key = ms[i - 1].key;
-            continue;
+        const resolve_mention *m = &r->mentions[i];
+        const char *scope = type_is_document_scoped(m->type) ? m->doc : "";
+        size_t h = pointer_slot(m->name, scope, (size_t)m->type, cap - 1);
+        while (slots[h] != 0) {
+            const mention_tuple *t = &tuples[slots[h] - 1];
+            if (t->name == m->name && t->scope == scope && t->type == m->type)
+                break;
+            h = (h + 1) & (cap - 1);
         }
-        char *key = kg_text_key(ms[i].name, strlen(ms[i].name));
-        ms[i].key = key != NULL && key[0] == '\0'
-                        ? arena_strdup(&st->arena, ms[i].name)
-                        : arena_strdup(&st->arena, key != NULL ? key : "");
-        free(key);
-        if (key == NULL || ms[i].key == NULL) {
-            status = KG_ERR_NOMEM;
-            goto cleanup;
+        if (slots[h] == 0) {
+            mention_tuple *t = &tuples[n_tuples++];
+            t->type = m->type;
+            t->scope = scope;
+            t->name = m->name;
+            t->key = NULL;
+            t->count = 0;
+            slots[h] = n_tuples;
         }
+        tuples[slots[h] - 1].count++;
+        st->node_of[i] = slots[h] - 1; /* the tuple for now */
     }
-    for (size_t i = 0; i < n; i++) {
-        const resolve_mention *m = &r->mentions[ms[i].mention];
-        ms[i].type = m->type;
-        ms[i].scope = type_is_document_scoped(m->type) ? m->doc : "";
+    free(slots);
+    slots = NULL;
+
+    /* Keys: one kg_text_key per distinct name. */
+    cap = 16;
+    while (cap < 2 * n_tuples)
+        cap *= 2;
+    names = calloc(2 * cap, sizeof *names);
+    if (names == NULL) {
+        status = KG_ERR_NOMEM;
+        goto cleanup;
     }
-    sort_items(ms, n, sizeof *ms, cmp_mention_sort);
-    size_t n_nodes = 0;
-    for (size_t i = 0; i < n; i++)
-        n_nodes += i == 0 || ms[i].type != ms[i - 1].type ||
-                   strcmp(ms[i].scope, ms[i - 1].scope) != 0 ||
-                   strcmp(ms[i].key, ms[i - 1].key) != 0;
+    for (size_t t = 0; t < n_tuples; t++) {
+        const char *name = tuples[t].name;
+        size_t h = pointer_slot(name, NULL, 0, cap - 1);
+        while (names[2 * h] != NULL && names[2 * h] != name)
+            h = (h + 1) & (cap - 1);
+        if (names[2 * h] == NULL) {
+            char *key = kg_text_key(name, strlen(name));
+            const char *kept = key != NULL && key[0] == '\0'
+                                   ? arena_strdup(&st->arena, name)
+                                   : arena_strdup(&st->arena, key != NULL ? key : "");
+            free(key);
+            if (key == NULL || kept == NULL) {
+                status = KG_ERR_NOMEM;
+                goto cleanup;
+            }
+            names[2 * h] = name;
+            names[2 * h + 1] = kept;
+        }
+        tuples[t].key = names[2 * h + 1];
+    }
+    free(names);
+    names = NULL;
+
+    sorted = malloc((n_tuples + 1) * sizeof *sorted);
+    starts = malloc((n_tuples + 1) * sizeof *starts);
+    if (sorted == NULL || starts == NULL) {
+        status = KG_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (size_t t = 0; t < n_tuples; t++)
+        sorted[t] = &tuples[t];
+    sort_items(sorted, n_tuples, sizeof *sorted, cmp_mention_tuple);
+    for (size_t i = 0; i < n_tuples; i++) {
+        mention_tuple *t = sorted[i], *prev = i > 0 ? sorted[i - 1] : NULL;
+        bool fresh = prev == NULL || t->type != prev->type ||
+                     (t->scope != prev->scope && strcmp(t->scope, prev->scope) != 0) ||
+                     (t->key != prev->key && strcmp(t->key, prev->key) != 0);
+        n_nodes += fresh;
+        if (fresh || (t->name != prev->name && strcmp(t->name, prev->name) != 0))
+            n_ranks++;
+        t->rank = n_ranks - 1;
+        t->node = n_nodes - 1;
+    }
     st->nodes = calloc(n_nodes + 1, sizeof *st->nodes);
     if (st->nodes == NULL) {
         status = KG_ERR_NOMEM;
         goto cleanup;
     }
-    for (size_t i = 0; i < n; i++) {
-        bool fresh = i == 0 || ms[i].type != ms[i - 1].type ||
-                     strcmp(ms[i].scope, ms[i - 1].scope) != 0 ||
-                     strcmp(ms[i].key, ms[i - 1].key) != 0;
-        if (fresh) {
-            resolve_node *node = &st->nodes[st->n_nodes++];
-            node->type = ms[i].type;
-            node->scope = ms[i].scope;
-            node->key = ms[i].key;
-            node->name = ms[i].name;
-            node->first = i;
+    for (size_t rank = 0; rank < n_ranks; rank++)
+        starts[rank] = 0;
+    for (size_t t = 0; t < n_tuples; t++)
+        starts[tuples[t].rank] += tuples[t].count;
+    for (size_t rank = 0, pos = 0; rank < n_ranks; rank++) {
+        size_t c = starts[rank];
+        starts[rank] = pos;
+        pos += c;
+    }
+    for (size_t i = 0; i < n_tuples; i++) {
+        const mention_tuple *t = sorted[i];
+        resolve_node *node = &st->nodes[t->node];
+        if (t->node == st->n_nodes) { /* the first (smallest) tuple of a node */
+            st->n_nodes++;
+            node->type = t->type;
+            node->scope = t->scope;
+            node->key = t->key;
+            node->name = t->name;
+            node->first = starts[t->rank];
         }
-        st->nodes[st->n_nodes - 1].count++;
-        st->order[i] = ms[i].mention;
-        st->node_of[ms[i].mention] = st->n_nodes - 1;
+        node->count += t->count;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const mention_tuple *t = &tuples[st->node_of[i]];
+        st->order[starts[t->rank]++] = i;
+        st->node_of[i] = t->node;
     }
 
 cleanup:
-    free(ms);
+    free(tuples);
+    free(sorted);
+    free(slots);
+    free(names);
+    free(starts);
     return status;
 }
 
@@ -1871,8 +2060,9 @@ cleanup:
     return status;
 }
 
-/* Every form of every node, and the features of its type. */
-static kg_status build_features(resolve_state *st) {
+/* Every form of nodes [lo, hi), and the features of their types: reads
+ * the lexicon and the mentions, writes only those nodes and st->arena. */
+static kg_status build_features_range(resolve_state *st, size_t lo, size_t hi) {
     const kg_resolver *r = st->r;
     const resolve_lexicon *lx = st->lx;
     form_collect *fc = NULL;
@@ -1880,7 +2070,7 @@ static kg_status build_features(resolve_state *st) {
     size_t *places = NULL, n_places = 0, cap_places = 0;
     size_t *gaz = NULL, n_gaz = 0, cap_gaz = 0;
     kg_status status = KG_OK;
-    for (size_t ni = 0; ni < st->n_nodes; ni++) {
+    for (size_t ni = lo; ni < hi; ni++) {
         resolve_node *node = &st->nodes[ni];
         size_t total = 0;
         for (size_t k = 0; k < node->count; k++)
@@ -1984,6 +2174,37 @@ cleanup:
     free(fc);
     free(places);
     free(gaz);
+    return status;
+}
+
+#define RESOLVE_NODE_CHUNK ((size_t)1024)
+
+/* Each worker allocates from an arena of its own (a copy of the state). */
+typedef struct features_ctx {
+    resolve_state *workers;
+} features_ctx;
+
+static kg_status features_range(void *arg, size_t worker, size_t lo, size_t hi) {
+    const features_ctx *ctx = arg;
+    return build_features_range(&ctx->workers[worker], lo, hi);
+}
+
+/* Phase 2 on several threads: a node's features depend on its own
+ * mentions only. */
+static kg_status build_features(resolve_state *st) {
+    size_t workers = range_workers(st->r->threads, st->n_nodes, RESOLVE_NODE_CHUNK);
+    resolve_state *copies = malloc(workers * sizeof *copies);
+    if (copies == NULL)
+        return KG_ERR_NOMEM;
+    for (size_t t = 0; t < workers; t++) {
+        copies[t] = *st;
+        copies[t].arena.head = NULL;
+    }
+    features_ctx ctx = {copies};
+    kg_status status = run_ranges(features_range, &ctx, st->n_nodes, RESOLVE_NODE_CHUNK, workers);
+    for (size_t t = 0; t < workers; t++)
+        arena_adopt(&st->arena, &copies[t].arena);
+    free(copies);
     return status;
 }
 
@@ -2322,14 +2543,25 @@ static int cmp_key_node(const void *a, const void *b) {
 
 /* Keeps one key per (text, node) (the first by order and form), then sorts
  * the keys by (text, order, node): each block is a run, its nodes in the
- * order of the sorted neighbourhood. */
+ * order of the sorted neighbourhood.  build_keys pushes each node's keys
+ * together, so the repeats are found node by node (a few keys each) and
+ * only one sort runs over all keys. */
 static void sort_keys(resolve_state *st) {
-    sort_items(st->keys, st->n_keys, sizeof *st->keys, cmp_key_node);
     size_t k = 0;
-    for (size_t i = 0; i < st->n_keys; i++)
-        if (k == 0 || st->keys[k - 1].node != st->keys[i].node ||
-            strcmp(st->keys[k - 1].text, st->keys[i].text) != 0)
-            st->keys[k++] = st->keys[i];
+    for (size_t s = 0; s < st->n_keys;) {
+        size_t e = s + 1;
+        while (e < st->n_keys && st->keys[e].node == st->keys[s].node)
+            e++;
+        sort_items(st->keys + s, e - s, sizeof *st->keys, cmp_key_node);
+        const char *previous = NULL;
+        for (size_t i = s; i < e; i++) {
+            const char *text = st->keys[i].text;
+            if (previous == NULL || strcmp(previous, text) != 0)
+                st->keys[k++] = st->keys[i];
+            previous = text;
+        }
+        s = e;
+    }
     st->n_keys = k;
     sort_items(st->keys, st->n_keys, sizeof *st->keys, cmp_key);
 }
@@ -2646,8 +2878,11 @@ static double context_bonus(resolve_state *st, const resolve_node *x, const reso
 }
 
 /* The rules on two nodes that share key ki / kj: a link when they find
- * positive evidence.  Compatibility is checked when clustering. */
-static kg_status decide(resolve_state *st, const resolve_key *ki, const resolve_key *kj) {
+ * positive evidence.  Compatibility is checked when clustering.  person:
+ * person_score of the two nodes when ki is a surname key, computed
+ * beforehand (score_persons). */
+static kg_status decide(resolve_state *st, const resolve_key *ki, const resolve_key *kj,
+                        double person) {
     const resolve_node *a = &st->nodes[ki->node], *b = &st->nodes[kj->node];
     const node_form *fa = ki->form != SIZE_MAX ? &a->forms[ki->form] : NULL;
     const node_form *fb = kj->form != SIZE_MAX ? &b->forms[kj->form] : NULL;
@@ -2662,7 +2897,7 @@ static kg_status decide(resolve_state *st, const resolve_key *ki, const resolve_
             link.detail = fa->text;
         break;
     case KEY_SURNAME: {
-        double s = person_score(st->lx, &a->person, &b->person);
+        double s = person;
         if (s <= 0.0)
             return KG_OK;
         s += context_bonus(st, a, b);
@@ -2737,9 +2972,70 @@ static bool block_is_ambiguous(resolve_state *st, size_t s, size_t e) {
     return false;
 }
 
+/* A candidate pair of keys (indices into state.keys) and, for a surname
+ * key, the person_score of their nodes. */
+typedef struct candidate_pair {
+    size_t i, j;
+    double person;
+} candidate_pair;
+
+/* Candidate pairs are decided in batches of this many, their person scores
+ * computed first on several threads (Jaro-Winkler on every surname pair is
+ * most of the resolution's time). */
+#define RESOLVE_PAIR_BATCH ((size_t)1 << 16)
+#define RESOLVE_PAIR_CHUNK ((size_t)4096)
+
+typedef struct score_ctx {
+    const resolve_state *st;
+    candidate_pair *pairs;
+} score_ctx;
+
+/* person_score reads only the lexicon and the nodes' parsed names, which
+ * nothing changes while links are collected: each pair's score is the same
+ * on whichever thread computes it. */
+static kg_status score_range(void *arg, size_t worker, size_t lo, size_t hi) {
+    const score_ctx *ctx = arg;
+    const resolve_state *st = ctx->st;
+    (void)worker;
+    for (size_t k = lo; k < hi; k++) {
+        candidate_pair *p = &ctx->pairs[k];
+        const resolve_key *ki = &st->keys[p->i], *kj = &st->keys[p->j];
+        p->person = ki->kind == KEY_SURNAME ? person_score(st->lx, &st->nodes[ki->node].person,
+                                                           &st->nodes[kj->node].person)
+                                            : 0.0;
+    }
+    return KG_OK;
+}
+
+static void score_persons(const resolve_state *st, candidate_pair *pairs, size_t n) {
+    score_ctx ctx = {st, pairs};
+    (void)run_ranges(score_range, &ctx, n, RESOLVE_PAIR_CHUNK,
+                     range_workers(st->r->threads, n, RESOLVE_PAIR_CHUNK));
+}
+
+/* Decides a batch of candidate pairs in order. */
+static kg_status decide_pairs(resolve_state *st, candidate_pair *pairs, size_t n) {
+    if (n == 0)
+        return KG_OK;
+    score_persons(st, pairs, n);
+    for (size_t k = 0; k < n; k++) {
+        kg_status status =
+            decide(st, &st->keys[pairs[k].i], &st->keys[pairs[k].j], pairs[k].person);
+        if (status != KG_OK)
+            return status;
+    }
+    return KG_OK;
+}
+
 /* Candidate pairs of the blocks of one phase (persons or the rest): each
- * key with the next RESOLVE_WINDOW keys of its block. */
+ * key with the next RESOLVE_WINDOW keys of its block.  Pairs are decided in
+ * the order of the keys whatever the number of threads. */
 static kg_status link_blocks(resolve_state *st, bool persons) {
+    kg_status status = KG_OK;
+    candidate_pair *pairs = NULL;
+    size_t n_pairs = 0;
+    if (persons && (pairs = malloc(RESOLVE_PAIR_BATCH * sizeof *pairs)) == NULL)
+        return KG_ERR_NOMEM;
     for (size_t s = 0; s < st->n_keys;) {
         size_t e = s + 1;
         while (e < st->n_keys && strcmp(st->keys[e].text, st->keys[s].text) == 0)
@@ -2749,15 +3045,28 @@ static kg_status link_blocks(resolve_state *st, bool persons) {
             !((kind == KEY_EXACT || kind == KEY_ACRONYM) && block_is_ambiguous(st, s, e))) {
             for (size_t i = s; i < e; i++) {
                 for (size_t j = i + 1; j < e && j <= i + RESOLVE_WINDOW; j++) {
-                    kg_status status = decide(st, &st->keys[i], &st->keys[j]);
-                    if (status != KG_OK)
-                        return status;
+                    if (pairs == NULL) {
+                        status = decide(st, &st->keys[i], &st->keys[j], 0.0);
+                        if (status != KG_OK)
+                            goto cleanup;
+                        continue;
+                    }
+                    pairs[n_pairs++] = (candidate_pair){i, j, 0.0};
+                    if (n_pairs == RESOLVE_PAIR_BATCH) {
+                        if ((status = decide_pairs(st, pairs, n_pairs)) != KG_OK)
+                            goto cleanup;
+                        n_pairs = 0;
+                    }
                 }
             }
         }
         s = e;
     }
-    return KG_OK;
+    status = decide_pairs(st, pairs, n_pairs);
+
+cleanup:
+    free(pairs);
+    return status;
 }
 
 /* A person link seen from an under-specified end (surname only, or an
@@ -3043,6 +3352,12 @@ typedef struct resolve_cluster {
     char *id;                   /* owned: base_id, with a suffix after a collision */
 } resolve_cluster;
 
+static int cmp_form_pointer(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t)((const resolve_form *)a)->text;
+    uintptr_t y = (uintptr_t)((const resolve_form *)b)->text;
+    return (x > y) - (x < y);
+}
+
 static int cmp_form_text(const void *a, const void *b) {
     return strcmp(((const resolve_form *)a)->text, ((const resolve_form *)b)->text);
 }
@@ -3133,9 +3448,12 @@ typedef struct resolve_scratch {
     size_t cap_strs;
 } resolve_scratch;
 
-/* Fills everything of entity e except id from the cluster's members. */
-static kg_status build_entity(const kg_resolver *resolver, const size_t *members, size_t count,
-                              resolve_scratch *scratch, kg_entity *e) {
+/* Fills everything of entity e except id from the cluster's members.
+ * lang: the pooled "en" and "ru" (the pool is not touched here, so that
+ * entities can be built on several threads). */
+static kg_status build_entity(const kg_resolver *resolver, const char *const lang[2],
+                              const size_t *members, size_t count, resolve_scratch *scratch,
+                              kg_entity *e) {
     const resolve_lexicon *lx = &resolver->lex;
     size_t n_forms = 0;
     for (size_t i = 0; i < count; i++)
@@ -3162,7 +3480,20 @@ static kg_status build_entity(const kg_resolver *resolver, const size_t *members
         scratch->strs[i] = m->doc;
     }
 
-    /* Distinct forms, in byte order, with their name mentions summed. */
+    /* Distinct forms, in byte order, with their name mentions summed.  Forms
+     * are interned: the repeats of a large cluster are merged by pointer
+     * first, so that only distinct texts are compared byte by byte. */
+    sort_items(forms, n, sizeof *forms, cmp_form_pointer);
+    size_t unique = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (unique > 0 && forms[unique - 1].text == forms[i].text) {
+            forms[unique - 1].mentions += forms[i].mentions;
+            forms[unique - 1].is_name |= forms[i].is_name;
+        } else {
+            forms[unique++] = forms[i];
+        }
+    }
+    n = unique;
     sort_items(forms, n, sizeof *forms, cmp_form_text);
     size_t distinct = 0;
     for (size_t i = 0; i < n; i++) {
@@ -3197,9 +3528,7 @@ static kg_status build_entity(const kg_resolver *resolver, const size_t *members
     e->label = label->text;
     e->label_en = best_en != NULL ? best_en->text : NULL;
     e->label_ru = best_ru != NULL ? best_ru->text : NULL;
-    e->lang = kg_strpool_cstr(resolver->pool, has_cyrillic(e->label) ? "ru" : "en");
-    if (e->lang == NULL)
-        return KG_ERR_NOMEM;
+    e->lang = lang[has_cyrillic(e->label)];
 
     if (distinct > 1) {
         e->aliases = malloc((distinct - 1) * sizeof *e->aliases);
@@ -3210,11 +3539,17 @@ static kg_status build_entity(const kg_resolver *resolver, const size_t *members
         if (&forms[i] != label)
             e->aliases[e->n_aliases++] = forms[i].text;
 
-    sort_items(scratch->strs, count, sizeof *scratch->strs, cmp_cstr_ptr);
-    e->documents = malloc(count * sizeof *e->documents);
+    /* Documents likewise: by pointer, then the distinct ones by text. */
+    sort_items(scratch->strs, count, sizeof *scratch->strs, cmp_pointer);
+    size_t n_docs = 0;
+    for (size_t i = 0; i < count; i++)
+        if (n_docs == 0 || scratch->strs[n_docs - 1] != scratch->strs[i])
+            scratch->strs[n_docs++] = scratch->strs[i];
+    sort_items(scratch->strs, n_docs, sizeof *scratch->strs, cmp_cstr_ptr);
+    e->documents = malloc(n_docs * sizeof *e->documents);
     if (e->documents == NULL)
         return KG_ERR_NOMEM;
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = 0; i < n_docs; i++)
         if (e->n_documents == 0 || strcmp(e->documents[e->n_documents - 1], scratch->strs[i]) != 0)
             e->documents[e->n_documents++] = scratch->strs[i];
     return KG_OK;
@@ -3399,6 +3734,43 @@ static kg_status merge_edges(const resolve_edge *edges, size_t count, const char
     return KG_OK;
 }
 
+/* One pass of a stable counting sort of edges on subject (by_subject) or
+ * object, both below n_entities. */
+static void count_edges(const resolve_edge *from, resolve_edge *to, size_t n, size_t *count,
+                        size_t n_entities, bool by_subject) {
+    memset(count, 0, (n_entities + 1) * sizeof *count);
+    for (size_t i = 0; i < n; i++)
+        count[(by_subject ? from[i].subject : from[i].object) + 1]++;
+    for (size_t k = 0; k < n_entities; k++)
+        count[k + 1] += count[k];
+    for (size_t i = 0; i < n; i++)
+        to[count[by_subject ? from[i].subject : from[i].object]++] = from[i];
+}
+
+/* Sorts edges with cmp_edge: (subject, object) by two counting passes
+ * (linear), then each run of one pair by type and role (short runs). */
+static kg_status sort_edges(resolve_edge *edges, size_t n, size_t n_entities) {
+    resolve_edge *tmp = malloc((n + 1) * sizeof *tmp);
+    size_t *count = malloc((n_entities + 1) * sizeof *count);
+    if (tmp == NULL || count == NULL) {
+        free(tmp);
+        free(count);
+        return KG_ERR_NOMEM;
+    }
+    count_edges(edges, tmp, n, count, n_entities, false);
+    count_edges(tmp, edges, n, count, n_entities, true);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && edges[j].subject == edges[i].subject && edges[j].object == edges[i].object)
+            j++;
+        sort_items(edges + i, j - i, sizeof *edges, cmp_edge);
+        i = j;
+    }
+    free(tmp);
+    free(count);
+    return KG_OK;
+}
+
 static kg_status resolve_relations(const kg_resolver *resolver, const size_t *mention_entity,
                                    kg_resolved *out) {
     kg_status status = KG_OK;
@@ -3433,7 +3805,9 @@ static kg_status resolve_relations(const kg_resolver *resolver, const size_t *me
         }
         edges[n_edges++] = edge;
     }
-    sort_items(edges, n_edges, sizeof *edges, cmp_edge);
+    status = sort_edges(edges, n_edges, out->n_entities);
+    if (status != KG_OK)
+        goto cleanup;
 
     size_t n_groups = 0;
     for (size_t i = 0; i < n_edges; i++)
@@ -3548,6 +3922,58 @@ static kg_status resolve_merges(resolve_state *st, const size_t *node_entity, kg
 
 /* ---- finish ------------------------------------------------------------------------- */
 
+#define RESOLVE_CLUSTER_CHUNK ((size_t)512)
+
+typedef struct entities_ctx {
+    const kg_resolver *resolver;
+    const char *lang[2];
+    const size_t *cluster_members;
+    resolve_cluster *clusters;
+    kg_entity *entities;
+    resolve_scratch *scratch; /* one per worker */
+} entities_ctx;
+
+/* Entities, content hashes and base ids of clusters [lo, hi): each from
+ * its own members only. */
+static kg_status entities_range(void *arg, size_t worker, size_t lo, size_t hi) {
+    const entities_ctx *ctx = arg;
+    for (size_t c = lo; c < hi; c++) {
+        resolve_cluster *cl = &ctx->clusters[c];
+        kg_status status = build_entity(ctx->resolver, ctx->lang, &ctx->cluster_members[cl->first],
+                                        cl->count, &ctx->scratch[worker], &ctx->entities[c]);
+        if (status != KG_OK)
+            return status;
+        cl->content = entity_content_hash(&ctx->entities[c]);
+        cl->base_id = make_base_id(&ctx->entities[c]);
+        if (cl->base_id == NULL)
+            return KG_ERR_NOMEM;
+        cl->id = cl->base_id;
+    }
+    return KG_OK;
+}
+
+/* Phase 6 on several threads. */
+static kg_status build_entities(const kg_resolver *resolver, const size_t *cluster_members,
+                                resolve_cluster *clusters, size_t n_clusters, kg_entity *entities) {
+    size_t workers = range_workers(resolver->threads, n_clusters, RESOLVE_CLUSTER_CHUNK);
+    entities_ctx ctx = {
+        resolver,
+        {kg_strpool_cstr(resolver->pool, "en"), kg_strpool_cstr(resolver->pool, "ru")},
+        cluster_members,
+        clusters,
+        entities,
+        calloc(workers, sizeof *ctx.scratch)};
+    kg_status status = KG_ERR_NOMEM;
+    if (ctx.lang[0] != NULL && ctx.lang[1] != NULL && ctx.scratch != NULL)
+        status = run_ranges(entities_range, &ctx, n_clusters, RESOLVE_CLUSTER_CHUNK, workers);
+    for (size_t t = 0; ctx.scratch != NULL && t < workers; t++) {
+        free(ctx.scratch[t].forms);
+        free(ctx.scratch[t].strs);
+    }
+    free(ctx.scratch);
+    return status;
+}
+
 kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *err) {
     kg_status status = KG_OK;
     kg_resolved result = {0};
@@ -3560,7 +3986,6 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     resolve_cluster *clusters = NULL;
     resolve_id_order *order = NULL;
     kg_entity *entities = NULL; /* by cluster, before sorting */
-    resolve_scratch scratch = {0};
     size_t n_clusters = 0;
     size_t n = resolver != NULL ? resolver->n_mentions : 0;
 
@@ -3628,19 +4053,9 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     }
 
     /* Phase 6: entities and their ids. */
-    for (size_t c = 0; c < n_clusters; c++) {
-        status = build_entity(resolver, &cluster_members[clusters[c].first], clusters[c].count,
-                              &scratch, &entities[c]);
-        if (status != KG_OK)
-            goto cleanup;
-        clusters[c].content = entity_content_hash(&entities[c]);
-        clusters[c].base_id = make_base_id(&entities[c]);
-        if (clusters[c].base_id == NULL) {
-            status = KG_ERR_NOMEM;
-            goto cleanup;
-        }
-        clusters[c].id = clusters[c].base_id;
-    }
+    status = build_entities(resolver, cluster_members, clusters, n_clusters, entities);
+    if (status != KG_OK)
+        goto cleanup;
     status = assign_unique_ids(clusters, n_clusters, order);
     if (status != KG_OK) {
         if (status == KG_ERR_INTERNAL)
@@ -3722,8 +4137,6 @@ cleanup:
     free(root_cluster);
     free(cluster_entity);
     free(node_entity);
-    free(scratch.forms);
-    free(scratch.strs);
     state_free(&st);
     return status;
 }
