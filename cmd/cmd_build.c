@@ -64,8 +64,9 @@ static void build_usage(FILE *out) {
             "                       docs/resolution.md); repeatable\n"
             "      --explain NAME   print how the entities named NAME were "
             "resolved\n" KG_CMD_ANALYTICS_HELP KG_CMD_INPUT_HELP
-            "      --threads N      threads of the extraction, sampled betweenness and the\n"
-            "                       writing of the formats (default: one per online CPU);\n"
+            "      --threads N      threads of the extraction, the resolution, sampled\n"
+            "                       betweenness and the writing of the formats (default:\n"
+            "                       one per online CPU);\n"
             "                       the output is the same for any N\n"
             "      --progress, --no-progress  show (or never show) progress on stderr (default:\n"
             "                       when stderr is a terminal and the run takes over a second)\n"
@@ -314,6 +315,7 @@ int kg_cmd_build(int argc, char **argv) {
                             (size_t)(argc - first))) != KG_OK ||
         (st = kg_resolver_new(&resolver, pool)) != KG_OK)
         goto cleanup;
+    kg_resolver_set_threads(resolver, opt.threads);
     for (size_t i = 0; i < opt.n_alias_files; i++)
         if ((st = kg_resolver_load_aliases(resolver, opt.alias_files[i], &err)) != KG_OK)
             goto cleanup;

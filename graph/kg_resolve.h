@@ -40,6 +40,11 @@ kg_status kg_resolver_new(kg_resolver **out, kg_strpool *pool);
 /* NULL is a no-op. */
 void kg_resolver_free(kg_resolver *resolver);
 
+/* Threads kg_resolver_finish may use for the parts that do not depend on
+ * one another (0, the default: one per online CPU).  The result is the
+ * same for any number. */
+void kg_resolver_set_threads(kg_resolver *resolver, size_t threads);
+
 /* Adds one document's facts.  facts is only read. */
 kg_status kg_resolver_add(kg_resolver *resolver, const kg_doc_facts *facts);
 

@@ -1521,6 +1521,69 @@ START_TEST(test_three_orders_give_identical_resolution_with_merges) {
 }
 END_TEST
 
+/* Enough documents for every pass of kg_resolver_finish that runs on
+ * several threads to be split among them: the result must not change. */
+START_TEST(test_any_number_of_threads_gives_identical_resolution) {
+    static const char *const first[] = {"Aigul",  "Berik", "Daniyar", "Erlan", "Gulnara",
+                                        "Kairat", "Marat", "Nurlan",  "Saule", "Timur"};
+    static const char *const syllable[] = {"Ka", "Be", "Do", "Er",  "Ga", "Ib", "Lu", "Mu",
+                                           "No", "Sa", "Te", "Zha", "Ku", "Ra", "Al", "Ot"};
+    enum { N_DOCS = 4000 };
+    kg_doc_facts *docs = calloc(N_DOCS, sizeof *docs);
+    ck_assert_ptr_nonnull(docs);
+    char id[32], name[96], org[96];
+    for (size_t i = 0; i < N_DOCS; i++) {
+        snprintf(id, sizeof id, "doc-%04zu", i);
+        doc_begin(&docs[i], id);
+        /* about 2000 people with surnames of three syllables, some spelled
+         * two ways (…ov / …ova, …ev), heads of 400 organizations, each
+         * meeting someone else */
+        size_t who = (i * 7919) % 2000;
+        for (int k = 0; k < 2; k++, who = (who * 31 + 7) % 2000) {
+            snprintf(name, sizeof name, "%s %s%s%s%s", first[who % 10], syllable[(who / 10) % 16],
+                     syllable[(who / 160) % 16], syllable[(who / 7) % 16],
+                     i % 5 == 0 ? "ev" : "ov");
+            size_t p = ent(&docs[i], KG_ENT_PERSON, name, 1 + i % 3);
+            if (k == 0) {
+                snprintf(org, sizeof org, "Federation of %s%s Workers", syllable[who % 16],
+                         syllable[(who / 16) % 25 % 16]);
+                size_t o = ent(&docs[i], KG_ENT_ORGANIZATION, org, 1);
+                rel(&docs[i], KG_REL_HOLDS_POST, p, o, "chairman", "Chairman", 0, 0, 0.9);
+            } else {
+                rel(&docs[i], KG_REL_MET_WITH, 0, p, NULL, NULL, 1, 0, 0.6);
+            }
+        }
+    }
+    kg_resolved reference, other;
+    kg_error err;
+    for (size_t threads = 1; threads <= 4; threads++) {
+        kg_resolver *r = NULL;
+        ck_assert_int_eq(kg_resolver_new(&r, pool), KG_OK);
+        kg_resolver_set_threads(r, threads == 4 ? 0 : threads); /* 0: one per CPU */
+        for (size_t i = 0; i < N_DOCS; i++)
+            ck_assert_int_eq(kg_resolver_add(r, &docs[i]), KG_OK);
+        ck_assert_int_eq(kg_resolver_finish(r, threads == 1 ? &reference : &other, &err), KG_OK);
+        kg_resolve_stats stats;
+        kg_resolver_stats(r, &stats);
+        kg_resolver_free(r);
+        if (threads == 1) {
+            /* several chunks in every threaded pass: nodes (features),
+             * candidate pairs (person scores), clusters (entities) */
+            ck_assert_uint_gt(stats.nodes, 2048);
+            ck_assert_uint_gt(stats.candidate_pairs, 8192);
+            ck_assert_uint_gt(reference.n_entities, 1024);
+            ck_assert_uint_gt(reference.n_merges, 100);
+            continue;
+        }
+        assert_same_resolved(&reference, &other);
+        kg_resolved_clear(&other);
+    }
+    kg_resolved_clear(&reference);
+    clear_docs(docs, N_DOCS);
+    free(docs);
+}
+END_TEST
+
 START_TEST(test_explain_writes_entity_and_its_merges) {
     kg_doc_facts docs[N_FUZZY_DOCS];
     kg_resolved out;
@@ -1694,6 +1757,7 @@ static Suite *resolve_suite(void) {
     tcase_add_test(tc, test_document_added_twice_keeps_smallest_info);
     tcase_add_test(tc, test_shuffled_order_gives_identical_output);
     tcase_add_test(tc, test_three_orders_give_identical_resolution_with_merges);
+    tcase_add_test(tc, test_any_number_of_threads_gives_identical_resolution);
     tcase_add_test(tc, test_candidate_pairs_come_from_blocking_keys);
     tcase_add_test(tc, test_many_documents_scale);
     tcase_add_test(tc, test_empty_resolver_gives_empty_tables);
