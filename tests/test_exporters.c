@@ -1591,18 +1591,28 @@ static bool in_graph(const triples *t, const char *s, const char *p, const char 
     return false;
 }
 
+/* The triples of the Turtle file and the N-Triples file are the same
+ * (label names the case in messages), and no N-Triples line is repeated. */
+static void assert_turtle_holds_the_ntriples(const char *ttl_path, const char *nt_path,
+                                             const char *label) {
+    triples *ttl = parse_turtle(ttl_path);
+    triples *nt = parse_lines(nt_path, false);
+    char **a = triple_keys(ttl, false), **b = triple_keys(nt, false);
+    assert_same_keys(a, ttl->n, b, nt->n, label);
+    ck_assert_uint_eq(unique_keys(b, nt->n), nt->n);
+    keys_free(a, ttl->n);
+    keys_free(b, nt->n);
+    triples_free(ttl);
+    triples_free(nt);
+}
+
 START_TEST(test_ntriples_hold_exactly_the_turtle_triples) {
     fixture f;
     fixture_init(&f);
     char *dir = kgt_temp_dir("exp-nt");
     char *ttl_path = export_to(f.graph, KG_FORMAT_TTL, dir);
     char *nt_path = export_to(f.graph, KG_FORMAT_NT, dir);
-    triples *ttl = parse_turtle(ttl_path);
-    triples *nt = parse_lines(nt_path, false);
-    char **a = triple_keys(ttl, false), **b = triple_keys(nt, false);
-    assert_same_keys(a, ttl->n, b, nt->n, "Turtle and N-Triples");
-    /* No triple written twice. */
-    ck_assert_uint_eq(unique_keys(b, nt->n), nt->n);
+    assert_turtle_holds_the_ntriples(ttl_path, nt_path, "Turtle and N-Triples");
 
     /* One statement per line, full IRIs, the same escapes as Turtle. */
     char *text = kgt_read_file(nt_path, NULL);
@@ -1612,10 +1622,6 @@ START_TEST(test_ntriples_hold_exactly_the_turtle_triples) {
     ck_assert_ptr_nonnull(strstr(text, "\"2\"^^<" XSD "integer> .\n"));
     ck_assert_ptr_null(strstr(text, "@prefix"));
     free(text);
-    keys_free(a, ttl->n);
-    keys_free(b, nt->n);
-    triples_free(ttl);
-    triples_free(nt);
     free(ttl_path);
     free(nt_path);
     remove_tree(dir);
@@ -1646,14 +1652,7 @@ START_TEST(test_turtle_prefixes_follow_any_base_iri) {
         ck_assert_ptr_nonnull(strstr(text, "\nperson:aigul-test a foaf:Person"));
         snprintf(line, sizeof line, "<%splace/almaty/centre>", bases[k]);
         ck_assert_msg(strstr(text, line) != NULL, "missing %s", line);
-        triples *ttl = parse_turtle(ttl_path);
-        triples *nt = parse_lines(nt_path, false);
-        char **a = triple_keys(ttl, false), **b = triple_keys(nt, false);
-        assert_same_keys(a, ttl->n, b, nt->n, bases[k]);
-        keys_free(a, ttl->n);
-        keys_free(b, nt->n);
-        triples_free(ttl);
-        triples_free(nt);
+        assert_turtle_holds_the_ntriples(ttl_path, nt_path, bases[k]);
         free(text);
         free(ttl_path);
         free(nt_path);
