@@ -12,6 +12,7 @@
 
 #include <dlfcn.h>
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -170,11 +171,15 @@ size_t kg_analytics_sources(const kg_analytics_options *options, size_t n, size_
  * kg_graph_betweenness_estimates from K = kg_analytics_sources source
  * vertices drawn without replacement with igraph's RNG seeded from
  * options->seed, scaled by n / K so that the estimate is unbiased.  Cost
- * O(K (n + m)) instead of O(n m), on options->threads threads. */
-static igraph_error_t compute_betweenness(const igraph_t *graph, kg_graph *g) {
+ * O(K (n + m)) instead of O(n m), on options->threads threads.  The exact
+ * values are computed here; for the estimate, the sources are drawn into
+ * *sources and *estimate set: run_estimates does the rest. */
+static igraph_error_t prepare_betweenness(const igraph_t *graph, kg_graph *g,
+                                          igraph_vector_int_t *sources, bool *estimate) {
     const kg_analytics_options *opt = &g->analytics.options;
     igraph_integer_t n = igraph_vcount(graph);
 
+    *estimate = false;
     if ((size_t)n <= opt->betweenness_exact_max || opt->betweenness_samples >= (size_t)n) {
         igraph_vector_t res;
         IGRAPH_VECTOR_INIT_FINALLY(&res, 0);
@@ -188,17 +193,11 @@ static igraph_error_t compute_betweenness(const igraph_t *graph, kg_graph *g) {
     }
     igraph_integer_t k =
         (igraph_integer_t)kg_analytics_sources(opt, (size_t)n, g->data->n_relations);
-    igraph_vector_int_t sample;
-    IGRAPH_VECTOR_INT_INIT_FINALLY(&sample, 0);
     IGRAPH_CHECK(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)opt->seed));
-    IGRAPH_CHECK(igraph_random_sample(&sample, 0, n - 1, k));
-    IGRAPH_CHECK(kg_graph_betweenness_estimates(g->data, &sample, opt->threads, g->centrality));
-    igraph_vector_int_destroy(&sample);
-    IGRAPH_FINALLY_CLEAN(1);
-    for (igraph_integer_t i = 0; i < n; i++)
-        g->centrality[i].betweenness = finite_or_zero(g->centrality[i].betweenness);
+    IGRAPH_CHECK(igraph_random_sample(sources, 0, n - 1, k));
     g->analytics.betweenness_method = "sampled";
     g->analytics.betweenness_sources = (size_t)k;
+    *estimate = true;
     return IGRAPH_SUCCESS;
 }
 
@@ -214,12 +213,14 @@ static bool distances_sampled(const kg_analytics_options *opt, size_t n) {
  * the seed (betweenness's sample when its work bound leaves it all of them;
  * the bit-parallel search is cheap enough to need no bound), or from every
  * vertex when the sample would hold them all, in which case the values are
- * exact.  Records the method either way. */
-static igraph_error_t compute_distance_measures(kg_graph *g) {
+ * exact.  Records the method either way.  The exact values are computed
+ * here; for the estimate, the sources are drawn into *sample and *estimate
+ * set: run_estimates does the rest. */
+static igraph_error_t prepare_distances(kg_graph *g, igraph_vector_int_t *sample, bool *estimate) {
     const kg_analytics_options *opt = &g->analytics.options;
     size_t n = g->data->n_entities;
-    igraph_vector_int_t sample;
 
+    *estimate = false;
     if (!distances_sampled(opt, n)) {
         g->analytics.closeness_method = g->analytics.harmonic_method = "exact";
         g->analytics.closeness_sources = g->analytics.harmonic_sources = n;
@@ -238,22 +239,76 @@ static igraph_error_t compute_distance_measures(kg_graph *g) {
         IGRAPH_FINALLY_CLEAN(1);
         return IGRAPH_SUCCESS;
     }
-    IGRAPH_VECTOR_INT_INIT_FINALLY(&sample, 0);
     if (opt->betweenness_samples >= n) {
-        IGRAPH_CHECK(igraph_vector_int_range(&sample, 0, (igraph_integer_t)n));
+        IGRAPH_CHECK(igraph_vector_int_range(sample, 0, (igraph_integer_t)n));
         g->analytics.closeness_method = g->analytics.harmonic_method = "exact";
     } else {
         IGRAPH_CHECK(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)opt->seed));
-        IGRAPH_CHECK(igraph_random_sample(&sample, 0, (igraph_integer_t)n - 1,
+        IGRAPH_CHECK(igraph_random_sample(sample, 0, (igraph_integer_t)n - 1,
                                           (igraph_integer_t)opt->betweenness_samples));
         g->analytics.closeness_method = g->analytics.harmonic_method = "sampled";
     }
     g->analytics.closeness_sources = g->analytics.harmonic_sources =
-        (size_t)igraph_vector_int_size(&sample);
-    IGRAPH_CHECK(kg_graph_distance_estimates(g->data, &sample, g->centrality));
-    igraph_vector_int_destroy(&sample);
-    IGRAPH_FINALLY_CLEAN(1);
+        (size_t)igraph_vector_int_size(sample);
+    *estimate = true;
     return IGRAPH_SUCCESS;
+}
+
+/* ---- the estimates, beside the communities -------------------------------------- */
+
+/* The sampled estimators' part of the analytics: kgraph's own code, which
+ * touches none of igraph's global state, so that it can run on a thread of
+ * its own while the calling thread runs igraph's Leiden (Debian's igraph is
+ * not thread-safe: two igraph calls must never run at once). */
+typedef struct estimates_job {
+    kg_graph *g;
+    igraph_vector_int_t bsources, dsources;         /* betweenness's and the distances' */
+    const igraph_vector_int_t *betweenness_sources; /* &bsources, or NULL: computed exactly */
+    const igraph_vector_int_t *distance_sources;    /* &dsources, or NULL: computed exactly */
+    size_t threads;                                 /* for betweenness */
+    pthread_t thread;
+    bool beside; /* running on thread */
+    kg_status betweenness_status, distance_status;
+    double betweenness_seconds, distance_seconds;
+} estimates_job;
+
+static void *run_estimates(void *arg) {
+    estimates_job *job = arg;
+    kg_graph *g = job->g;
+    size_t n = g->data->n_entities;
+    double t = monotonic_seconds();
+    if (job->betweenness_sources != NULL) {
+        job->betweenness_status = kg_graph_betweenness_estimates(g->data, job->betweenness_sources,
+                                                                 job->threads, g->centrality);
+        for (size_t i = 0; i < n; i++)
+            g->centrality[i].betweenness = finite_or_zero(g->centrality[i].betweenness);
+    }
+    job->betweenness_seconds = monotonic_seconds() - t;
+    t += job->betweenness_seconds;
+    if (job->distance_sources != NULL)
+        job->distance_status =
+            kg_graph_distance_estimates(g->data, job->distance_sources, g->centrality);
+    job->distance_seconds = monotonic_seconds() - t;
+    return NULL;
+}
+
+/* Waits for the estimates (when they ran beside), adds their times to the
+ * analytics' and frees the job.  Returns the first estimator's failure:
+ * KG_ERR_NOMEM, or KG_ERR_GRAPH when the graph is too large for them. */
+static kg_status estimates_finish(estimates_job *job) {
+    if (job == NULL)
+        return KG_OK;
+    if (job->beside)
+        pthread_join(job->thread, NULL);
+    kg_analytics_timing *sec = &job->g->analytics.seconds;
+    sec->betweenness += job->betweenness_seconds;
+    sec->distances += job->distance_seconds;
+    kg_status st =
+        job->betweenness_status != KG_OK ? job->betweenness_status : job->distance_status;
+    igraph_vector_int_destroy(&job->bsources);
+    igraph_vector_int_destroy(&job->dsources);
+    free(job);
+    return st;
 }
 
 /* ---- the undirected projection: coreness and communities -------------------- */
@@ -618,9 +673,69 @@ cleanup:
     return st;
 }
 
+/* Betweenness, closeness, harmonic centrality, coreness and communities.
+ * With more than one thread allowed, the sampled estimators run on a thread
+ * of their own (*pending, which the caller finishes with estimates_finish)
+ * while this one goes on with igraph: coreness, Leiden, then the caller's
+ * eigenvector and HITS.  The values are the same either way: every random
+ * draw is made here first, each after seeding, and the two sides write
+ * different fields.  The sources are not on igraph's cleanup stack, which an
+ * igraph error on this thread empties while the estimators may still read
+ * them.  On failure nothing is pending. */
+static igraph_error_t compute_measures(kg_graph *g, estimates_job **pending) {
+    kg_analytics_timing *sec = &g->analytics.seconds;
+    bool best = false, dest = false;
+    *pending = NULL;
+    estimates_job *job = calloc(1, sizeof *job);
+    if (job == NULL)
+        IGRAPH_ERROR("out of memory", IGRAPH_ENOMEM);
+    job->g = g;
+    igraph_error_t e = igraph_vector_int_init(&job->bsources, 0);
+    if (e != IGRAPH_SUCCESS) {
+        free(job);
+        IGRAPH_ERROR("out of memory", e);
+    }
+    if ((e = igraph_vector_int_init(&job->dsources, 0)) != IGRAPH_SUCCESS) {
+        igraph_vector_int_destroy(&job->bsources);
+        free(job);
+        IGRAPH_ERROR("out of memory", e);
+    }
+    double t = monotonic_seconds();
+    e = prepare_betweenness(&g->igraph, g, &job->bsources, &best);
+    sec->betweenness = monotonic_seconds() - t;
+    t += sec->betweenness;
+    if (e == IGRAPH_SUCCESS)
+        e = prepare_distances(g, &job->dsources, &dest);
+    sec->distances = monotonic_seconds() - t;
+    job->betweenness_sources = best ? &job->bsources : NULL;
+    job->distance_sources = dest ? &job->dsources : NULL;
+    /* Beside igraph's work, which keeps one core busy, betweenness takes
+     * the others; alone, all of them. */
+    size_t threads = g->analytics.options.threads;
+    threads = threads > 0 ? threads : kg_cpu_count();
+    job->threads = threads - 1;
+    job->beside = e == IGRAPH_SUCCESS && (best || dest) && threads > 1 &&
+                  pthread_create(&job->thread, NULL, run_estimates, job) == 0;
+    if (e == IGRAPH_SUCCESS && !job->beside) {
+        job->threads = threads;
+        run_estimates(job);
+    }
+    if (e == IGRAPH_SUCCESS) {
+        t = monotonic_seconds();
+        e = compute_projection_measures(g);
+        sec->communities = monotonic_seconds() - t;
+    }
+    if (e != IGRAPH_SUCCESS) {
+        estimates_finish(job);
+        return e; /* reported (and igraph's cleanup done) where it happened */
+    }
+    *pending = job;
+    return IGRAPH_SUCCESS;
+}
+
 /* Creates g->igraph from g->data and fills g->centrality.  On failure
  * nothing igraph-owned is left allocated (g->igraph included). */
-static igraph_error_t graph_compute(kg_graph *g) {
+static igraph_error_t graph_compute(kg_graph *g, estimates_job **pending) {
     const kg_resolved *data = g->data;
     igraph_integer_t m = (igraph_integer_t)data->n_relations;
     igraph_vector_int_t edges;
@@ -649,14 +764,7 @@ static igraph_error_t graph_compute(kg_graph *g) {
     kg_analytics_timing *sec = &g->analytics.seconds;
     double t = monotonic_seconds();
     sec->network = t - sec->network;
-    IGRAPH_CHECK(compute_betweenness(&g->igraph, g));
-    sec->betweenness = monotonic_seconds() - t;
-    t += sec->betweenness;
-    IGRAPH_CHECK(compute_distance_measures(g));
-    sec->distances = monotonic_seconds() - t;
-    t += sec->distances;
-    IGRAPH_CHECK(compute_projection_measures(g));
-    sec->communities = monotonic_seconds() - t;
+    IGRAPH_CHECK(compute_measures(g, pending));
     igraph_vector_destroy(&weights);
     IGRAPH_FINALLY_CLEAN(2); /* weights, and g->igraph which now belongs to g */
     return IGRAPH_SUCCESS;
@@ -715,7 +823,8 @@ kg_status kg_graph_build_with(kg_graph **out, const kg_resolved *data, const cha
         goto nomem;
 
     kg_igraph_clear_error();
-    if (graph_compute(graph) != IGRAPH_SUCCESS) {
+    estimates_job *pending = NULL;
+    if (graph_compute(graph, &pending) != IGRAPH_SUCCESS) {
         /* graph->igraph was destroyed by the error handler's cleanup. */
         status = kg_error_set(err, KG_ERR_GRAPH, NULL, 0, 0, "igraph: %s",
                               kg_igraph_last_error()[0] != '\0' ? kg_igraph_last_error()
@@ -726,8 +835,15 @@ kg_status kg_graph_build_with(kg_graph **out, const kg_resolved *data, const cha
     double t = monotonic_seconds();
     kg_status spectral = compute_spectral(graph);
     graph->analytics.seconds.spectral = monotonic_seconds() - t;
-    if (spectral != KG_OK) {
+    kg_status estimates = estimates_finish(pending); /* they ran beside, if they could */
+    if (spectral != KG_OK || estimates != KG_OK) {
         igraph_destroy(&graph->igraph);
+        if (spectral == KG_OK && estimates == KG_ERR_GRAPH) {
+            status =
+                kg_error_set(err, KG_ERR_GRAPH, NULL, 0, 0,
+                             "too many entities for the sampled estimators: %zu", data->n_entities);
+            goto cleanup;
+        }
         goto nomem;
     }
     *out = graph;

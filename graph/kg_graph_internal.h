@@ -52,19 +52,21 @@ bool kg_paths_supported(size_t n_entities);
  * n / (2k), on `threads` threads (0, or more than the online CPUs: one per
  * online CPU), written into the betweenness field of out.  The same bits
  * for any thread count; igraph's undirected betweenness when sources holds
- * every vertex.  Cost O(k (n + m)). */
-igraph_error_t kg_graph_betweenness_estimates(const kg_resolved *data,
-                                              const igraph_vector_int_t *sources, size_t threads,
-                                              kg_centrality *out);
+ * every vertex.  Cost O(k (n + m)).  KG_ERR_NOMEM, or KG_ERR_GRAPH when
+ * kg_paths_supported says no.  Touches none of igraph's global state (error
+ * handler, cleanup stack, RNG), so it may run beside igraph calls. */
+kg_status kg_graph_betweenness_estimates(const kg_resolved *data,
+                                         const igraph_vector_int_t *sources, size_t threads,
+                                         kg_centrality *out);
 
 /* Closeness and harmonic centrality of every entity of data estimated from
  * breadth-first searches out of `sources` (distinct vertex ids), written
  * into the closeness and harmonic fields of out (n_entities entries): what
  * kg_graph_build_with does above betweenness_exact_max vertices
- * (docs/analytics.md).  Exact when sources holds every vertex.  For
- * benchmarks and tests. */
-igraph_error_t kg_graph_distance_estimates(const kg_resolved *data,
-                                           const igraph_vector_int_t *sources, kg_centrality *out);
+ * (docs/analytics.md).  Exact when sources holds every vertex.  Errors and
+ * igraph's state as for kg_graph_betweenness_estimates. */
+kg_status kg_graph_distance_estimates(const kg_resolved *data, const igraph_vector_int_t *sources,
+                                      kg_centrality *out);
 
 #ifdef __cplusplus
 }

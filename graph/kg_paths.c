@@ -90,15 +90,15 @@ typedef uint64_t source_mask; /* one bit per source of a batch */
  * distinct distances from a batch's sources to a vertex (a handful on news
  * graphs), at worst O(k (n + m)); memory O(n + m): an adjacency array, two
  * vertex lists, three masks and three sums per vertex, whatever k. */
-igraph_error_t kg_graph_distance_estimates(const kg_resolved *data,
-                                           const igraph_vector_int_t *sources, kg_centrality *c) {
+kg_status kg_graph_distance_estimates(const kg_resolved *data, const igraph_vector_int_t *sources,
+                                      kg_centrality *c) {
     size_t n = data->n_entities;
     size_t k = (size_t)igraph_vector_int_size(sources);
     adjacency adj;
     if (!kg_paths_supported(n))
-        IGRAPH_ERROR("too many vertices for the sampled estimators", IGRAPH_EOVERFLOW);
+        return KG_ERR_GRAPH;
     if (!adjacency_build(data, NULL, &adj))
-        IGRAPH_ERROR("out of memory estimating closeness", IGRAPH_ENOMEM);
+        return KG_ERR_NOMEM;
     const size_t *offset = adj.offset;
     const vid *neighbour = adj.neighbour;
     source_mask *seen = calloc(n + 1, sizeof *seen);
@@ -183,9 +183,7 @@ done:
     free(is_source);
     free(current);
     free(touched);
-    if (!ok)
-        IGRAPH_ERROR("out of memory estimating closeness", IGRAPH_ENOMEM);
-    return IGRAPH_SUCCESS;
+    return ok ? KG_OK : KG_ERR_NOMEM;
 }
 
 /* ---- betweenness ---------------------------------------------------------------- */
@@ -338,17 +336,17 @@ static vid *hub_labels(const kg_resolved *data) {
     return label;
 }
 
-igraph_error_t kg_graph_betweenness_estimates(const kg_resolved *data,
-                                              const igraph_vector_int_t *sources, size_t threads,
-                                              kg_centrality *out) {
+kg_status kg_graph_betweenness_estimates(const kg_resolved *data,
+                                         const igraph_vector_int_t *sources, size_t threads,
+                                         kg_centrality *out) {
     size_t n = data->n_entities, k = (size_t)igraph_vector_int_size(sources);
     adjacency adj;
     if (!kg_paths_supported(n))
-        IGRAPH_ERROR("too many vertices for the sampled estimators", IGRAPH_EOVERFLOW);
+        return KG_ERR_GRAPH;
     vid *label = hub_labels(data);
     if (label == NULL || !adjacency_build(data, label, &adj)) {
         free(label);
-        IGRAPH_ERROR("out of memory estimating betweenness", IGRAPH_ENOMEM);
+        return KG_ERR_NOMEM;
     }
     /* each thread holds about 40 bytes a vertex: no more of them than CPUs */
     if (threads == 0 || threads > kg_cpu_count())
@@ -396,7 +394,5 @@ igraph_error_t kg_graph_betweenness_estimates(const kg_resolved *data,
     free(w);
     free(label);
     adjacency_free(&adj);
-    if (failed)
-        IGRAPH_ERROR("out of memory estimating betweenness", IGRAPH_ENOMEM);
-    return IGRAPH_SUCCESS;
+    return failed ? KG_ERR_NOMEM : KG_OK;
 }

@@ -344,6 +344,38 @@ START_TEST(test_same_input_same_numbers) {
 }
 END_TEST
 
+/* With more than one thread the sampled estimators run beside Leiden: the
+ * numbers are those of one thread, bit for bit. */
+START_TEST(test_estimates_beside_leiden_change_nothing) {
+    fixture f;
+    ring_with_chords(&f, 400, 300);
+    kg_analytics_options opt = KG_ANALYTICS_OPTIONS_INIT;
+    opt.betweenness_exact_max = 10;
+    opt.betweenness_samples = 120;
+    opt.threads = 1;
+    kg_graph *one = build_with(&f, &opt);
+    ck_assert_str_eq(one->analytics.betweenness_method, "sampled");
+    ck_assert_str_eq(one->analytics.closeness_method, "sampled");
+    for (size_t threads = 2; threads <= 3; threads++) {
+        opt.threads = threads;
+        kg_graph *many = build_with(&f, &opt);
+        ck_assert_int_eq(memcmp(one->centrality, many->centrality, 400 * sizeof *one->centrality),
+                         0);
+        ck_assert_int_eq(memcmp(one->community, many->community, 400 * sizeof *one->community), 0);
+        ck_assert_double_eq(one->analytics.modularity, many->analytics.modularity);
+        ck_assert_uint_eq(one->analytics.betweenness_sources, many->analytics.betweenness_sources);
+        ck_assert_uint_eq(one->analytics.closeness_sources, many->analytics.closeness_sources);
+        kg_graph_free(many);
+    }
+    double total = 0;
+    for (size_t i = 0; i < 400; i++)
+        total += one->centrality[i].betweenness + one->centrality[i].harmonic;
+    ck_assert_double_gt(total, 0.0);
+    kg_graph_free(one);
+    fixture_free(&f);
+}
+END_TEST
+
 START_TEST(test_betweenness_switches_from_exact_to_sampled) {
     fixture f;
     ring_with_chords(&f, 60, 50);
@@ -416,12 +448,10 @@ START_TEST(test_betweenness_estimator_matches_igraph) {
     ck_assert(one != NULL && many != NULL);
     for (size_t threads = 1; threads <= 4; threads++) {
         kg_centrality *c = threads == 1 ? one : many;
-        ck_assert_int_eq(kg_graph_betweenness_estimates(&cf.data, &all, threads, c),
-                         IGRAPH_SUCCESS);
+        ck_assert_int_eq(kg_graph_betweenness_estimates(&cf.data, &all, threads, c), KG_OK);
         for (size_t i = 0; i < n; i++)
             ck_assert_double_eq_tol(c[i].betweenness, g->centrality[i].betweenness, 1e-9);
-        ck_assert_int_eq(kg_graph_betweenness_estimates(&cf.data, &some, threads, c),
-                         IGRAPH_SUCCESS);
+        ck_assert_int_eq(kg_graph_betweenness_estimates(&cf.data, &some, threads, c), KG_OK);
         for (size_t i = 0; i < n; i++) {
             ck_assert_double_eq_tol(c[i].betweenness, VECTOR(subset)[i] * scale, 1e-9);
             ck_assert(memcmp(&one[i].betweenness, &c[i].betweenness, sizeof(double)) == 0);
@@ -602,7 +632,7 @@ START_TEST(test_closeness_and_harmonic_from_every_source_are_exact) {
     igraph_vector_int_init_range(&all, 0, 300);
     kg_centrality *c = calloc(300, sizeof *c);
     ck_assert_ptr_nonnull(c);
-    ck_assert_int_eq(kg_graph_distance_estimates(&f.data, &all, c), IGRAPH_SUCCESS);
+    ck_assert_int_eq(kg_graph_distance_estimates(&f.data, &all, c), KG_OK);
     for (size_t i = 0; i < 300; i++) {
         ck_assert_double_eq_tol(c[i].closeness, VECTOR(closeness)[i], 1e-12);
         ck_assert_double_eq_tol(c[i].harmonic, VECTOR(harmonic)[i], 1e-12);
@@ -1119,6 +1149,7 @@ static Suite *analytics_suite(void) {
     tc = tcase_create("methods");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_same_input_same_numbers);
+    tcase_add_test(tc, test_estimates_beside_leiden_change_nothing);
     tcase_add_test(tc, test_betweenness_switches_from_exact_to_sampled);
     tcase_add_test(tc, test_betweenness_estimator_matches_igraph);
     tcase_add_test(tc, test_betweenness_budget_bounds_the_sources);
