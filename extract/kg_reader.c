@@ -888,6 +888,13 @@ static void hint_files(read_ahead *a, size_t at) {
     if (a->hinted < at)
         a->hinted = at;
     for (; a->hinted < end; a->hinted++) {
+        /* a cold open can wait on the disk: a reader closing early (an
+         * error, the caller stopping) must not wait for thousands */
+        pthread_mutex_lock(&a->mu);
+        bool stop = a->stop;
+        pthread_mutex_unlock(&a->mu);
+        if (stop)
+            return;
         if (!loads_ahead(a->files[a->hinted]))
             continue;
         char *path = join_path(a->dir, a->files[a->hinted]);
