@@ -3647,12 +3647,13 @@ static kg_status assign_unique_ids(resolve_cluster *clusters, size_t n_clusters,
 
 /* ---- phase 7: relations ----------------------------------------------------------- */
 
-/* A record mapped onto final entity indices. */
+/* A record mapped onto final entity indices: 24 bytes, since there is one
+ * per relation found in the corpus (millions), next to the records. */
 typedef struct resolve_edge {
-    kg_relation_type type;
-    size_t subject, object;
-    const char *role, *role_text;
-    const kg_evidence *evidence; /* borrowed from the record */
+    uint32_t subject, object; /* entity indices */
+    uint32_t record;          /* index into kg_resolver.records */
+    uint32_t type;            /* kg_relation_type */
+    const char *role;         /* the record's, pooled or NULL */
 } resolve_edge;
 
 static int cmp_edge_group(const resolve_edge *a, const resolve_edge *b) {
@@ -3660,7 +3661,7 @@ static int cmp_edge_group(const resolve_edge *a, const resolve_edge *b) {
     if (c == 0)
         c = kg_cmp_size(a->object, b->object);
     if (c == 0)
-        c = kg_cmp_size((size_t)a->type, (size_t)b->type);
+        c = kg_cmp_size(a->type, b->type);
     if (c == 0)
         c = kg_strcmp_null(a->role, b->role);
     return c;
@@ -3681,10 +3682,11 @@ static bool evidence_same_source(const kg_evidence *a, const kg_evidence *b) {
     return kg_evidence_cmp(&x, b) == 0;
 }
 
-/* Builds relation rel from the edges of one group. */
-static kg_status merge_edges(const resolve_edge *edges, size_t count, const char **scratch,
-                             kg_relation *rel) {
-    rel->type = edges[0].type;
+/* Builds relation rel from the edges of one group; scratch holds count
+ * pointers. */
+static kg_status merge_edges(const resolve_record *records, const resolve_edge *edges, size_t count,
+                             const char **scratch, kg_relation *rel) {
+    rel->type = (kg_relation_type)edges[0].type;
     rel->subject = edges[0].subject;
     rel->object = edges[0].object;
     rel->role = edges[0].role;
@@ -3693,7 +3695,7 @@ static kg_status merge_edges(const resolve_edge *edges, size_t count, const char
     if (rel->evidence == NULL)
         return KG_ERR_NOMEM;
     for (size_t i = 0; i < count; i++)
-        rel->evidence[i] = *edges[i].evidence;
+        rel->evidence[i] = records[edges[i].record].evidence;
     sort_items(rel->evidence, count, sizeof *rel->evidence, cmp_evidence);
     /* The same sentence span read twice (a document added twice) is one
      * piece of evidence; keep its highest confidence, which sorts last. */
@@ -3716,8 +3718,8 @@ static kg_status merge_edges(const resolve_edge *edges, size_t count, const char
 
     size_t n_texts = 0;
     for (size_t i = 0; i < count; i++)
-        if (edges[i].role_text != NULL)
-            scratch[n_texts++] = edges[i].role_text;
+        if (records[edges[i].record].role_text != NULL)
+            scratch[n_texts++] = records[edges[i].record].role_text;
     sort_items(scratch, n_texts, sizeof *scratch, cmp_cstr_ptr);
     size_t best_count = 0;
     rel->role_text = NULL;
@@ -3748,8 +3750,9 @@ static void count_edges(const resolve_edge *from, resolve_edge *to, size_t n, si
 }
 
 /* Sorts edges with cmp_edge: (subject, object) by two counting passes
- * (linear), then each run of one pair by type and role (short runs). */
-static kg_status sort_edges(resolve_edge *edges, size_t n, size_t n_entities) {
+ * (linear), then each run of one pair by type and role (short runs).
+ * *longest is set to the length of the longest group. */
+static kg_status sort_edges(resolve_edge *edges, size_t n, size_t n_entities, size_t *longest) {
     resolve_edge *tmp = malloc((n + 1) * sizeof *tmp);
     size_t *count = malloc((n_entities + 1) * sizeof *count);
     if (tmp == NULL || count == NULL) {
@@ -3759,15 +3762,18 @@ static kg_status sort_edges(resolve_edge *edges, size_t n, size_t n_entities) {
     }
     count_edges(edges, tmp, n, count, n_entities, false);
     count_edges(tmp, edges, n, count, n_entities, true);
+    free(tmp);
+    free(count);
+    *longest = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && edges[j].subject == edges[i].subject && edges[j].object == edges[i].object)
             j++;
         sort_items(edges + i, j - i, sizeof *edges, cmp_edge);
+        if (j - i > *longest)
+            *longest = j - i;
         i = j;
     }
-    free(tmp);
-    free(count);
     return KG_OK;
 }
 
@@ -3776,36 +3782,34 @@ static kg_status resolve_relations(const kg_resolver *resolver, const size_t *me
     kg_status status = KG_OK;
     resolve_edge *edges = NULL;
     const char **scratch = NULL;
-    size_t n_edges = 0;
+    size_t n_edges = 0, longest = 0;
     if (resolver->n_records == 0)
         return KG_OK;
+    /* Edges hold 32-bit indices; no corpus that fits in memory comes near. */
+    if (resolver->n_records > UINT32_MAX || out->n_entities > UINT32_MAX)
+        return KG_ERR_NOMEM;
 
     edges = malloc(resolver->n_records * sizeof *edges);
-    scratch = malloc(resolver->n_records * sizeof *scratch);
-    if (edges == NULL || scratch == NULL) {
+    if (edges == NULL) {
         status = KG_ERR_NOMEM;
         goto cleanup;
     }
     for (size_t i = 0; i < resolver->n_records; i++) {
         const resolve_record *rec = &resolver->records[i];
-        resolve_edge edge = {rec->type,
-                             mention_entity[rec->subject],
-                             mention_entity[rec->object],
-                             rec->role,
-                             rec->role_text,
-                             &rec->evidence};
-        if (edge.subject == edge.object)
+        size_t subject = mention_entity[rec->subject], object = mention_entity[rec->object];
+        if (subject == object)
             continue; /* an entity related to itself only after merging */
         /* met_with is symmetric: entities are sorted by id, so the smaller
          * index is the smaller id. */
-        if (edge.type == KG_REL_MET_WITH && edge.subject > edge.object) {
-            size_t t = edge.subject;
-            edge.subject = edge.object;
-            edge.object = t;
+        if (rec->type == KG_REL_MET_WITH && subject > object) {
+            size_t t = subject;
+            subject = object;
+            object = t;
         }
-        edges[n_edges++] = edge;
+        edges[n_edges++] = (resolve_edge){(uint32_t)subject, (uint32_t)object, (uint32_t)i,
+                                          (uint32_t)rec->type, rec->role};
     }
-    status = sort_edges(edges, n_edges, out->n_entities);
+    status = sort_edges(edges, n_edges, out->n_entities, &longest);
     if (status != KG_OK)
         goto cleanup;
 
@@ -3815,7 +3819,8 @@ static kg_status resolve_relations(const kg_resolver *resolver, const size_t *me
     if (n_groups == 0)
         goto cleanup;
     out->relations = calloc(n_groups, sizeof *out->relations);
-    if (out->relations == NULL) {
+    scratch = malloc(longest * sizeof *scratch);
+    if (out->relations == NULL || scratch == NULL) {
         status = KG_ERR_NOMEM;
         goto cleanup;
     }
@@ -3826,7 +3831,7 @@ static kg_status resolve_relations(const kg_resolver *resolver, const size_t *me
         /* Count the relation before filling it so that kg_resolved_clear
          * frees a half-built one. */
         kg_relation *rel = &out->relations[out->n_relations++];
-        status = merge_edges(&edges[i], j - i, scratch, rel);
+        status = merge_edges(resolver->records, &edges[i], j - i, scratch, rel);
         if (status != KG_OK)
             goto cleanup;
         i = j;
@@ -3974,6 +3979,21 @@ static kg_status build_entities(const kg_resolver *resolver, const size_t *clust
     return status;
 }
 
+/* Frees the clusters' ids and the entities not (yet) moved to the result. */
+static void release_clusters(resolve_cluster *clusters, kg_entity *entities, size_t n_clusters) {
+    for (size_t c = 0; clusters != NULL && c < n_clusters; c++) {
+        if (clusters[c].id != clusters[c].base_id)
+            free(clusters[c].id);
+        free(clusters[c].base_id);
+    }
+    for (size_t c = 0; entities != NULL && c < n_clusters; c++) {
+        free(entities[c].aliases);
+        free(entities[c].documents);
+    }
+    free(entities);
+    free(clusters);
+}
+
 kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *err) {
     kg_status status = KG_OK;
     kg_resolved result = {0};
@@ -4091,28 +4111,46 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     for (size_t i = 0; i < st.n_nodes; i++)
         node_entity[i] = cluster_entity[root_cluster[sets_find(&st, i)]];
 
-    /* Phases 7 and 8. */
-    if ((status = resolve_relations(resolver, cluster_of, &result)) != KG_OK ||
-        (status = resolve_documents(resolver, &result)) != KG_OK ||
-        (status = resolve_merges(&st, node_entity, &result)) != KG_OK)
+    /* Phase 8a, the audit trail: the last use of the clusters' state. */
+    if ((status = resolve_merges(&st, node_entity, &result)) != KG_OK)
         goto cleanup;
+    /* From here on the resolver is spent, whatever happens: what was added
+     * is let go of as soon as it is used (on a large corpus, gigabytes, which
+     * the relations, the analytics and the writers need more). */
+    resolver->finished = true;
+    state_free(&st);
+    memset(&st, 0, sizeof st);
+    release_clusters(clusters, entities, n_clusters);
+    clusters = NULL;
+    entities = NULL;
+    free(order);
+    free(cluster_members);
+    free(root_cluster);
+    free(cluster_entity);
+    free(node_entity);
+    order = NULL;
+    cluster_members = root_cluster = cluster_entity = node_entity = NULL;
+    free(resolver->mentions);
+    free(resolver->aliases);
+    resolver->mentions = NULL;
+    resolver->aliases = NULL;
+    resolver->n_mentions = resolver->cap_mentions = resolver->n_aliases = 0;
+    resolver->cap_aliases = 0;
+
+    /* Phases 7 and 8b. */
+    if ((status = resolve_relations(resolver, cluster_of, &result)) != KG_OK)
+        goto cleanup;
+    free(resolver->records);
+    resolver->records = NULL;
+    resolver->n_records = resolver->cap_records = 0;
+    if ((status = resolve_documents(resolver, &result)) != KG_OK)
+        goto cleanup;
+    free(resolver->docs);
+    resolver->docs = NULL;
+    resolver->n_docs = resolver->cap_docs = 0;
 
     *out = result;
     memset(&result, 0, sizeof result);
-    resolver->finished = true;
-    /* *out holds copies: what was added is no longer needed (on a large
-     * corpus, hundreds of megabytes the analytics and writers can use) */
-    free(resolver->mentions);
-    free(resolver->aliases);
-    free(resolver->records);
-    free(resolver->docs);
-    resolver->mentions = NULL;
-    resolver->aliases = NULL;
-    resolver->records = NULL;
-    resolver->docs = NULL;
-    resolver->n_mentions = resolver->cap_mentions = resolver->n_aliases = 0;
-    resolver->cap_aliases = resolver->n_records = resolver->cap_records = 0;
-    resolver->n_docs = resolver->cap_docs = 0;
 
 cleanup:
     if (status == KG_ERR_NOMEM)
@@ -4120,17 +4158,7 @@ cleanup:
     else if (status != KG_OK && err != NULL && err->status == KG_OK)
         kg_error_set(err, status, NULL, 0, 0, "entity resolution failed: %s", kg_strerror(status));
     kg_resolved_clear(&result);
-    for (size_t c = 0; clusters != NULL && c < n_clusters; c++) {
-        if (clusters[c].id != clusters[c].base_id)
-            free(clusters[c].id);
-        free(clusters[c].base_id);
-    }
-    for (size_t c = 0; entities != NULL && c < n_clusters; c++) {
-        free(entities[c].aliases);
-        free(entities[c].documents);
-    }
-    free(entities);
-    free(clusters);
+    release_clusters(clusters, entities, n_clusters);
     free(order);
     free(cluster_members);
     free(cluster_of);

@@ -68,9 +68,9 @@ kg_status kg_resolver_add_aliases(kg_resolver *resolver, const char *json, size_
 kg_status kg_resolver_load_aliases(kg_resolver *resolver, const char *path, kg_error *err);
 
 /* Resolves everything added so far into *out (which the caller releases
- * with kg_resolved_clear).  May be called once; on success the resolver
- * lets go of what was added (*out refers to none of it, only to pooled
- * strings), keeping only its statistics. */
+ * with kg_resolved_clear).  May be called once, successful or not: the
+ * resolver lets go of what was added as it goes (*out refers to none of it,
+ * only to pooled strings), keeping only its statistics. */
 kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *err);
 
 /* What kg_resolver_finish did, for benchmarks and tuning. */
