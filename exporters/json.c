@@ -3,9 +3,10 @@
  *
  * Node-link is loadable by networkx.node_link_graph (edges under "links",
  * multigraph, directed); the Cytoscape.js style by cytoscape({elements}) or
- * cy.json().  The document is streamed through a block buffer.  The graph
- * header, small, is built as a jansson object and dumped re-indented to its
- * depth; the nodes and links, nearly all of the bytes, are written directly,
+ * cy.json().  The document is streamed through a block buffer.  The small
+ * parts of the graph header are built as jansson objects and dumped
+ * re-indented to their depth; its documents, the nodes and the links, nearly
+ * all of the bytes, are written directly,
  * byte for byte as jansson dumps them with sorted keys, one-space
  * indentation and 12 significant digits.  The file is exactly that of
  * dumping the whole tree at once with those flags, while memory stays at one
@@ -54,28 +55,6 @@ static int set(json_t *object, const char *key, json_t *value) {
     return json_object_set_new(object, key, value) != 0;
 }
 
-static int set_opt_str(json_t *object, const char *key, const char *s) {
-    return s != NULL ? set(object, key, jstr(s)) : 0;
-}
-
-static json_t *document_json(const kg_doc_info *doc) {
-    json_t *o = json_object();
-    if (o == NULL)
-        return NULL;
-    int bad = set(o, "id", jstr(doc->id));
-    bad |= set(o, "lang", jstr(doc->lang != NULL ? doc->lang : "und"));
-    bad |= set_opt_str(o, "title", doc->title);
-    bad |= set_opt_str(o, "date", doc->date);
-    bad |= set_opt_str(o, "url", doc->url);
-    bad |= set(o, "sentences", jint(doc->n_sentences));
-    bad |= set(o, "bytes", jint(doc->n_bytes));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-
 /* How the analytics were computed: kg_analytics_info, options included, so
  * that `kgraph analyze` can redo them (docs/analytics.md). */
 static json_t *analytics_json(const kg_analytics_info *info) {
@@ -108,18 +87,10 @@ static json_t *analytics_json(const kg_analytics_info *info) {
     return o;
 }
 
-static json_t *graph_json(const kg_graph *graph) {
-    const kg_resolved *data = graph->data;
-    json_t *o = json_object(), *docs = json_array(), *counts = json_object();
-    json_t *by_type = json_object(), *by_relation = json_object(), *methods = json_object();
-    int bad = o == NULL || docs == NULL || counts == NULL || by_type == NULL ||
-              by_relation == NULL || methods == NULL;
-    if (bad)
-        goto fail;
-
-    for (size_t i = 0; i < data->n_documents && !bad; i++)
-        bad |= json_array_append_new(docs, document_json(&data->documents[i])) != 0;
-
+/* "counts": nodes, links, and both by type. */
+static json_t *counts_json(const kg_resolved *data) {
+    json_t *counts = json_object(), *by_type = json_object(), *by_relation = json_object();
+    int bad = counts == NULL || by_type == NULL || by_relation == NULL;
     size_t n_type[KG_ENT_TYPE_COUNT] = {0}, n_rel[KG_REL_TYPE_COUNT] = {0};
     for (size_t i = 0; i < data->n_entities; i++)
         if ((unsigned)data->entities[i].type < KG_ENT_TYPE_COUNT)
@@ -131,37 +102,36 @@ static json_t *graph_json(const kg_graph *graph) {
         bad |= set(by_type, kg_entity_type_name((kg_entity_type)t), jint(n_type[t]));
     for (int t = 0; t < KG_REL_TYPE_COUNT && !bad; t++)
         bad |= set(by_relation, kg_relation_type_name((kg_relation_type)t), jint(n_rel[t]));
+    if (!bad) {
+        bad |= set(counts, "nodes", jint(data->n_entities));
+        bad |= set(counts, "links", jint(data->n_relations));
+        bad |= set(counts, "entities", by_type);
+        bad |= set(counts, "relations", by_relation);
+        by_type = by_relation = NULL; /* stolen by counts */
+    }
+    json_decref(by_type);
+    json_decref(by_relation);
+    if (bad) {
+        json_decref(counts);
+        return NULL;
+    }
+    return counts;
+}
+
+/* "centrality": how each measure was computed. */
+static json_t *methods_json(const kg_graph *graph) {
+    json_t *methods = json_object();
+    int bad = methods == NULL;
     char method[160];
     for (size_t m = 0; m < KG_EXPORT_N_MEASURES && !bad; m++)
         bad |= set(
             methods, kg_export_measures[m].name,
             jstr(kg_export_measure_method(graph, &kg_export_measures[m], method, sizeof method)));
-
-    bad |= set(counts, "nodes", jint(data->n_entities));
-    bad |= set(counts, "links", jint(data->n_relations));
-    bad |= set(counts, "entities", by_type);
-    bad |= set(counts, "relations", by_relation);
-    by_type = by_relation = NULL; /* stolen by counts */
-    bad |= set(o, "generator", jstr("kgraph " KG_VERSION));
-    bad |= set(o, "base_iri", jstr(graph->base_iri));
-    bad |= set(o, "vocab_iri", jstr(KG_VOCAB_IRI));
-    bad |= set(o, "documents", docs);
-    bad |= set(o, "counts", counts);
-    bad |= set(o, "centrality", methods);
-    bad |= set(o, "analytics", analytics_json(&graph->analytics));
-    docs = counts = methods = NULL;
-    if (bad)
-        goto fail;
-    return o;
-
-fail:
-    json_decref(o);
-    json_decref(docs);
-    json_decref(counts);
-    json_decref(by_type);
-    json_decref(by_relation);
-    json_decref(methods);
-    return NULL;
+    if (bad) {
+        json_decref(methods);
+        return NULL;
+    }
+    return methods;
 }
 
 /* ---- the writer ------------------------------------------------------------------ */
@@ -451,6 +421,45 @@ static void emit(json_out *w, json_t *value) {
     json_decref(value);
 }
 
+/* ---- the graph header ---- */
+
+static void write_document(json_out *w, const kg_doc_info *doc) {
+    item(w);
+    open_container(w, '{');
+    int_member(w, "bytes", doc->n_bytes);
+    opt_string_member(w, "date", doc->date);
+    string_member(w, "id", doc->id);
+    string_member(w, "lang", doc->lang != NULL ? doc->lang : "und");
+    int_member(w, "sentences", doc->n_sentences);
+    opt_string_member(w, "title", doc->title);
+    opt_string_member(w, "url", doc->url);
+    close_container(w, '}');
+}
+
+/* The graph's own data: small members through jansson, the documents (one
+ * per input document, so as many as a million) streamed one at a time. */
+static void write_graph_header(json_out *w, const kg_graph *graph) {
+    const kg_resolved *data = graph->data;
+    open_container(w, '{');
+    key(w, "analytics");
+    emit(w, analytics_json(&graph->analytics));
+    string_member(w, "base_iri", graph->base_iri);
+    key(w, "centrality");
+    emit(w, methods_json(graph));
+    key(w, "counts");
+    emit(w, counts_json(data));
+    key(w, "documents");
+    open_container(w, '[');
+    for (size_t i = 0; i < data->n_documents && out_ok(w); i++) {
+        write_document(w, &data->documents[i]);
+        out_flush(w, false);
+    }
+    close_container(w, ']');
+    string_member(w, "generator", "kgraph " KG_VERSION);
+    string_member(w, "vocab_iri", KG_VOCAB_IRI);
+    close_container(w, '}');
+}
+
 /* ---- nodes and links ---- */
 
 static int cmp_measure_name(const void *a, const void *b) {
@@ -633,7 +642,7 @@ static kg_status export_json(const kg_graph *graph, kg_json_style style, FILE *o
     open_container(&w, '{');
     if (style == KG_JSON_CYTOSCAPE) {
         key(&w, "data");
-        emit(&w, graph_json(graph));
+        write_graph_header(&w, graph);
         key(&w, "elements");
         open_container(&w, '{');
         key(&w, "edges");
@@ -645,7 +654,7 @@ static kg_status export_json(const kg_graph *graph, kg_json_style style, FILE *o
         key(&w, "directed");
         put(&w, "true", 4);
         key(&w, "graph");
-        emit(&w, graph_json(graph));
+        write_graph_header(&w, graph);
         key(&w, "links");
         element_array(&w, graph, style, ELEMENT_LINK);
         key(&w, "multigraph");
