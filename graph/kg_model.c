@@ -5,6 +5,8 @@
 #include "kg_model_internal.h"
 #include "kg_text.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,9 +85,14 @@ const char *kg_error_format(const kg_error *err, char *buf, size_t size) {
 /* ---- string pool ------------------------------------------------------------
  * Strings are copied into large chunks that never move, so the pointers handed
  * out stay valid for the pool's life; an open-addressing table of those
- * pointers (with their hashes) finds duplicates. */
+ * pointers (with 32 bits of their hashes) finds duplicates.  The table is
+ * filled to at most three quarters and has 16-byte slots: on a large corpus
+ * (millions of strings) it is a fair part of the memory.  It can be let go
+ * of (kg_strpool_drop_index) and is then rebuilt from the chunks, whose
+ * strings lie back to back, each with its NUL, when next needed. */
 
 #define POOL_CHUNK (64 * 1024)
+#define POOL_FIRST_SLOTS 1024
 
 typedef struct pool_chunk {
     struct pool_chunk *next;
@@ -95,14 +102,14 @@ typedef struct pool_chunk {
 
 typedef struct pool_slot {
     const char *str;
-    uint64_t hash;
-    size_t len;
+    uint32_t hash; /* of kg_hash_fast, folded */
+    uint32_t len;  /* UINT32_MAX: that long or longer */
 } pool_slot;
 
 struct kg_strpool {
     pool_chunk *chunks;
-    pool_slot *slots;
-    size_t n_slots; /* power of two */
+    pool_slot *slots; /* NULL after kg_strpool_drop_index */
+    size_t n_slots;   /* power of two */
     size_t count;
     size_t bytes;
 };
@@ -111,7 +118,7 @@ kg_strpool *kg_strpool_new(void) {
     kg_strpool *pool = calloc(1, sizeof *pool);
     if (pool == NULL)
         return NULL;
-    pool->n_slots = 1024;
+    pool->n_slots = POOL_FIRST_SLOTS;
     pool->slots = calloc(pool->n_slots, sizeof *pool->slots);
     if (pool->slots == NULL) {
         free(pool);
@@ -133,23 +140,72 @@ void kg_strpool_free(kg_strpool *pool) {
     free(pool);
 }
 
+static uint32_t pool_hash(const char *s, size_t len) {
+    uint64_t h = kg_hash_fast(s, len); /* the table's own: never written out */
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+static uint32_t pool_len(size_t len) {
+    return len < UINT32_MAX ? (uint32_t)len : UINT32_MAX;
+}
+
+static bool pool_full(size_t count, size_t n_slots) {
+    return count > n_slots / 4 * 3;
+}
+
+/* Puts a string known to be absent into slots (n a power of two). */
+static void pool_place(pool_slot *slots, size_t n, const pool_slot *slot) {
+    size_t j = slot->hash & (n - 1);
+    while (slots[j].str != NULL)
+        j = (j + 1) & (n - 1);
+    slots[j] = *slot;
+}
+
 static int pool_grow(kg_strpool *pool) {
     size_t n = pool->n_slots * 2;
     pool_slot *slots = calloc(n, sizeof *slots);
     if (slots == NULL)
         return -1;
-    for (size_t i = 0; i < pool->n_slots; i++) {
-        if (pool->slots[i].str == NULL)
-            continue;
-        size_t j = (size_t)pool->slots[i].hash & (n - 1);
-        while (slots[j].str != NULL)
-            j = (j + 1) & (n - 1);
-        slots[j] = pool->slots[i];
-    }
+    for (size_t i = 0; i < pool->n_slots; i++)
+        if (pool->slots[i].str != NULL)
+            pool_place(slots, n, &pool->slots[i]);
     free(pool->slots);
     pool->slots = slots;
     pool->n_slots = n;
     return 0;
+}
+
+/* The table again, from the strings in the chunks (counted anew, so that a
+ * string holding a NUL against kg_strpool_intern's contract cannot
+ * overfill it). */
+static int pool_reindex(kg_strpool *pool) {
+    size_t strings = 0;
+    for (const pool_chunk *c = pool->chunks; c != NULL; c = c->next)
+        for (size_t at = 0; at < c->used; at += strlen(c->data + at) + 1)
+            strings++;
+    size_t n = POOL_FIRST_SLOTS;
+    while (pool_full(strings + 1, n))
+        n *= 2;
+    pool_slot *slots = calloc(n, sizeof *slots);
+    if (slots == NULL)
+        return -1;
+    for (const pool_chunk *c = pool->chunks; c != NULL; c = c->next)
+        for (size_t at = 0; at < c->used;) {
+            const char *str = c->data + at;
+            size_t len = strlen(str);
+            pool_place(slots, n, &(pool_slot){str, pool_hash(str, len), pool_len(len)});
+            at += len + 1;
+        }
+    pool->slots = slots;
+    pool->n_slots = n;
+    return 0;
+}
+
+void kg_strpool_drop_index(kg_strpool *pool) {
+    if (pool == NULL)
+        return;
+    free(pool->slots);
+    pool->slots = NULL;
 }
 
 static char *pool_alloc(kg_strpool *pool, size_t n) {
@@ -177,35 +233,42 @@ static char *pool_alloc(kg_strpool *pool, size_t n) {
     return p;
 }
 
+static bool pool_same(const pool_slot *slot, uint32_t hash, const char *s, size_t len) {
+    if (slot->hash != hash || slot->len != pool_len(len))
+        return false;
+    if (slot->len == UINT32_MAX && strlen(slot->str) != len)
+        return false;
+    return memcmp(slot->str, s, len) == 0;
+}
+
 const char *kg_strpool_intern(kg_strpool *pool, const char *s, size_t len) {
     if (pool == NULL || s == NULL)
         return NULL;
-    uint64_t h = kg_hash_fast(s, len); /* the table's own: never written out */
+    if (pool->slots == NULL && pool_reindex(pool) != 0)
+        return NULL;
+    uint32_t h = pool_hash(s, len);
     size_t mask = pool->n_slots - 1;
-    size_t j = (size_t)h & mask;
+    size_t j = h & mask;
     while (pool->slots[j].str != NULL) {
-        const pool_slot *slot = &pool->slots[j];
-        if (slot->hash == h && slot->len == len && memcmp(slot->str, s, len) == 0)
-            return slot->str;
+        if (pool_same(&pool->slots[j], h, s, len))
+            return pool->slots[j].str;
         j = (j + 1) & mask;
+    }
+    if (pool_full(pool->count + 1, pool->n_slots)) {
+        if (pool_grow(pool) != 0)
+            return NULL;
+        mask = pool->n_slots - 1;
+        for (j = h & mask; pool->slots[j].str != NULL; j = (j + 1) & mask)
+            ;
     }
     char *copy = pool_alloc(pool, len + 1);
     if (copy == NULL)
         return NULL;
     memcpy(copy, s, len);
     copy[len] = '\0';
-    pool->slots[j].str = copy;
-    pool->slots[j].hash = h;
-    pool->slots[j].len = len;
+    pool->slots[j] = (pool_slot){copy, h, pool_len(len)};
     pool->count++;
     pool->bytes += len + 1;
-    if (pool->count * 2 > pool->n_slots && pool_grow(pool) != 0) {
-        /* The string is stored; only the table could not grow.  Lookups stay
-         * correct while at least one slot is free, so undo instead. */
-        pool->slots[j].str = NULL;
-        pool->count--;
-        return NULL;
-    }
     return copy;
 }
 

@@ -89,6 +89,12 @@ const char *kg_strpool_intern(kg_strpool *pool, const char *s, size_t len);
 /* Same for a NUL-terminated string; NULL s gives NULL. */
 const char *kg_strpool_cstr(kg_strpool *pool, const char *s);
 
+/* Lets go of the table that finds duplicates (about 20 bytes a string),
+ * keeping every string: for when no more strings will be interned for a
+ * while (kgraph build, once the entities are resolved).  The next
+ * kg_strpool_intern rebuilds it.  NULL is a no-op. */
+void kg_strpool_drop_index(kg_strpool *pool);
+
 /* Number of distinct strings and bytes held (for statistics). */
 size_t kg_strpool_count(const kg_strpool *pool);
 size_t kg_strpool_bytes(const kg_strpool *pool);

@@ -567,6 +567,53 @@ START_TEST(test_pool_pointers_survive_growth) {
 }
 END_TEST
 
+/* After kg_strpool_drop_index every string is still found (same pointer),
+ * including big ones with chunks of their own and the empty one, and new
+ * ones are added once. */
+START_TEST(test_pool_finds_every_string_after_dropping_its_index) {
+    enum { N = 5000 };
+    kg_strpool *pool = kg_strpool_new();
+    ck_assert_ptr_nonnull(pool);
+    const char **first = malloc(N * sizeof *first);
+    char *big = malloc(100001);
+    ck_assert_ptr_nonnull(first);
+    ck_assert_ptr_nonnull(big);
+    memset(big, 'x', 100000);
+    big[100000] = '\0';
+    char buf[64];
+    for (int i = 0; i < N; i++) {
+        snprintf(buf, sizeof buf, "%d", i * 7919);
+        first[i] = kg_strpool_cstr(pool, buf);
+        ck_assert_ptr_nonnull(first[i]);
+    }
+    const char *b = kg_strpool_cstr(pool, big), *e = kg_strpool_cstr(pool, "");
+    ck_assert_ptr_nonnull(b);
+    size_t count = kg_strpool_count(pool), bytes = kg_strpool_bytes(pool);
+    ck_assert_uint_eq(count, N + 2);
+
+    kg_strpool_drop_index(pool);
+    kg_strpool_drop_index(pool); /* twice: still a no-op */
+    kg_strpool_drop_index(NULL);
+    ck_assert_uint_eq(kg_strpool_count(pool), count);
+    for (int i = N - 1; i >= 0; i--) {
+        snprintf(buf, sizeof buf, "%d", i * 7919);
+        ck_assert_ptr_eq(kg_strpool_cstr(pool, buf), first[i]);
+    }
+    ck_assert_ptr_eq(kg_strpool_cstr(pool, big), b);
+    ck_assert_ptr_eq(kg_strpool_cstr(pool, ""), e);
+    ck_assert_uint_eq(kg_strpool_count(pool), count);
+    ck_assert_uint_eq(kg_strpool_bytes(pool), bytes);
+    const char *fresh = kg_strpool_cstr(pool, "a string added after the drop");
+    ck_assert_ptr_nonnull(fresh);
+    kg_strpool_drop_index(pool);
+    ck_assert_ptr_eq(kg_strpool_cstr(pool, "a string added after the drop"), fresh);
+    ck_assert_uint_eq(kg_strpool_count(pool), count + 1);
+    free(big);
+    free(first);
+    kg_strpool_free(pool);
+}
+END_TEST
+
 START_TEST(test_pool_free_null_is_a_no_op) {
     kg_strpool_free(NULL);
 }
@@ -874,6 +921,7 @@ static Suite *text_suite(void) {
     tcase_add_test(pool, test_pool_gives_same_pointer_for_equal_strings);
     tcase_add_test(pool, test_pool_gives_different_pointers_for_different_strings);
     tcase_add_test(pool, test_pool_pointers_survive_growth);
+    tcase_add_test(pool, test_pool_finds_every_string_after_dropping_its_index);
     tcase_add_test(pool, test_pool_free_null_is_a_no_op);
     suite_add_tcase(s, pool);
 
