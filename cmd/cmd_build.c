@@ -334,12 +334,18 @@ int kg_cmd_build(int argc, char **argv) {
         st = kg_error_set(&err, KG_ERR_INPUT, NULL, 0, 0, "no documents to read in the input");
         goto cleanup;
     }
+    kg_cmd_give_back_memory(); /* the extraction threads' */
     if ((st = kg_resolver_finish(resolver, &data, &err)) != KG_OK)
         goto cleanup;
+    /* Nothing is interned any more: the pool's index and the resolver's
+     * working memory go back before the graph is built. */
+    kg_strpool_drop_index(pool);
+    kg_cmd_give_back_memory();
     kg_cmd_timings_mark(&timings, "resolve across documents");
     opt.analytics.threads = opt.threads; /* the sampled estimators' */
     if ((st = kg_graph_build_with(&graph, &data, opt.base_iri, &opt.analytics, &err)) != KG_OK)
         goto cleanup;
+    kg_cmd_give_back_memory(); /* the analytics' working memory */
     kg_cmd_timings_mark(&timings, "graph and analytics");
     kg_cmd_timings_analytics(&timings, graph);
 

@@ -223,6 +223,12 @@ kg_status kg_cmd_write_outputs(const kg_graph *graph, unsigned formats,
                                const kg_export_options *options, const char *output, size_t threads,
                                kg_cmd_paths *written, kg_cmd_timings *timings, kg_error *err);
 
+/* ---- between steps (memory.c) ---- */
+
+/* Returns the memory freed so far to the system (glibc's malloc_trim): for
+ * between the steps of a large run. */
+void kg_cmd_give_back_memory(void);
+
 /* ---- --timings: where a run's time went (timings.c) ---- */
 
 typedef struct kg_cmd_step {
