@@ -997,21 +997,23 @@ cleanup:
 
 /* ---- recorded input -------------------------------------------------------- */
 
-/* One entity of one document. */
+/* One entity of one document.  There are millions on a large corpus, held
+ * until the end: hence 32-bit counts (kg_resolver_add refuses more than
+ * UINT32_MAX mentions or aliases). */
 typedef struct resolve_mention {
-    kg_entity_type type;
-    const char *name;   /* pooled */
-    const char *doc;    /* pooled document id */
-    size_t alias_start; /* first alias in kg_resolver.aliases */
-    size_t n_aliases;
-    size_t mentions;
-    const char *date; /* agreements and events: ISO 8601 date, or NULL */
+    const char *name;     /* pooled */
+    const char *doc;      /* pooled document id */
+    const char *date;     /* agreements and events: ISO 8601 date, or NULL */
+    uint32_t alias_start; /* first alias in kg_resolver.aliases */
+    uint32_t n_aliases;
+    uint32_t mentions;  /* UINT32_MAX: that many or more */
+    unsigned char type; /* kg_entity_type */
 } resolve_mention;
 
 /* One relation of one document; subject and object are mention indices. */
 typedef struct resolve_record {
-    kg_relation_type type;
-    size_t subject, object;
+    uint32_t type; /* kg_relation_type */
+    uint32_t subject, object;
     const char *role, *role_text; /* pooled or NULL */
     kg_evidence evidence;         /* strings pooled */
 } resolve_record;
@@ -1120,17 +1122,20 @@ kg_status kg_resolver_add(kg_resolver *resolver, const kg_doc_facts *facts) {
         kg_reserve((void **)&resolver->docs, &resolver->cap_docs, resolver->n_docs + 1,
                    sizeof *resolver->docs) != KG_OK)
         return KG_ERR_NOMEM;
+    if (resolver->n_mentions + facts->n_entities > UINT32_MAX ||
+        resolver->n_aliases + n_aliases > UINT32_MAX)
+        return KG_ERR_NOMEM; /* resolve_mention's 32-bit indices */
 
     size_t base = resolver->n_mentions;
     for (size_t i = 0; i < facts->n_entities; i++) {
         const kg_doc_entity *e = &facts->entities[i];
         resolve_mention *m = &resolver->mentions[resolver->n_mentions++];
-        m->type = e->type;
+        m->type = (unsigned char)e->type;
         m->name = e->name;
         m->doc = facts->doc_id;
-        m->alias_start = resolver->n_aliases;
-        m->n_aliases = e->n_aliases;
-        m->mentions = e->mentions;
+        m->alias_start = (uint32_t)resolver->n_aliases;
+        m->n_aliases = (uint32_t)e->n_aliases;
+        m->mentions = e->mentions < UINT32_MAX ? (uint32_t)e->mentions : UINT32_MAX;
         m->date = e->date;
         if (e->n_aliases > 0)
             memcpy(&resolver->aliases[resolver->n_aliases], e->aliases,
@@ -1140,9 +1145,9 @@ kg_status kg_resolver_add(kg_resolver *resolver, const kg_doc_facts *facts) {
     for (size_t i = 0; i < facts->n_relations; i++) {
         const kg_doc_relation *r = &facts->relations[i];
         resolve_record *rec = &resolver->records[resolver->n_records++];
-        rec->type = r->type;
-        rec->subject = base + r->subject;
-        rec->object = base + r->object;
+        rec->type = (uint32_t)r->type;
+        rec->subject = (uint32_t)(base + r->subject);
+        rec->object = (uint32_t)(base + r->object);
         rec->role = r->role;
         rec->role_text = r->role_text;
         rec->evidence = r->evidence;
