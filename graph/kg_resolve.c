@@ -48,11 +48,18 @@
  *
  * Strings: the resolver stores the pooled pointers it is given and interns
  * the ids, language tags, rule names and details it makes; the pool must
- * outlive the resolver and the kg_resolved it produces.
+ * outlive the resolver and the kg_resolved it produces.  Evidence texts are
+ * the exception: copied into the spill file (or interned, in memory) by
+ * kg_resolver_add, so the caller need not keep them.
+ *
+ * Memory: the relation records wait in a spill file (kg_spill.h) until
+ * phase 7, and the tables of phases 1 to 5 are freed before phase 6, so the
+ * largest of them never meet.
  */
 #include "kg_resolve.h"
 #include "kg_model_internal.h"
 
+#include "kg_spill.h"
 #include "kg_text.h"
 
 #include <errno.h>
@@ -1018,6 +1025,23 @@ typedef struct resolve_record {
     kg_evidence evidence;         /* strings pooled */
 } resolve_record;
 
+/* A holds_post record as the clustering needs it (a person's posts are
+ * context for persons and organisations), kept in memory while the records
+ * themselves wait in the spill file. */
+typedef struct resolve_post {
+    uint32_t person, org; /* mention indices */
+    const char *role;     /* pooled or NULL */
+} resolve_post;
+
+/* In the spill file each record is a resolve_record, written as it is in
+ * memory (its pointers are pooled strings, which never move, and the file
+ * is read back by the process that wrote it) but with a NULL evidence
+ * text, followed by a 32-bit tag: the length of the text, whose bytes
+ * follow, or one of these. */
+#define SPILL_TEXT_NULL UINT32_MAX              /* no evidence text */
+#define SPILL_TEXT_SAME (UINT32_MAX - 1)        /* the previous record's text (same document) */
+#define SPILL_TEXT_MAX ((size_t)UINT32_MAX - 2) /* longer texts are refused */
+
 /* One "merge" group or "split" pair of a user aliases file. */
 typedef struct resolve_user_group {
     const char **keys;  /* kg_text_key of each form (user arena) */
@@ -1036,8 +1060,18 @@ struct kg_resolver {
     size_t n_mentions, cap_mentions;
     const char **aliases; /* every mention's aliases, back to back; pooled strings */
     size_t n_aliases, cap_aliases;
+    /* The relation records: in spill (kg_resolver_set_spill) until
+     * kg_resolver_finish reads them back into records, or in records all
+     * along when spill could not be created or is turned off. */
     resolve_record *records;
     size_t n_records, cap_records;
+    kg_spill *spill;
+    bool spill_off;   /* kg_resolver_set_spill(false), or the file could not be made */
+    kg_status broken; /* not KG_OK: records were lost (reading the spill back failed) */
+    char *text_buf;   /* reading the spill: one evidence text */
+    size_t text_cap;
+    resolve_post *posts; /* the holds_post records */
+    size_t n_posts, cap_posts;
     kg_doc_info *docs; /* one per kg_resolver_add call; deduplicated by finish */
     size_t n_docs, cap_docs;
     resolve_arena user_arena; /* strings of the user groups */
@@ -1075,6 +1109,9 @@ void kg_resolver_free(kg_resolver *resolver) {
     free(resolver->mentions);
     free(resolver->aliases);
     free(resolver->records);
+    kg_spill_free(resolver->spill);
+    free(resolver->text_buf);
+    free(resolver->posts);
     free(resolver->docs);
     free(resolver);
 }
@@ -1101,6 +1138,87 @@ static kg_status check_facts(const kg_doc_facts *facts) {
     return KG_OK;
 }
 
+/* The first call makes the spill file; when it cannot be made (no
+ * writable $TMPDIR) the records stay in memory, which only costs memory. */
+static kg_status spill_ready(kg_resolver *resolver) {
+    if (resolver->spill != NULL || resolver->spill_off)
+        return KG_OK;
+    kg_status status = kg_spill_open(&resolver->spill, NULL);
+    if (status == KG_ERR_IO)
+        resolver->spill_off = true;
+    return status == KG_ERR_NOMEM ? status : KG_OK;
+}
+
+static kg_status load_records(kg_resolver *resolver);
+
+/* Writes facts' relations to the spill file, subjects and objects offset by
+ * base; all or nothing (KG_ERR_IO, errno set, or KG_ERR_INPUT for an
+ * evidence text of 4 GB). */
+static kg_status spill_relations(kg_resolver *resolver, const kg_doc_facts *facts, size_t base) {
+    uint64_t mark = kg_spill_mark(resolver->spill);
+    const char *previous = NULL; /* texts repeat within a document only */
+    kg_status status = KG_OK;
+    for (size_t i = 0; i < facts->n_relations && status == KG_OK; i++) {
+        const kg_doc_relation *r = &facts->relations[i];
+        resolve_record rec;
+        memset(&rec, 0, sizeof rec); /* the padding too: the file is written whole */
+        rec.type = (uint32_t)r->type;
+        rec.subject = (uint32_t)(base + r->subject);
+        rec.object = (uint32_t)(base + r->object);
+        rec.role = r->role;
+        rec.role_text = r->role_text;
+        rec.evidence = r->evidence;
+        if (rec.evidence.doc == NULL)
+            rec.evidence.doc = facts->doc_id;
+        const char *text = rec.evidence.text;
+        rec.evidence.text = NULL;
+        size_t len = text == NULL || text == previous ? 0 : strlen(text);
+        uint32_t tag = text == NULL       ? SPILL_TEXT_NULL
+                       : text == previous ? SPILL_TEXT_SAME
+                                          : (uint32_t)len;
+        if (len > SPILL_TEXT_MAX)
+            status = KG_ERR_INPUT;
+        else if (kg_spill_write(resolver->spill, &rec, sizeof rec) != KG_OK ||
+                 kg_spill_write(resolver->spill, &tag, sizeof tag) != KG_OK ||
+                 (len > 0 && kg_spill_write(resolver->spill, text, len) != KG_OK))
+            status = KG_ERR_IO;
+        previous = text;
+    }
+    if (status != KG_OK) {
+        int e = errno;
+        kg_spill_rollback(resolver->spill, mark);
+        errno = e;
+    }
+    return status;
+}
+
+/* The same in memory, after the records array has room: the texts are
+ * interned (they need not be pooled yet); n_records is not advanced. */
+static kg_status keep_relations(kg_resolver *resolver, const kg_doc_facts *facts, size_t base) {
+    const char *from = NULL, *to = NULL;
+    for (size_t i = 0; i < facts->n_relations; i++) {
+        const kg_doc_relation *r = &facts->relations[i];
+        resolve_record *rec = &resolver->records[resolver->n_records + i];
+        *rec = (resolve_record){(uint32_t)r->type,
+                                (uint32_t)(base + r->subject),
+                                (uint32_t)(base + r->object),
+                                r->role,
+                                r->role_text,
+                                r->evidence};
+        if (rec->evidence.doc == NULL)
+            rec->evidence.doc = facts->doc_id;
+        if (rec->evidence.text != NULL && rec->evidence.text != from) {
+            from = rec->evidence.text;
+            to = kg_strpool_intern(resolver->pool, from, strlen(from));
+            if (to == NULL)
+                return KG_ERR_NOMEM;
+        }
+        if (rec->evidence.text != NULL)
+            rec->evidence.text = to;
+    }
+    return KG_OK;
+}
+
 kg_status kg_resolver_add(kg_resolver *resolver, const kg_doc_facts *facts) {
     if (resolver == NULL || facts == NULL || resolver->finished)
         return KG_ERR_USAGE;
@@ -1108,17 +1226,23 @@ kg_status kg_resolver_add(kg_resolver *resolver, const kg_doc_facts *facts) {
     if (status != KG_OK)
         return status;
 
-    size_t n_aliases = 0;
+    size_t n_aliases = 0, n_posts = 0;
     for (size_t i = 0; i < facts->n_entities; i++)
         n_aliases += facts->entities[i].n_aliases;
-    /* Reserve everything first: after this point nothing can fail, so a
-     * document is recorded completely or not at all. */
+    for (size_t i = 0; i < facts->n_relations; i++)
+        n_posts += facts->relations[i].type == KG_REL_HOLDS_POST;
+    if (resolver->broken != KG_OK)
+        return resolver->broken;
+    if ((status = spill_ready(resolver)) != KG_OK)
+        return status;
+    /* Reserve everything first: after the records are written nothing can
+     * fail, so a document is recorded completely or not at all. */
     if (kg_reserve((void **)&resolver->mentions, &resolver->cap_mentions,
                    resolver->n_mentions + facts->n_entities, sizeof *resolver->mentions) != KG_OK ||
         kg_reserve((void **)&resolver->aliases, &resolver->cap_aliases,
                    resolver->n_aliases + n_aliases, sizeof *resolver->aliases) != KG_OK ||
-        kg_reserve((void **)&resolver->records, &resolver->cap_records,
-                   resolver->n_records + facts->n_relations, sizeof *resolver->records) != KG_OK ||
+        kg_reserve((void **)&resolver->posts, &resolver->cap_posts, resolver->n_posts + n_posts,
+                   sizeof *resolver->posts) != KG_OK ||
         kg_reserve((void **)&resolver->docs, &resolver->cap_docs, resolver->n_docs + 1,
                    sizeof *resolver->docs) != KG_OK)
         return KG_ERR_NOMEM;
@@ -1127,6 +1251,31 @@ kg_status kg_resolver_add(kg_resolver *resolver, const kg_doc_facts *facts) {
         return KG_ERR_NOMEM; /* resolve_mention's 32-bit indices */
 
     size_t base = resolver->n_mentions;
+    bool spilled = resolver->spill != NULL;
+    if (spilled && (status = spill_relations(resolver, facts, base)) == KG_ERR_IO) {
+        /* The scratch file's disk is full: what it holds comes back, and
+         * the records stay in memory from now on. */
+        resolver->spill_off = true;
+        spilled = false;
+        if ((status = load_records(resolver)) != KG_OK)
+            return resolver->broken = status; /* earlier documents are lost */
+    }
+    if (!spilled) {
+        if (kg_reserve((void **)&resolver->records, &resolver->cap_records,
+                       resolver->n_records + facts->n_relations,
+                       sizeof *resolver->records) != KG_OK)
+            return KG_ERR_NOMEM;
+        status = keep_relations(resolver, facts, base);
+    }
+    if (status != KG_OK)
+        return status;
+    resolver->n_records += facts->n_relations;
+    for (size_t i = 0; i < facts->n_relations; i++) {
+        const kg_doc_relation *r = &facts->relations[i];
+        if (r->type == KG_REL_HOLDS_POST)
+            resolver->posts[resolver->n_posts++] = (resolve_post){
+                (uint32_t)(base + r->subject), (uint32_t)(base + r->object), r->role};
+    }
     for (size_t i = 0; i < facts->n_entities; i++) {
         const kg_doc_entity *e = &facts->entities[i];
         resolve_mention *m = &resolver->mentions[resolver->n_mentions++];
@@ -1142,18 +1291,6 @@ kg_status kg_resolver_add(kg_resolver *resolver, const kg_doc_facts *facts) {
                    e->n_aliases * sizeof *e->aliases);
         resolver->n_aliases += e->n_aliases;
     }
-    for (size_t i = 0; i < facts->n_relations; i++) {
-        const kg_doc_relation *r = &facts->relations[i];
-        resolve_record *rec = &resolver->records[resolver->n_records++];
-        rec->type = (uint32_t)r->type;
-        rec->subject = (uint32_t)(base + r->subject);
-        rec->object = (uint32_t)(base + r->object);
-        rec->role = r->role;
-        rec->role_text = r->role_text;
-        rec->evidence = r->evidence;
-        if (rec->evidence.doc == NULL)
-            rec->evidence.doc = facts->doc_id;
-    }
     kg_doc_info *info = &resolver->docs[resolver->n_docs++];
     info->id = facts->doc_id;
     info->lang = facts->lang;
@@ -1163,6 +1300,58 @@ kg_status kg_resolver_add(kg_resolver *resolver, const kg_doc_facts *facts) {
     info->n_sentences = facts->n_sentences;
     info->n_bytes = facts->n_bytes;
     return KG_OK;
+}
+
+void kg_resolver_set_spill(kg_resolver *resolver, bool spill) {
+    if (resolver != NULL && resolver->n_records == 0 && resolver->spill == NULL)
+        resolver->spill_off = !spill;
+}
+
+/* Reads the spilled records back into records, interning their texts;
+ * the spill file is closed.  Called once the clusters are built, when the
+ * memory they took is free again. */
+static kg_status load_records(kg_resolver *resolver) {
+    if (resolver->spill == NULL)
+        return KG_OK;
+    kg_status status = kg_spill_rewind(resolver->spill);
+    if (status == KG_OK && resolver->n_records > 0) {
+        resolver->records = malloc(resolver->n_records * sizeof *resolver->records);
+        if (resolver->records == NULL)
+            status = KG_ERR_NOMEM;
+        else
+            resolver->cap_records = resolver->n_records;
+    }
+    const char *previous = NULL;
+    for (size_t i = 0; i < resolver->n_records && status == KG_OK; i++) {
+        resolve_record *rec = &resolver->records[i];
+        uint32_t tag;
+        if ((status = kg_spill_read(resolver->spill, rec, sizeof *rec)) != KG_OK ||
+            (status = kg_spill_read(resolver->spill, &tag, sizeof tag)) != KG_OK)
+            break;
+        if (tag == SPILL_TEXT_SAME) {
+            rec->evidence.text = previous;
+            continue;
+        }
+        if (tag != SPILL_TEXT_NULL && tag > 0) {
+            if (kg_reserve((void **)&resolver->text_buf, &resolver->text_cap, (size_t)tag + 1, 1) !=
+                KG_OK) {
+                status = KG_ERR_NOMEM;
+                break;
+            }
+            if ((status = kg_spill_read(resolver->spill, resolver->text_buf, tag)) != KG_OK)
+                break;
+            rec->evidence.text = kg_strpool_intern(resolver->pool, resolver->text_buf, tag);
+            if (rec->evidence.text == NULL)
+                status = KG_ERR_NOMEM;
+        }
+        previous = rec->evidence.text;
+    }
+    kg_spill_free(resolver->spill);
+    resolver->spill = NULL;
+    free(resolver->text_buf);
+    resolver->text_buf = NULL;
+    resolver->text_cap = 0;
+    return status;
 }
 
 void kg_resolver_set_threads(kg_resolver *resolver, size_t threads) {
@@ -2224,20 +2413,16 @@ static int cmp_hold(const void *a, const void *b) {
 /* The posts (holds_post) of each person node, sorted and distinct. */
 static kg_status build_holds(resolve_state *st) {
     const kg_resolver *r = st->r;
-    size_t n = 0;
-    for (size_t i = 0; i < r->n_records; i++)
-        n += r->records[i].type == KG_REL_HOLDS_POST;
-    st->holds = malloc((n + 1) * sizeof *st->holds);
+    st->holds = malloc((r->n_posts + 1) * sizeof *st->holds);
     if (st->holds == NULL)
         return KG_ERR_NOMEM;
-    for (size_t i = 0; i < r->n_records; i++) {
-        const resolve_record *rec = &r->records[i];
-        size_t p = st->node_of[rec->subject], o = st->node_of[rec->object];
-        if (rec->type != KG_REL_HOLDS_POST || st->nodes[p].type != KG_ENT_PERSON ||
-            st->nodes[o].type != KG_ENT_ORGANIZATION)
+    for (size_t i = 0; i < r->n_posts; i++) {
+        const resolve_post *post = &r->posts[i];
+        size_t p = st->node_of[post->person], o = st->node_of[post->org];
+        if (st->nodes[p].type != KG_ENT_PERSON || st->nodes[o].type != KG_ENT_ORGANIZATION)
             continue;
         st->holds[st->n_holds++] = (node_hold){
-            p, o, rec->role, rec->role != NULL && lex_list_has(&st->lx->head_roles, rec->role)};
+            p, o, post->role, post->role != NULL && lex_list_has(&st->lx->head_roles, post->role)};
     }
     sort_items(st->holds, st->n_holds, sizeof *st->holds, cmp_hold);
     size_t k = 0;
@@ -3279,7 +3464,9 @@ static kg_status record_nodes(resolve_state *st) {
     return status;
 }
 
-static void state_free(resolve_state *st) {
+/* Frees the tables of phases 1 to 5 but the union-find (parent) and the
+ * audit trail (merges), leaving them empty. */
+static void state_free_tables(resolve_state *st) {
     arena_free(&st->arena);
     free(st->order);
     free(st->node_of);
@@ -3288,10 +3475,35 @@ static void state_free(resolve_state *st) {
     free(st->tags);
     free(st->keys);
     free(st->links);
-    free(st->parent);
     free(st->csize);
     free(st->next);
+    st->order = st->node_of = st->csize = st->next = NULL;
+    st->nodes = NULL;
+    st->holds = NULL;
+    st->tags = NULL;
+    st->keys = NULL;
+    st->links = NULL;
+    st->n_keys = st->n_links = st->n_holds = st->n_tags = 0;
+}
+
+static void state_free(resolve_state *st) {
+    state_free_tables(st);
+    free(st->parent);
     free(st->merges);
+}
+
+/* Once the clusters are known: everything but the union-find and the audit
+ * trail goes (the merges' details are interned first: they lived in the
+ * arena).  A shed state may only be given to sets_find, resolve_merges and
+ * state_free. */
+static kg_status state_shed(resolve_state *st) {
+    for (size_t i = 0; i < st->n_merges; i++) {
+        resolve_merge_rec *m = &st->merges[i];
+        if (m->detail != NULL && (m->detail = kg_strpool_cstr(st->r->pool, m->detail)) == NULL)
+            return KG_ERR_NOMEM;
+    }
+    state_free_tables(st);
+    return KG_OK;
 }
 
 /* Phases 1 to 5: on success every node is in its final cluster and
@@ -3350,11 +3562,12 @@ typedef struct resolve_form {
 } resolve_form;
 
 typedef struct resolve_cluster {
-    size_t first, count;        /* members: cluster_members[first .. first+count) */
-    const resolve_key *min_key; /* smallest key text: content-derived identity */
-    uint64_t content;           /* hash of the entity's label, aliases and documents */
-    char *base_id;              /* owned: type + "/" + slug */
-    char *id;                   /* owned: base_id, with a suffix after a collision */
+    size_t first, count; /* members: cluster_members[first .. first+count) */
+    const char *min_key; /* smallest exact key text: content-derived identity */
+    size_t min_key_len;
+    uint64_t content; /* hash of the entity's label, aliases and documents */
+    char *base_id;    /* owned: type + "/" + slug */
+    char *id;         /* owned: base_id, with a suffix after a collision */
 } resolve_cluster;
 
 static int cmp_form_pointer(const void *a, const void *b) {
@@ -3626,7 +3839,7 @@ static kg_status assign_unique_ids(resolve_cluster *clusters, size_t n_clusters,
                 collided = true;
                 for (size_t k = i; k < j; k++) {
                     resolve_cluster *c = &clusters[order[k].cluster];
-                    uint64_t h = kg_hash64(c->min_key->text, c->min_key->len, round);
+                    uint64_t h = kg_hash64(c->min_key, c->min_key_len, round);
                     if (round > 0) {
                         char content[17];
                         snprintf(content, sizeof content, "%016llx",
@@ -4011,6 +4224,7 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     resolve_cluster *clusters = NULL;
     resolve_id_order *order = NULL;
     kg_entity *entities = NULL; /* by cluster, before sorting */
+    char *min_keys = NULL;      /* the clusters' min_key texts */
     size_t n_clusters = 0;
     size_t n = resolver != NULL ? resolver->n_mentions : 0;
 
@@ -4022,6 +4236,9 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     if (resolver->finished)
         return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0,
                             "kg_resolver_finish may be called only once");
+    if (resolver->broken != KG_OK)
+        return kg_error_set(err, resolver->broken, NULL, 0, 0,
+                            "relation records were lost when their temporary file filled up");
     memset(&resolver->stats, 0, sizeof resolver->stats);
     resolver->stats.mentions = n;
 
@@ -4032,12 +4249,10 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     if (status != KG_OK)
         goto cleanup;
 
-    /* Number the clusters in node order (content order) and group the
-     * mentions by cluster (a counting sort: linear). */
+    /* Number the clusters in node order (content order). */
     root_cluster = malloc((st.n_nodes + 1) * sizeof *root_cluster);
     cluster_of = malloc((n + 1) * sizeof *cluster_of);
-    cluster_members = malloc((n + 1) * sizeof *cluster_members);
-    if (root_cluster == NULL || cluster_of == NULL || cluster_members == NULL) {
+    if (root_cluster == NULL || cluster_of == NULL) {
         status = KG_ERR_NOMEM;
         goto cleanup;
     }
@@ -4051,10 +4266,45 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     for (size_t i = 0; i < n; i++)
         cluster_of[i] = root_cluster[sets_find(&st, st.node_of[i])];
     clusters = calloc(n_clusters + 1, sizeof *clusters);
+    if (clusters == NULL) {
+        status = KG_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (size_t k = 0; k < st.n_keys; k++) {
+        if (st.keys[k].kind != KEY_EXACT)
+            continue;
+        resolve_cluster *c = &clusters[root_cluster[sets_find(&st, st.keys[k].node)]];
+        if (c->min_key == NULL || strcmp(st.keys[k].text, c->min_key) < 0) {
+            c->min_key = st.keys[k].text;
+            c->min_key_len = st.keys[k].len;
+        }
+    }
+    size_t min_keys_len = 0;
+    for (size_t c = 0; c < n_clusters; c++)
+        min_keys_len += clusters[c].min_key != NULL ? clusters[c].min_key_len + 1 : 0;
+    /* The clusters' working state is done with (only the union-find and the
+     * audit trail are used from here on): out of the way before the entities
+     * are built, with the little it still needs copied out. */
+    if ((min_keys = malloc(min_keys_len + 1)) == NULL) {
+        status = KG_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (size_t c = 0, at = 0; c < n_clusters; c++) {
+        if (clusters[c].min_key == NULL)
+            continue;
+        memcpy(min_keys + at, clusters[c].min_key, clusters[c].min_key_len + 1);
+        clusters[c].min_key = min_keys + at;
+        at += clusters[c].min_key_len + 1;
+    }
+    if ((status = state_shed(&st)) != KG_OK)
+        goto cleanup;
+
+    /* Group the mentions by cluster (a counting sort: linear). */
+    cluster_members = malloc((n + 1) * sizeof *cluster_members);
     entities = calloc(n_clusters + 1, sizeof *entities);
     order = malloc((n_clusters + 1) * sizeof *order);
     cluster_entity = malloc((n_clusters + 1) * sizeof *cluster_entity);
-    if (clusters == NULL || entities == NULL || order == NULL || cluster_entity == NULL) {
+    if (cluster_members == NULL || entities == NULL || order == NULL || cluster_entity == NULL) {
         status = KG_ERR_NOMEM;
         goto cleanup;
     }
@@ -4068,13 +4318,6 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     for (size_t i = 0; i < n; i++) {
         resolve_cluster *c = &clusters[cluster_of[i]];
         cluster_members[c->first + c->count++] = i;
-    }
-    for (size_t k = 0; k < st.n_keys; k++) {
-        if (st.keys[k].kind != KEY_EXACT)
-            continue;
-        resolve_cluster *c = &clusters[root_cluster[sets_find(&st, st.keys[k].node)]];
-        if (c->min_key == NULL || strcmp(st.keys[k].text, c->min_key->text) < 0)
-            c->min_key = &st.keys[k];
     }
 
     /* Phase 6: entities and their ids. */
@@ -4137,12 +4380,21 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     cluster_members = root_cluster = cluster_entity = node_entity = NULL;
     free(resolver->mentions);
     free(resolver->aliases);
+    free(resolver->posts);
     resolver->mentions = NULL;
     resolver->aliases = NULL;
+    resolver->posts = NULL;
     resolver->n_mentions = resolver->cap_mentions = resolver->n_aliases = 0;
-    resolver->cap_aliases = 0;
+    resolver->cap_aliases = resolver->n_posts = resolver->cap_posts = 0;
 
     /* Phases 7 and 8b. */
+    if ((status = load_records(resolver)) != KG_OK) {
+        if (status == KG_ERR_IO)
+            kg_error_set(err, status, NULL, 0, 0,
+                         "could not read back the relation records' temporary file: %s",
+                         strerror(errno));
+        goto cleanup;
+    }
     if ((status = resolve_relations(resolver, cluster_of, &result)) != KG_OK)
         goto cleanup;
     free(resolver->records);
@@ -4170,6 +4422,7 @@ cleanup:
     free(root_cluster);
     free(cluster_entity);
     free(node_entity);
+    free(min_keys);
     state_free(&st);
     return status;
 }

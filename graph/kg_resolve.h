@@ -24,6 +24,7 @@
 
 #include "kg_model.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -45,8 +46,21 @@ void kg_resolver_free(kg_resolver *resolver);
  * same for any number. */
 void kg_resolver_set_threads(kg_resolver *resolver, size_t threads);
 
-/* Adds one document's facts.  facts is only read. */
+/* Adds one document's facts.  facts is only read.  Its strings must be
+ * interned in the resolver's pool, except the evidence texts, which need
+ * only be valid during the call (they are copied).  A document is recorded
+ * completely or not at all.  KG_ERR_IO (errno says why) when the spill
+ * file cannot be written; KG_ERR_INPUT for facts that name no document or
+ * point outside their entities. */
 kg_status kg_resolver_add(kg_resolver *resolver, const kg_doc_facts *facts);
+
+/* Where the relation records wait for kg_resolver_finish (each with its
+ * evidence, a few hundred megabytes for a gigabyte of news, needed only
+ * after the entities are resolved).  By default (spill true) in a scratch
+ * file, unlinked as soon as it is made, in $TMPDIR (else /tmp): the page
+ * cache holds it instead of the process.  If that file cannot be created
+ * they stay in memory, as with spill false.  Only before the first add. */
+void kg_resolver_set_spill(kg_resolver *resolver, bool spill);
 
 /* User aliases: merges and splits that override the rules.  json is
  *

@@ -1,11 +1,14 @@
 /* test_resolve.c — cross-document entity resolution and relation merging. */
 #include "kg_resolve.h"
+#include "kg_spill.h"
 #include "kg_text.h"
 
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 /* ---- fixtures: one pool per test, documents built through kg_doc_facts ---- */
 
@@ -1704,6 +1707,180 @@ START_TEST(test_bad_facts_are_rejected_without_effect) {
 }
 END_TEST
 
+/* ---- relation records in the spill file -------------------------------------- */
+
+/* Text of relation `which` of document `doc`: a few hundred bytes, unique,
+ * and for one document far more than the spill's 1 MiB buffer. */
+static size_t spill_text(char *buf, size_t cap, size_t doc, size_t which) {
+    size_t len = doc == 77 && which == 0 ? (size_t)3 << 19 : 200 + (doc * 37 + which * 101) % 700;
+    ck_assert_uint_lt(len, cap);
+    int head = snprintf(buf, cap, "Sentence %zu of document %zu says", which, doc);
+    for (size_t i = (size_t)head; i < len; i++)
+        buf[i] = (char)('a' + (doc + i) % 26);
+    buf[len] = '\0';
+    return len;
+}
+
+enum { SPILL_DOCS = 1500 };
+
+/* Adds SPILL_DOCS documents to r, each with a post, a meeting sharing the
+ * post's sentence, a visit with its own sentence and a membership with no
+ * text.  Texts live in a buffer that is scribbled over after each add: the
+ * resolver must have copied them. */
+static void add_spill_corpus(kg_resolver *r) {
+    size_t cap = ((size_t)3 << 19) + 1;
+    char *a = malloc(cap), *b = malloc(cap);
+    ck_assert(a != NULL && b != NULL);
+    for (size_t d = 0; d < SPILL_DOCS; d++) {
+        kg_doc_facts f;
+        char id[32], name[64];
+        snprintf(id, sizeof id, "doc%05zu", d);
+        doc_begin(&f, id);
+        snprintf(name, sizeof name, "Person%zu Surname%zu", d % 450, d % 450);
+        size_t p = ent(&f, KG_ENT_PERSON, name, 1);
+        snprintf(name, sizeof name, "Union of Workers %zu", d % 300);
+        size_t o = ent(&f, KG_ENT_ORGANIZATION, name, 1);
+        size_t q = ent(&f, KG_ENT_PERSON, d % 2 ? "Erlan Kasymov" : "Zarina Bekova", 1);
+        size_t c = ent(&f, KG_ENT_PLACE, d % 3 ? "Bishkek" : "Almaty", 1);
+        rel(&f, KG_REL_HOLDS_POST, p, o, "chairman", "Chairman", 0, 0, 0.5);
+        rel(&f, KG_REL_MET_WITH, p, q, NULL, NULL, 0, 20, 0.4);
+        rel(&f, KG_REL_VISITED, q, c, NULL, NULL, 1, 5, 0.3);
+        rel(&f, KG_REL_MEMBER_OF, q, o, NULL, NULL, 2, 0, 0.2);
+        spill_text(a, cap, d, 0);
+        spill_text(b, cap, d, 2);
+        f.relations[0].evidence.text = a;
+        f.relations[1].evidence.text = a;
+        f.relations[2].evidence.text = b;
+        f.relations[3].evidence.text = NULL;
+        ck_assert_int_eq(kg_resolver_add(r, &f), KG_OK);
+        memset(a, 'X', strlen(a));
+        memset(b, 'Y', strlen(b));
+        kg_doc_facts_clear(&f);
+    }
+    free(a);
+    free(b);
+}
+
+static void resolve_spill_corpus(bool spill, kg_resolved *out) {
+    kg_resolver *r = NULL;
+    kg_error err;
+    ck_assert_int_eq(kg_resolver_new(&r, pool), KG_OK);
+    kg_resolver_set_spill(r, spill);
+    add_spill_corpus(r);
+    ck_assert_int_eq(kg_resolver_finish(r, out, &err), KG_OK);
+    kg_resolver_free(r);
+}
+
+/* Every relation's evidence carries the text its document gave it. */
+static void assert_spill_texts(const kg_resolved *d) {
+    size_t cap = ((size_t)3 << 19) + 1, checked = 0, empty = 0;
+    char *want = malloc(cap);
+    ck_assert_ptr_nonnull(want);
+    for (size_t i = 0; i < d->n_relations; i++) {
+        const kg_relation *rel = &d->relations[i];
+        for (size_t j = 0; j < rel->n_evidence; j++) {
+            const kg_evidence *e = &rel->evidence[j];
+            size_t doc = (size_t)strtoul(e->doc + 3, NULL, 10);
+            if (rel->type == KG_REL_MEMBER_OF) {
+                ck_assert_ptr_null(e->text);
+                empty++;
+                continue;
+            }
+            size_t len = spill_text(want, cap, doc, rel->type == KG_REL_VISITED ? 2 : 0);
+            ck_assert_ptr_nonnull(e->text);
+            ck_assert_uint_eq(strlen(e->text), len);
+            ck_assert(memcmp(e->text, want, len) == 0);
+            checked++;
+        }
+    }
+    ck_assert_uint_eq(checked, 3 * SPILL_DOCS); /* every evidence of every document */
+    ck_assert_uint_eq(empty, SPILL_DOCS);
+    free(want);
+}
+
+START_TEST(test_spilled_records_give_the_same_relations_as_records_in_memory) {
+    kg_resolved spilled, kept;
+    resolve_spill_corpus(true, &spilled);
+    resolve_spill_corpus(false, &kept);
+    assert_spill_texts(&spilled);
+    assert_same_resolved(&spilled, &kept);
+    ck_assert_uint_gt(spilled.n_relations, 1000);
+    kg_resolved_clear(&spilled);
+    kg_resolved_clear(&kept);
+}
+END_TEST
+
+/* A scratch file that cannot be created (no such $TMPDIR) or that fills its
+ * disk halfway (a 256 KiB file size limit) leaves the records in memory,
+ * with the same result. */
+START_TEST(test_spill_falls_back_to_memory_without_a_usable_temporary_directory) {
+    kg_resolved reference, missing, full;
+    resolve_spill_corpus(false, &reference);
+
+    const char *old = getenv("TMPDIR");
+    char *saved = old != NULL ? strdup(old) : NULL;
+    setenv("TMPDIR", "/nonexistent/kgraph-test-dir", 1);
+    resolve_spill_corpus(true, &missing);
+    if (saved != NULL)
+        setenv("TMPDIR", saved, 1);
+    else
+        unsetenv("TMPDIR");
+    free(saved);
+
+    struct rlimit lim, small;
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &lim), 0);
+    small = lim;
+    small.rlim_cur = 256 * 1024;
+    void (*previous)(int) = signal(SIGXFSZ, SIG_IGN);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+    resolve_spill_corpus(true, &full);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    signal(SIGXFSZ, previous);
+
+    assert_spill_texts(&missing);
+    assert_spill_texts(&full);
+    assert_same_resolved(&reference, &missing);
+    assert_same_resolved(&reference, &full);
+    kg_resolved_clear(&reference);
+    kg_resolved_clear(&missing);
+    kg_resolved_clear(&full);
+}
+END_TEST
+
+/* The scratch file gives back exactly what was written and kept: across
+ * its buffer's flushes, after a rollback into flushed bytes, and no more. */
+START_TEST(test_spill_gives_back_what_was_written_up_to_a_rollback) {
+    kg_spill *s = NULL;
+    ck_assert_int_eq(kg_spill_open(&s, NULL), KG_OK);
+    enum { CHUNK = 7919, KEEP = 400, UNDO = 300 }; /* bytes: about 3 and 2.3 MiB */
+    unsigned char chunk[CHUNK];
+    for (size_t n = 0; n < KEEP + UNDO; n++) {
+        for (size_t i = 0; i < CHUNK; i++)
+            chunk[i] = (unsigned char)(n * 31 + i);
+        if (n == KEEP)
+            ck_assert_uint_eq(kg_spill_mark(s), (uint64_t)KEEP * CHUNK);
+        ck_assert_int_eq(kg_spill_write(s, chunk, CHUNK), KG_OK);
+    }
+    ck_assert_int_eq(kg_spill_rollback(s, (uint64_t)(KEEP + UNDO + 1) * CHUNK), KG_ERR_USAGE);
+    ck_assert_int_eq(kg_spill_rollback(s, (uint64_t)KEEP * CHUNK), KG_OK);
+    ck_assert_int_eq(kg_spill_write(s, "tail", 4), KG_OK);
+    ck_assert_int_eq(kg_spill_rewind(s), KG_OK);
+    ck_assert_int_eq(kg_spill_write(s, "x", 1), KG_ERR_USAGE);
+    unsigned char got[CHUNK];
+    for (size_t n = 0; n < KEEP; n++) {
+        for (size_t i = 0; i < CHUNK; i++)
+            chunk[i] = (unsigned char)(n * 31 + i);
+        ck_assert_int_eq(kg_spill_read(s, got, CHUNK), KG_OK);
+        ck_assert(memcmp(got, chunk, CHUNK) == 0);
+    }
+    ck_assert_int_eq(kg_spill_read(s, got, 4), KG_OK);
+    ck_assert(memcmp(got, "tail", 4) == 0);
+    ck_assert_int_eq(kg_spill_read(s, got, 1), KG_ERR_IO);
+    kg_spill_free(s);
+    kg_spill_free(NULL);
+}
+END_TEST
+
 static Suite *resolve_suite(void) {
     Suite *s = suite_create("resolve");
     TCase *tc = tcase_create("entities");
@@ -1762,6 +1939,9 @@ static Suite *resolve_suite(void) {
     tcase_add_test(tc, test_many_documents_scale);
     tcase_add_test(tc, test_empty_resolver_gives_empty_tables);
     tcase_add_test(tc, test_bad_facts_are_rejected_without_effect);
+    tcase_add_test(tc, test_spilled_records_give_the_same_relations_as_records_in_memory);
+    tcase_add_test(tc, test_spill_falls_back_to_memory_without_a_usable_temporary_directory);
+    tcase_add_test(tc, test_spill_gives_back_what_was_written_up_to_a_rollback);
     suite_add_tcase(s, tc);
     return s;
 }
