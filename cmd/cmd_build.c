@@ -324,7 +324,7 @@ int kg_cmd_build(int argc, char **argv) {
      * either way the resolver sees them in input order. */
     kg_cmd_extract_options xopt = {opt.threads, opt.progress,   opt.lang,    opt.lexicons,
                                    opt.rules,   opt.n_lexicons, opt.n_rules, &opt.input};
-    kg_cmd_sink sink = {resolve_facts, NULL, NULL, resolver};
+    kg_cmd_sink sink = {resolve_facts, NULL, NULL, resolver, true};
     if ((st = kg_cmd_extract_all(pool, reader, (const char *const *)argv + first,
                                  (size_t)(argc - first), &xopt, &sink, &n_docs, &bytes, &err)) !=
         KG_OK)

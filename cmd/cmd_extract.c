@@ -190,7 +190,7 @@ int kg_cmd_extract(int argc, char **argv) {
      * opt.threads threads and written in input order. */
     kg_cmd_extract_options xopt = {opt.threads, opt.progress,   opt.lang,    opt.lexicons,
                                    opt.rules,   opt.n_lexicons, opt.n_rules, &opt.input};
-    kg_cmd_sink sink = {NULL, render_facts, write_line, &target};
+    kg_cmd_sink sink = {NULL, render_facts, write_line, &target, false};
     if ((st = kg_cmd_extract_all(pool, reader, (const char *const *)argv + first,
                                  (size_t)(argc - first), &xopt, &sink, &n_docs, &n_bytes, &err)) !=
         KG_OK)

@@ -142,6 +142,8 @@ typedef struct kg_cmd_sink {
     kg_facts_render render;
     kg_bytes_sink bytes;
     void *ctx;
+    bool copies_evidence_text; /* facts copies the evidence texts it keeps
+                                  (kg_parallel_options.borrowed_evidence_text) */
 } kg_cmd_sink;
 
 /* Reads every document of reader (warnings as kg_cmd_next_document), extracts

@@ -191,6 +191,7 @@ kg_status kg_cmd_extract_all(kg_strpool *pool, kg_reader *reader, const char *co
     popt.lang = opt->lang;
     popt.setup = setup_extractor;
     popt.setup_ctx = (void *)opt;
+    popt.borrowed_evidence_text = sink->copies_evidence_text;
     kg_progress_start(&run.progress, opt->progress, inputs, n_inputs);
     kg_status st = sink->render != NULL
                        ? kg_extract_parallel_render(pool, &popt, next_document, &run, sink->render,

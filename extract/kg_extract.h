@@ -163,7 +163,8 @@ typedef kg_status (*kg_document_source)(void *ctx, kg_document *doc, kg_error *e
 /* Receives the facts of each document, in the order the source gave the
  * documents, in the thread that called kg_extract_parallel.  facts is
  * borrowed, valid during the call; its strings are interned in the pool
- * given to kg_extract_parallel.  Anything but KG_OK stops the run. */
+ * given to kg_extract_parallel (but see borrowed_evidence_text below).
+ * Anything but KG_OK stops the run. */
 typedef kg_status (*kg_facts_sink)(void *ctx, const kg_doc_facts *facts, kg_error *err);
 
 /* Prepares a new extractor (adds user rules and lexicons, say).  Called for
@@ -185,11 +186,17 @@ typedef struct kg_parallel_options {
      * interned; when it holds more than this many bytes the worker starts
      * afresh with a new pool and extractor.  0: KG_PARALLEL_RENEW_BYTES. */
     size_t renew_bytes;
+    /* The sink copies (or ignores) the evidence texts: those of documents
+     * a worker extracted are then left where the worker put them, valid
+     * during the sink's call only, instead of being interned in pool too
+     * (which would otherwise keep every sentence behind a relation for the
+     * whole run).  kg_resolver_add is such a sink. */
+    bool borrowed_evidence_text;
 } kg_parallel_options;
 
 #define KG_PARALLEL_RENEW_BYTES ((size_t)16 << 20)
 #define KG_PARALLEL_OPTIONS_INIT                                                                   \
-    { 0, 0, NULL, NULL, NULL, 0 }
+    { 0, 0, NULL, NULL, NULL, 0, false }
 
 /* Extracts the facts of every document of source with options->threads
  * workers and hands them to sink in input order, so the sink sees the same

@@ -68,11 +68,18 @@ static const char *reintern(copy_memo *m, const char *s) {
     return p;
 }
 
+/* What facts_copy copies. */
+typedef enum copy_mode {
+    COPY_ALL,
+    COPY_HEADER,      /* the document-level fields alone (no entities, no relations) */
+    COPY_BUT_EVIDENCE /* all but the evidence texts, which stay src's */
+} copy_mode;
+
 /* Makes *dst (initialised) a deep copy of *src with every string interned
- * in pool; with header_only, the document-level fields alone (no entities,
- * no relations).  src is only read.  KG_ERR_NOMEM leaves dst cleared. */
+ * in pool, as far as mode says.  src is only read.  KG_ERR_NOMEM leaves
+ * dst cleared. */
 static kg_status facts_copy(kg_doc_facts *dst, const kg_doc_facts *src, kg_strpool *pool,
-                            bool header_only) {
+                            copy_mode mode) {
     copy_memo m;
     memset(&m, 0, sizeof m);
     m.pool = pool;
@@ -86,7 +93,7 @@ static kg_status facts_copy(kg_doc_facts *dst, const kg_doc_facts *src, kg_strpo
     dst->title = reintern(&m, src->title);
     dst->date = reintern(&m, src->date);
     dst->url = reintern(&m, src->url);
-    if (header_only)
+    if (mode == COPY_HEADER)
         goto done;
     if (src->n_entities > 0) {
         dst->entities = calloc(src->n_entities, sizeof *dst->entities);
@@ -124,7 +131,8 @@ static kg_status facts_copy(kg_doc_facts *dst, const kg_doc_facts *src, kg_strpo
         d->role = reintern(&m, d->role);
         d->role_text = reintern(&m, d->role_text);
         d->evidence.doc = reintern(&m, d->evidence.doc);
-        d->evidence.text = reintern(&m, d->evidence.text);
+        if (mode != COPY_BUT_EVIDENCE)
+            d->evidence.text = reintern(&m, d->evidence.text);
         d->evidence.rule = reintern(&m, d->evidence.rule);
     }
 done:
@@ -146,6 +154,7 @@ typedef struct consumer {
     void *render_ctx;
     kg_bytes_sink bytes_sink;
     void *bytes_ctx;
+    copy_mode to_caller; /* how a worker's facts go into the caller's pool */
 } consumer;
 
 /* render's output for facts as a new buffer (*out, caller frees). */
@@ -353,7 +362,7 @@ static kg_status work_on(worker *w, slot *s) {
         st = KG_ERR_NOMEM;
     s->extracted = true;
     if (st == KG_OK)
-        st = facts_copy(&s->facts, &w->x.facts, s->strings, c->render != NULL);
+        st = facts_copy(&s->facts, &w->x.facts, s->strings, c->render ? COPY_HEADER : COPY_ALL);
     /* nothing outside this worker points into its pool now */
     if (st == KG_OK)
         st = extraction_renew(&w->x, r->opt, &s->err);
@@ -407,7 +416,9 @@ static kg_status slot_fill(slot *s, const kg_document *doc, kg_strpool *pool, co
         kg_status st = KG_OK;
         if (c->render != NULL)
             st = render_bytes(c, doc->facts, &s->bytes, &s->n_bytes, err);
-        return st == KG_OK ? facts_copy(&s->facts, doc->facts, pool, c->render != NULL) : st;
+        return st == KG_OK
+                   ? facts_copy(&s->facts, doc->facts, pool, c->render ? COPY_HEADER : COPY_ALL)
+                   : st;
     }
     if (doc->len + 1 > s->buf_cap) {
         size_t cap = doc->len + 1 > 2 * s->buf_cap ? doc->len + 1 : 2 * s->buf_cap;
@@ -433,7 +444,7 @@ static kg_status slot_consume(slot *s, kg_strpool *pool, kg_doc_facts *facts, co
     /* facts a worker made live in the slot's pool: into the caller's */
     const kg_doc_facts *ready = &s->facts;
     if (st == KG_OK && s->extracted) {
-        st = facts_copy(facts, &s->facts, pool, c->render != NULL);
+        st = facts_copy(facts, &s->facts, pool, c->to_caller);
         ready = facts;
     }
     if (st == KG_OK && c->render != NULL)
@@ -600,7 +611,8 @@ static kg_status run(kg_strpool *pool, const kg_parallel_options *options,
 kg_status kg_extract_parallel(kg_strpool *pool, const kg_parallel_options *options,
                               kg_document_source source, void *source_ctx, kg_facts_sink sink,
                               void *sink_ctx, kg_error *err) {
-    consumer c = {sink, sink_ctx, NULL, NULL, NULL, NULL};
+    bool borrowed = options != NULL && options->borrowed_evidence_text;
+    consumer c = {sink, sink_ctx, NULL, NULL, NULL, NULL, borrowed ? COPY_BUT_EVIDENCE : COPY_ALL};
     if (sink == NULL)
         return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "kg_extract_parallel: NULL sink");
     return run(pool, options, source, source_ctx, &c, err);
@@ -610,7 +622,7 @@ kg_status kg_extract_parallel_render(kg_strpool *pool, const kg_parallel_options
                                      kg_document_source source, void *source_ctx,
                                      kg_facts_render render, void *render_ctx, kg_bytes_sink sink,
                                      void *sink_ctx, kg_error *err) {
-    consumer c = {NULL, NULL, render, render_ctx, sink, sink_ctx};
+    consumer c = {NULL, NULL, render, render_ctx, sink, sink_ctx, COPY_HEADER};
     if (render == NULL || sink == NULL)
         return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0,
                             "kg_extract_parallel_render: NULL render or sink");

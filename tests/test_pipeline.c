@@ -106,9 +106,10 @@ static kg_status sink(void *ctx, const kg_doc_facts *facts, kg_error *err) {
 }
 
 /* Runs the corpus through kg_extract_parallel; the JSON lines as a new
- * string (caller frees). */
-static char *run(corpus *c, const kg_parallel_options *opt, kg_status expect, size_t src_fail,
-                 size_t sink_fail, kg_error *err) {
+ * string (caller frees), and the bytes the caller's pool ends with in
+ * *pool_bytes unless NULL. */
+static char *run_pool(corpus *c, const kg_parallel_options *opt, kg_status expect, size_t src_fail,
+                      size_t sink_fail, kg_error *err, size_t *pool_bytes) {
     kg_strpool *pool = kg_strpool_new();
     char *text = NULL;
     size_t len = 0;
@@ -123,8 +124,15 @@ static char *run(corpus *c, const kg_parallel_options *opt, kg_status expect, si
     fclose(out);
     free(src.text);
     kg_doc_facts_clear(&src.facts);
+    if (pool_bytes != NULL)
+        *pool_bytes = kg_strpool_bytes(pool);
     kg_strpool_free(pool);
     return text;
+}
+
+static char *run(corpus *c, const kg_parallel_options *opt, kg_status expect, size_t src_fail,
+                 size_t sink_fail, kg_error *err) {
+    return run_pool(c, opt, expect, src_fail, sink_fail, err, NULL);
 }
 
 START_TEST(test_any_thread_count_gives_the_same_facts_in_input_order) {
@@ -160,6 +168,32 @@ START_TEST(test_any_thread_count_gives_the_same_facts_in_input_order) {
         ck_assert_msg(strcmp(got, reference) == 0,
                       "threads %zu, in flight %zu, renew %zu: other facts", configs[k][0],
                       configs[k][1], configs[k][2]);
+        free(got);
+    }
+    free(reference);
+    corpus_free(&c);
+}
+END_TEST
+
+/* A sink that copies the evidence texts (kg_resolver_add) need not have
+ * them interned: the same facts reach it, and the caller's pool is spared
+ * every sentence behind a relation. */
+START_TEST(test_borrowed_evidence_texts_reach_the_sink_but_stay_out_of_the_pool) {
+    corpus c;
+    corpus_load(&c);
+    kg_error err;
+    kg_parallel_options opt = KG_PARALLEL_OPTIONS_INIT;
+    opt.threads = 2;
+    size_t interned = 0, borrowed = 0;
+    char *reference = run_pool(&c, &opt, KG_OK, 0, 0, &err, &interned);
+    ck_assert_ptr_nonnull(strstr(reference, "\"text\":\""));
+    opt.borrowed_evidence_text = true;
+    for (size_t in_flight = 0; in_flight < 3; in_flight++) {
+        opt.in_flight = in_flight;
+        char *got = run_pool(&c, &opt, KG_OK, 0, 0, &err, &borrowed);
+        ck_assert_str_eq(got, reference);
+        /* the samples' evidence sentences are kilobytes */
+        ck_assert_uint_lt(borrowed + 2000, interned);
         free(got);
     }
     free(reference);
@@ -298,6 +332,7 @@ static Suite *pipeline_suite(void) {
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_any_thread_count_gives_the_same_facts_in_input_order);
     tcase_add_test(tc, test_rendered_lines_equal_the_facts_written_in_order);
+    tcase_add_test(tc, test_borrowed_evidence_texts_reach_the_sink_but_stay_out_of_the_pool);
     tcase_add_test(tc, test_forced_language_applies_to_documents_without_one);
     tcase_add_test(tc, test_errors_of_source_and_sink_stop_the_run);
     tcase_add_test(tc, test_setup_error_is_reported_before_any_document_is_read);
