@@ -387,6 +387,60 @@ static size_t first_cp_len(const char *s) {
 
 /* Jaro-Winkler similarity of two short ASCII strings (prefix scale 0.1, at
  * most 4 prefix letters). */
+/* The Jaro-Winkler similarity from the matches m, transpositions t and the
+ * common prefix: one formula for both ways of counting them below. */
+static double jaro_winkler_score(const char *a, size_t la, const char *b, size_t lb, size_t m,
+                                 size_t t) {
+    double md = (double)m;
+    double jaro = (md / (double)la + md / (double)lb + (md - (double)t / 2.0) / md) / 3.0;
+    size_t prefix = 0;
+    while (prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix])
+        prefix++;
+    return jaro + (double)prefix * 0.1 * (1.0 - jaro);
+}
+
+/* jaro_winkler for two strings of at most 64 bytes, with the positions of
+ * b as bits: each character of a takes the first unmatched equal character
+ * of b in its window, as in the loop below, so m and t (hence the result)
+ * are the same.  The person rules call it millions of times on a large
+ * corpus. */
+static double jaro_winkler_short(const char *a, size_t la, const char *b, size_t lb,
+                                 size_t window) {
+    uint64_t at[256];       /* positions of each byte of b: set for b's bytes only */
+    uint64_t in_b[4] = {0}; /* which bytes b has */
+    for (size_t j = 0; j < lb; j++) {
+        unsigned char c = (unsigned char)b[j];
+        if ((in_b[c >> 6] >> (c & 63) & 1) == 0) {
+            in_b[c >> 6] |= (uint64_t)1 << (c & 63);
+            at[c] = 0;
+        }
+        at[c] |= (uint64_t)1 << j;
+    }
+    uint64_t ma = 0, mb = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < la; i++) {
+        unsigned char c = (unsigned char)a[i];
+        if ((in_b[c >> 6] >> (c & 63) & 1) == 0)
+            continue;
+        size_t lo = i > window ? i - window : 0, hi = i + window + 1 < lb ? i + window + 1 : lb;
+        if (lo >= hi)
+            continue;
+        uint64_t below_hi = hi == 64 ? ~(uint64_t)0 : ((uint64_t)1 << hi) - 1;
+        uint64_t free_eq = at[c] & ~mb & below_hi & ~(((uint64_t)1 << lo) - 1);
+        if (free_eq != 0) {
+            mb |= free_eq & -free_eq; /* the first in the window */
+            ma |= (uint64_t)1 << i;
+            m++;
+        }
+    }
+    if (m == 0)
+        return 0.0;
+    size_t t = 0;
+    for (uint64_t x = ma, y = mb; x != 0; x &= x - 1, y &= y - 1)
+        t += a[__builtin_ctzll(x)] != b[__builtin_ctzll(y)];
+    return jaro_winkler_score(a, la, b, lb, m, t);
+}
+
 static double jaro_winkler(const char *a, const char *b) {
     size_t la = strlen(a), lb = strlen(b);
     if (la >= PHON_BUF)
@@ -397,6 +451,8 @@ static double jaro_winkler(const char *a, const char *b) {
         return la == lb ? 1.0 : 0.0;
     size_t window = (la > lb ? la : lb) / 2;
     window = window > 0 ? window - 1 : 0;
+    if (la <= 64 && lb <= 64)
+        return jaro_winkler_short(a, la, b, lb, window);
     bool ma[PHON_BUF], mb[PHON_BUF]; /* only [0, la) and [0, lb) are read */
     memset(ma, 0, la);
     memset(mb, 0, lb);
@@ -422,12 +478,7 @@ static double jaro_winkler(const char *a, const char *b) {
         t += a[i] != b[k];
         k++;
     }
-    double md = (double)m;
-    double jaro = (md / (double)la + md / (double)lb + (md - (double)t / 2.0) / md) / 3.0;
-    size_t prefix = 0;
-    while (prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix])
-        prefix++;
-    return jaro + (double)prefix * 0.1 * (1.0 - jaro);
+    return jaro_winkler_score(a, la, b, lb, m, t);
 }
 
 /* Levenshtein distance of two short ASCII strings, or limit + 1 when it
