@@ -49,9 +49,11 @@ void kg_resolver_set_threads(kg_resolver *resolver, size_t threads);
 /* Adds one document's facts.  facts is only read.  Its strings must be
  * interned in the resolver's pool, except the evidence texts, which need
  * only be valid during the call (they are copied).  A document is recorded
- * completely or not at all.  KG_ERR_IO (errno says why) when the spill
- * file cannot be written; KG_ERR_INPUT for facts that name no document or
- * point outside their entities. */
+ * completely or not at all.  KG_ERR_INPUT for facts that name no document
+ * or point outside their entities.  When the scratch file (below) cannot
+ * be written its records come back into memory; only if that fails too
+ * (KG_ERR_IO, errno says why, or KG_ERR_NOMEM) is the resolver spent: every
+ * later call fails. */
 kg_status kg_resolver_add(kg_resolver *resolver, const kg_doc_facts *facts);
 
 /* Where the relation records wait for kg_resolver_finish (each with its
