@@ -1358,50 +1358,78 @@ void kg_resolver_set_spill(kg_resolver *resolver, bool spill) {
         resolver->spill_off = !spill;
 }
 
-/* Reads the spilled records back into records, interning their texts;
- * the spill file is closed.  Called once the clusters are built, when the
- * memory they took is free again. */
-static kg_status load_records(kg_resolver *resolver) {
-    if (resolver->spill == NULL)
+/* Reads the records in the order they were added: from the spill file or
+ * from memory.  A record's text is interned into the pool (texts true) or
+ * left NULL. */
+typedef struct record_cursor {
+    kg_resolver *r;
+    size_t next;
+    const char *previous; /* the text of the record before (SPILL_TEXT_SAME) */
+    bool texts;
+} record_cursor;
+
+static kg_status cursor_start(record_cursor *c, kg_resolver *resolver, bool texts) {
+    *c = (record_cursor){resolver, 0, NULL, texts};
+    return resolver->spill != NULL ? kg_spill_rewind(resolver->spill) : KG_OK;
+}
+
+/* The next record into *rec; call no more than n_records times. */
+static kg_status cursor_next(record_cursor *c, resolve_record *rec) {
+    kg_resolver *r = c->r;
+    size_t i = c->next++;
+    if (r->spill == NULL) {
+        *rec = r->records[i];
+        if (!c->texts)
+            rec->evidence.text = NULL;
         return KG_OK;
-    kg_status status = kg_spill_rewind(resolver->spill);
-    if (status == KG_OK && resolver->n_records > 0) {
-        resolver->records = malloc(resolver->n_records * sizeof *resolver->records);
-        if (resolver->records == NULL)
-            status = KG_ERR_NOMEM;
-        else
-            resolver->cap_records = resolver->n_records;
     }
-    const char *previous = NULL;
-    for (size_t i = 0; i < resolver->n_records && status == KG_OK; i++) {
-        resolve_record *rec = &resolver->records[i];
-        uint32_t tag;
-        if ((status = kg_spill_read(resolver->spill, rec, sizeof *rec)) != KG_OK ||
-            (status = kg_spill_read(resolver->spill, &tag, sizeof tag)) != KG_OK)
-            break;
-        if (tag == SPILL_TEXT_SAME) {
-            rec->evidence.text = previous;
-            continue;
-        }
-        if (tag != SPILL_TEXT_NULL && tag > 0) {
-            if (kg_reserve((void **)&resolver->text_buf, &resolver->text_cap, (size_t)tag + 1, 1) !=
-                KG_OK) {
-                status = KG_ERR_NOMEM;
-                break;
-            }
-            if ((status = kg_spill_read(resolver->spill, resolver->text_buf, tag)) != KG_OK)
-                break;
-            rec->evidence.text = kg_strpool_intern(resolver->pool, resolver->text_buf, tag);
-            if (rec->evidence.text == NULL)
-                status = KG_ERR_NOMEM;
-        }
-        previous = rec->evidence.text;
+    uint32_t tag;
+    kg_status status;
+    if ((status = kg_spill_read(r->spill, rec, sizeof *rec)) != KG_OK ||
+        (status = kg_spill_read(r->spill, &tag, sizeof tag)) != KG_OK)
+        return status;
+    if (tag == SPILL_TEXT_SAME) {
+        rec->evidence.text = c->previous;
+        return KG_OK;
     }
+    if (tag != SPILL_TEXT_NULL && tag > 0) {
+        if (kg_reserve((void **)&r->text_buf, &r->text_cap, (size_t)tag + 1, 1) != KG_OK)
+            return KG_ERR_NOMEM;
+        if ((status = kg_spill_read(r->spill, r->text_buf, tag)) != KG_OK)
+            return status;
+        if (c->texts && (rec->evidence.text = kg_strpool_intern(r->pool, r->text_buf, tag)) == NULL)
+            return KG_ERR_NOMEM;
+    }
+    c->previous = rec->evidence.text;
+    return KG_OK;
+}
+
+/* Closes the spill file, whose records are no longer needed. */
+static void drop_spill(kg_resolver *resolver) {
     kg_spill_free(resolver->spill);
     resolver->spill = NULL;
     free(resolver->text_buf);
     resolver->text_buf = NULL;
     resolver->text_cap = 0;
+}
+
+/* Reads the spilled records back into records, interning their texts, and
+ * closes the spill file (when it filled its disk up). */
+static kg_status load_records(kg_resolver *resolver) {
+    if (resolver->spill == NULL)
+        return KG_OK;
+    record_cursor c;
+    kg_status status = cursor_start(&c, resolver, true);
+    resolve_record *records = NULL;
+    if (status == KG_OK && resolver->n_records > 0 &&
+        (records = malloc(resolver->n_records * sizeof *records)) == NULL)
+        status = KG_ERR_NOMEM;
+    for (size_t i = 0; i < resolver->n_records && status == KG_OK; i++)
+        status = cursor_next(&c, &records[i]);
+    drop_spill(resolver);
+    free(resolver->records);
+    resolver->records = records;
+    resolver->cap_records = records != NULL ? resolver->n_records : 0;
     return status;
 }
 
@@ -3916,13 +3944,14 @@ static kg_status assign_unique_ids(resolve_cluster *clusters, size_t n_clusters,
 
 /* ---- phase 7: relations ----------------------------------------------------------- */
 
-/* A record mapped onto final entity indices: 24 bytes, since there is one
- * per relation found in the corpus (millions), next to the records. */
+/* A record mapped onto final entity indices: 32 bytes, since there is one
+ * per relation found in the corpus (millions). */
 typedef struct resolve_edge {
     uint32_t subject, object; /* entity indices */
-    uint32_t record;          /* index into kg_resolver.records */
+    uint32_t record;          /* the record's place in the order of kg_resolver_add */
     uint32_t type;            /* kg_relation_type */
     const char *role;         /* the record's, pooled or NULL */
+    const char *role_text;    /* the record's, pooled or NULL */
 } resolve_edge;
 
 static int cmp_edge_group(const resolve_edge *a, const resolve_edge *b) {
@@ -3951,25 +3980,42 @@ static bool evidence_same_source(const kg_evidence *a, const kg_evidence *b) {
     return kg_evidence_cmp(&x, b) == 0;
 }
 
-/* Builds relation rel from the edges of one group; scratch holds count
- * pointers. */
-static kg_status merge_edges(const resolve_record *records, const resolve_edge *edges, size_t count,
-                             const char **scratch, kg_relation *rel) {
+/* Starts relation rel from the edges of one group: its key, and its role
+ * text, the most frequent of the edges' (ties: the first in byte order);
+ * scratch holds count pointers.  The evidence comes later. */
+static void start_relation(const resolve_edge *edges, size_t count, const char **scratch,
+                           kg_relation *rel) {
     rel->type = (kg_relation_type)edges[0].type;
     rel->subject = edges[0].subject;
     rel->object = edges[0].object;
     rel->role = edges[0].role;
-
-    rel->evidence = malloc(count * sizeof *rel->evidence);
-    if (rel->evidence == NULL)
-        return KG_ERR_NOMEM;
+    size_t n_texts = 0;
     for (size_t i = 0; i < count; i++)
-        rel->evidence[i] = records[edges[i].record].evidence;
-    sort_items(rel->evidence, count, sizeof *rel->evidence, cmp_evidence);
+        if (edges[i].role_text != NULL)
+            scratch[n_texts++] = edges[i].role_text;
+    sort_items(scratch, n_texts, sizeof *scratch, cmp_cstr_ptr);
+    size_t best_count = 0;
+    rel->role_text = NULL;
+    for (size_t i = 0; i < n_texts;) {
+        size_t j = i + 1;
+        while (j < n_texts && strcmp(scratch[j], scratch[i]) == 0)
+            j++;
+        if (j - i > best_count) { /* strictly more: ties keep the earlier (byte order) */
+            best_count = j - i;
+            rel->role_text = scratch[i];
+        }
+        i = j;
+    }
+}
+
+/* Once all its evidence is in: sorted, duplicates dropped, and the
+ * confidence 1 - prod(1 - c_i). */
+static void finish_relation(kg_relation *rel) {
+    sort_items(rel->evidence, rel->n_evidence, sizeof *rel->evidence, cmp_evidence);
     /* The same sentence span read twice (a document added twice) is one
      * piece of evidence; keep its highest confidence, which sorts last. */
     size_t n = 0;
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < rel->n_evidence; i++) {
         if (n > 0 && evidence_same_source(&rel->evidence[n - 1], &rel->evidence[i]))
             rel->evidence[n - 1] = rel->evidence[i];
         else
@@ -3984,25 +4030,6 @@ static kg_status merge_edges(const resolve_record *records, const resolve_edge *
         disbelief *= 1.0 - c;
     }
     rel->confidence = 1.0 - disbelief;
-
-    size_t n_texts = 0;
-    for (size_t i = 0; i < count; i++)
-        if (records[edges[i].record].role_text != NULL)
-            scratch[n_texts++] = records[edges[i].record].role_text;
-    sort_items(scratch, n_texts, sizeof *scratch, cmp_cstr_ptr);
-    size_t best_count = 0;
-    rel->role_text = NULL;
-    for (size_t i = 0; i < n_texts;) {
-        size_t j = i + 1;
-        while (j < n_texts && strcmp(scratch[j], scratch[i]) == 0)
-            j++;
-        if (j - i > best_count) { /* strictly more: ties keep the earlier (byte order) */
-            best_count = j - i;
-            rel->role_text = scratch[i];
-        }
-        i = j;
-    }
-    return KG_OK;
 }
 
 /* One pass of a stable counting sort of edges on subject (by_subject) or
@@ -4046,37 +4073,51 @@ static kg_status sort_edges(resolve_edge *edges, size_t n, size_t n_entities, si
     return KG_OK;
 }
 
-static kg_status resolve_relations(const kg_resolver *resolver, const size_t *mention_entity,
+#define NO_RELATION UINT32_MAX
+
+/* The relations, in two passes over the records so that they are never
+ * all in memory with their texts: the first maps each record onto its
+ * entities (an edge, no text) and groups the edges into relations; the
+ * second puts each record's evidence, text interned, into its relation. */
+static kg_status resolve_relations(kg_resolver *resolver, const size_t *mention_entity,
                                    kg_resolved *out) {
     kg_status status = KG_OK;
     resolve_edge *edges = NULL;
     const char **scratch = NULL;
-    size_t n_edges = 0, longest = 0;
-    if (resolver->n_records == 0)
+    uint32_t *relation_of = NULL; /* by record: index into out->relations, or NO_RELATION */
+    size_t n_edges = 0, longest = 0, n = resolver->n_records;
+    record_cursor c;
+    resolve_record rec;
+    if (n == 0)
         return KG_OK;
     /* Edges hold 32-bit indices; no corpus that fits in memory comes near. */
-    if (resolver->n_records > UINT32_MAX || out->n_entities > UINT32_MAX)
+    if (n >= UINT32_MAX || out->n_entities > UINT32_MAX)
         return KG_ERR_NOMEM;
 
-    edges = malloc(resolver->n_records * sizeof *edges);
-    if (edges == NULL) {
+    edges = malloc(n * sizeof *edges);
+    relation_of = malloc(n * sizeof *relation_of);
+    if (edges == NULL || relation_of == NULL) {
         status = KG_ERR_NOMEM;
         goto cleanup;
     }
-    for (size_t i = 0; i < resolver->n_records; i++) {
-        const resolve_record *rec = &resolver->records[i];
-        size_t subject = mention_entity[rec->subject], object = mention_entity[rec->object];
+    if ((status = cursor_start(&c, resolver, false)) != KG_OK)
+        goto cleanup;
+    for (size_t i = 0; i < n; i++) {
+        if ((status = cursor_next(&c, &rec)) != KG_OK)
+            goto cleanup;
+        relation_of[i] = NO_RELATION;
+        size_t subject = mention_entity[rec.subject], object = mention_entity[rec.object];
         if (subject == object)
             continue; /* an entity related to itself only after merging */
         /* met_with is symmetric: entities are sorted by id, so the smaller
          * index is the smaller id. */
-        if (rec->type == KG_REL_MET_WITH && subject > object) {
+        if (rec.type == KG_REL_MET_WITH && subject > object) {
             size_t t = subject;
             subject = object;
             object = t;
         }
         edges[n_edges++] = (resolve_edge){(uint32_t)subject, (uint32_t)object, (uint32_t)i,
-                                          (uint32_t)rec->type, rec->role};
+                                          rec.type,          rec.role,         rec.role_text};
     }
     status = sort_edges(edges, n_edges, out->n_entities, &longest);
     if (status != KG_OK)
@@ -4100,15 +4141,37 @@ static kg_status resolve_relations(const kg_resolver *resolver, const size_t *me
         /* Count the relation before filling it so that kg_resolved_clear
          * frees a half-built one. */
         kg_relation *rel = &out->relations[out->n_relations++];
-        status = merge_edges(resolver->records, &edges[i], j - i, scratch, rel);
-        if (status != KG_OK)
+        start_relation(&edges[i], j - i, scratch, rel);
+        if ((rel->evidence = malloc((j - i) * sizeof *rel->evidence)) == NULL) {
+            status = KG_ERR_NOMEM;
             goto cleanup;
+        }
+        for (size_t k = i; k < j; k++)
+            relation_of[edges[k].record] = (uint32_t)(out->n_relations - 1);
         i = j;
     }
+    free(edges);
+    free(scratch);
+    edges = NULL;
+    scratch = NULL;
+
+    if ((status = cursor_start(&c, resolver, true)) != KG_OK)
+        goto cleanup;
+    for (size_t i = 0; i < n; i++) {
+        if ((status = cursor_next(&c, &rec)) != KG_OK)
+            goto cleanup;
+        if (relation_of[i] != NO_RELATION) {
+            kg_relation *rel = &out->relations[relation_of[i]];
+            rel->evidence[rel->n_evidence++] = rec.evidence;
+        }
+    }
+    for (size_t i = 0; i < out->n_relations; i++)
+        finish_relation(&out->relations[i]);
 
 cleanup:
     free(edges);
     free(scratch);
+    free(relation_of);
     return status;
 }
 
@@ -4439,15 +4502,14 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     resolver->cap_aliases = resolver->n_posts = resolver->cap_posts = 0;
 
     /* Phases 7 and 8b. */
-    if ((status = load_records(resolver)) != KG_OK) {
+    if ((status = resolve_relations(resolver, cluster_of, &result)) != KG_OK) {
         if (status == KG_ERR_IO)
             kg_error_set(err, status, NULL, 0, 0,
                          "could not read back the relation records' temporary file: %s",
                          strerror(errno));
         goto cleanup;
     }
-    if ((status = resolve_relations(resolver, cluster_of, &result)) != KG_OK)
-        goto cleanup;
+    drop_spill(resolver);
     free(resolver->records);
     resolver->records = NULL;
     resolver->n_records = resolver->cap_records = 0;

@@ -113,11 +113,9 @@ kg_status kg_spill_rollback(kg_spill *spill, uint64_t mark) {
 }
 
 kg_status kg_spill_rewind(kg_spill *spill) {
-    if (spill->reading)
-        return KG_ERR_USAGE;
     /* Nothing is flushed: the tail is read where it is, so that a file
      * that can take no more (a full disk) can still be read back. */
-    if (spill->flushed > 0 && (spill->rbuf = malloc(SPILL_BUFFER)) == NULL) {
+    if (spill->flushed > 0 && spill->rbuf == NULL && (spill->rbuf = malloc(SPILL_BUFFER)) == NULL) {
         errno = ENOMEM;
         return KG_ERR_NOMEM;
     }

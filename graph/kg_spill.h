@@ -45,9 +45,9 @@ uint64_t kg_spill_mark(const kg_spill *spill);
 kg_status kg_spill_rollback(kg_spill *spill, uint64_t mark);
 
 /* Ends writing and starts reading from the first byte; after this only
- * kg_spill_read and kg_spill_free may be called.  Writes nothing, so it
- * works after a failed write too (what was written up to the last
- * rollback is read back). */
+ * kg_spill_read, kg_spill_rewind (to read it all again) and kg_spill_free
+ * may be called.  Writes nothing, so it works after a failed write too
+ * (what was written up to the last rollback is read back). */
 kg_status kg_spill_rewind(kg_spill *spill);
 
 /* Reads the next n bytes into bytes.  KG_ERR_IO when the file cannot be

@@ -1848,7 +1848,8 @@ START_TEST(test_spill_falls_back_to_memory_without_a_usable_temporary_directory)
 END_TEST
 
 /* The scratch file gives back exactly what was written and kept: across
- * its buffer's flushes, after a rollback into flushed bytes, and no more. */
+ * its buffer's flushes, after a rollback into flushed bytes, no more, and
+ * again after a second rewind. */
 START_TEST(test_spill_gives_back_what_was_written_up_to_a_rollback) {
     kg_spill *s = NULL;
     ck_assert_int_eq(kg_spill_open(&s, NULL), KG_OK);
@@ -1876,6 +1877,12 @@ START_TEST(test_spill_gives_back_what_was_written_up_to_a_rollback) {
     ck_assert_int_eq(kg_spill_read(s, got, 4), KG_OK);
     ck_assert(memcmp(got, "tail", 4) == 0);
     ck_assert_int_eq(kg_spill_read(s, got, 1), KG_ERR_IO);
+    /* and once more from the start */
+    ck_assert_int_eq(kg_spill_rewind(s), KG_OK);
+    for (size_t i = 0; i < CHUNK; i++)
+        chunk[i] = (unsigned char)i;
+    ck_assert_int_eq(kg_spill_read(s, got, CHUNK), KG_OK);
+    ck_assert(memcmp(got, chunk, CHUNK) == 0);
     kg_spill_free(s);
     kg_spill_free(NULL);
 }
