@@ -487,6 +487,33 @@ START_TEST(test_two_runs_give_identical_bytes) {
 }
 END_TEST
 
+/* The resolver's scratch file cannot be made (TMPDIR names no directory):
+ * the relations stay in memory and the files are the same bytes, on one
+ * thread (facts interned as extracted) and on several. */
+START_TEST(test_unusable_tmpdir_gives_identical_bytes) {
+    const char *threads[] = {"1", "3"};
+    for (size_t t = 0; t < 2; t++) {
+        char *dir = kgt_temp_dir("cli-tmpdir");
+        char *cmd = fmt("TMPDIR=/nonexistent/kgraph-test '%s' build -q --threads %s -o '%s' '%s'",
+                        KG_CLI, threads[t], dir, SAMPLES);
+        char *err = NULL;
+        ck_assert_int_eq(kgt_run(cmd, NULL, &err), 0);
+        ck_assert_str_eq(err, "");
+        const char *files[] = {"graph.json", "graph.ttl", "graph.graphml"};
+        for (size_t i = 0; i < 3; i++) {
+            char *a = read_output(samples_out, files[i]), *b = read_output(dir, files[i]);
+            ck_assert_msg(strcmp(a, b) == 0, "%s differs without a scratch file", files[i]);
+            free(a);
+            free(b);
+        }
+        free(err);
+        free(cmd);
+        remove_tree(dir);
+        free(dir);
+    }
+}
+END_TEST
+
 START_TEST(test_files_in_reverse_order_give_identical_bytes) {
     /* the sample files as separate arguments, last one first */
     struct dirent **names = NULL;
@@ -900,6 +927,7 @@ static Suite *cli_suite(void) {
     tcase_add_test(tc, test_samples_nodes_carry_every_centrality);
     tcase_add_test(tc, test_two_runs_give_identical_bytes);
     tcase_add_test(tc, test_files_in_reverse_order_give_identical_bytes);
+    tcase_add_test(tc, test_unusable_tmpdir_gives_identical_bytes);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("options");
