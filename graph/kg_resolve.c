@@ -385,8 +385,6 @@ static size_t first_cp_len(const char *s) {
 
 /* ---- string similarity -------------------------------------------------------- */
 
-/* Jaro-Winkler similarity of two short ASCII strings (prefix scale 0.1, at
- * most 4 prefix letters). */
 /* The Jaro-Winkler similarity from the matches m, transpositions t and the
  * common prefix: one formula for both ways of counting them below. */
 static double jaro_winkler_score(const char *a, size_t la, const char *b, size_t lb, size_t m,
@@ -441,6 +439,8 @@ static double jaro_winkler_short(const char *a, size_t la, const char *b, size_t
     return jaro_winkler_score(a, la, b, lb, m, t);
 }
 
+/* Jaro-Winkler similarity of two short ASCII strings (prefix scale 0.1, at
+ * most 4 prefix letters). */
 static double jaro_winkler(const char *a, const char *b) {
     size_t la = strlen(a), lb = strlen(b);
     if (la >= PHON_BUF)
@@ -1202,6 +1202,23 @@ static kg_status spill_ready(kg_resolver *resolver) {
 
 static kg_status load_records(kg_resolver *resolver);
 
+/* Relation i of facts as a record, its subject and object offset by base
+ * (the document's first mention); the evidence text as given. */
+static resolve_record make_record(const kg_doc_facts *facts, size_t i, size_t base) {
+    const kg_doc_relation *r = &facts->relations[i];
+    resolve_record rec;
+    memset(&rec, 0, sizeof rec); /* the padding too: the spill file gets it whole */
+    rec.type = (uint32_t)r->type;
+    rec.subject = (uint32_t)(base + r->subject);
+    rec.object = (uint32_t)(base + r->object);
+    rec.role = r->role;
+    rec.role_text = r->role_text;
+    rec.evidence = r->evidence;
+    if (rec.evidence.doc == NULL)
+        rec.evidence.doc = facts->doc_id;
+    return rec;
+}
+
 /* Writes facts' relations to the spill file, subjects and objects offset by
  * base; all or nothing (KG_ERR_IO, errno set, or KG_ERR_INPUT for an
  * evidence text of 4 GB). */
@@ -1210,17 +1227,7 @@ static kg_status spill_relations(kg_resolver *resolver, const kg_doc_facts *fact
     const char *previous = NULL; /* texts repeat within a document only */
     kg_status status = KG_OK;
     for (size_t i = 0; i < facts->n_relations && status == KG_OK; i++) {
-        const kg_doc_relation *r = &facts->relations[i];
-        resolve_record rec;
-        memset(&rec, 0, sizeof rec); /* the padding too: the file is written whole */
-        rec.type = (uint32_t)r->type;
-        rec.subject = (uint32_t)(base + r->subject);
-        rec.object = (uint32_t)(base + r->object);
-        rec.role = r->role;
-        rec.role_text = r->role_text;
-        rec.evidence = r->evidence;
-        if (rec.evidence.doc == NULL)
-            rec.evidence.doc = facts->doc_id;
+        resolve_record rec = make_record(facts, i, base);
         const char *text = rec.evidence.text;
         rec.evidence.text = NULL;
         size_t len = text == NULL || text == previous ? 0 : strlen(text);
@@ -1248,16 +1255,8 @@ static kg_status spill_relations(kg_resolver *resolver, const kg_doc_facts *fact
 static kg_status keep_relations(kg_resolver *resolver, const kg_doc_facts *facts, size_t base) {
     const char *from = NULL, *to = NULL;
     for (size_t i = 0; i < facts->n_relations; i++) {
-        const kg_doc_relation *r = &facts->relations[i];
         resolve_record *rec = &resolver->records[resolver->n_records + i];
-        *rec = (resolve_record){(uint32_t)r->type,
-                                (uint32_t)(base + r->subject),
-                                (uint32_t)(base + r->object),
-                                r->role,
-                                r->role_text,
-                                r->evidence};
-        if (rec->evidence.doc == NULL)
-            rec->evidence.doc = facts->doc_id;
+        *rec = make_record(facts, i, base);
         if (rec->evidence.text != NULL && rec->evidence.text != from) {
             from = rec->evidence.text;
             to = kg_strpool_intern(resolver->pool, from, strlen(from));

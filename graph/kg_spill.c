@@ -1,5 +1,6 @@
 /* kg_spill.c — the scratch file of kg_spill.h: an unlinked temporary file
- * behind a write buffer, read back through the same buffer. */
+ * behind a write buffer; read back through a second buffer, the bytes never
+ * flushed straight from the first. */
 #include "kg_spill.h"
 
 #include <errno.h>

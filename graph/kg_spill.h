@@ -1,10 +1,10 @@
-/* kg_spill.h — a scratch file that takes bytes now and gives them back once,
- * in order, later.
+/* kg_spill.h — a scratch file that takes bytes now and gives them back, in
+ * order, later (from the start, as often as asked).
  *
- * Used where a stage must keep a large amount of data it will read only
- * once, in the order it was written, after some other memory-hungry work:
+ * Used where a stage must keep a large amount of data it will only read
+ * through, in the order it was written, after some other memory-hungry work:
  * the resolver's relation records (hundreds of megabytes for a gigabyte of
- * news) wait in one while the entities are resolved.  The file is created
+ * news) wait in one while the entities are resolved, then are read twice.  The file is created
  * in a directory (default $TMPDIR, else /tmp) and unlinked at once, so it
  * leaves nothing behind however the process ends; its pages live in the
  * page cache, not in the process's memory.
