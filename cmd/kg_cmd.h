@@ -19,6 +19,7 @@ typedef struct kg_cmd {
     const char *name;
     kg_cmd_fn run;
     const char *summary;
+    int heavy; /* runs on a large working set: worth huge pages (memory.c) */
 } kg_cmd;
 
 int kg_cmd_build(int argc, char **argv);
@@ -225,7 +226,19 @@ kg_status kg_cmd_write_outputs(const kg_graph *graph, unsigned formats,
                                const kg_export_options *options, const char *output, size_t threads,
                                kg_cmd_paths *written, kg_cmd_timings *timings, kg_error *err);
 
-/* ---- between steps (memory.c) ---- */
+/* ---- memory (memory.c) ---- */
+
+/* Runs this program again (execv of /proc/self/exe with argv, main's own)
+ * with glibc.malloc.hugetlb=1 added to GLIBC_TUNABLES, so that glibc backs
+ * the heap with transparent huge pages: when glibc is 2.35 or later, the
+ * kernel gives huge pages on request ("[madvise]"), the tunable is not set
+ * yet, KGRAPH_HUGE_PAGES is not "0" and neither a sanitizer nor valgrind
+ * provides malloc.  Returns only when it does not (or the exec failed). */
+void kg_cmd_use_huge_pages(char **argv);
+
+/* 1 when this process's heap gets transparent huge pages (the tunable above
+ * is set and takes effect), else 0. */
+int kg_cmd_huge_pages(void);
 
 /* Returns the memory freed so far to the system (glibc's malloc_trim): for
  * between the steps of a large run. */

@@ -8,11 +8,12 @@
 #include <string.h>
 
 static const kg_cmd commands[] = {
-    {"build", kg_cmd_build, "extract, resolve, analyse and export a knowledge graph"},
-    {"extract", kg_cmd_extract, "write the facts of each document as JSON Lines, for build"},
-    {"eval", kg_cmd_eval, "score the extractor against gold annotations (score.py's figures)"},
-    {"analyze", kg_cmd_analyze, "recompute centralities and communities of a graph.json"},
-    {"report", kg_cmd_report_run, "write the analytics report (Markdown and HTML) of a graph.json"},
+    {"build", kg_cmd_build, "extract, resolve, analyse and export a knowledge graph", 1},
+    {"extract", kg_cmd_extract, "write the facts of each document as JSON Lines, for build", 1},
+    {"eval", kg_cmd_eval, "score the extractor against gold annotations (score.py's figures)", 0},
+    {"analyze", kg_cmd_analyze, "recompute centralities and communities of a graph.json", 1},
+    {"report", kg_cmd_report_run, "write the analytics report (Markdown and HTML) of a graph.json",
+     0},
 };
 
 static void usage(FILE *out) {
@@ -115,8 +116,11 @@ int main(int argc, char **argv) {
         return KG_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            if (commands[i].heavy)
+                kg_cmd_use_huge_pages(argv);
             return commands[i].run(argc - 1, argv + 1);
+        }
     fprintf(stderr, "kgraph: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return KG_EXIT_USAGE;

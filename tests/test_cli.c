@@ -513,6 +513,53 @@ START_TEST(test_unusable_tmpdir_gives_identical_bytes) {
 }
 END_TEST
 
+/* Whether a kgraph started here should get transparent huge pages
+ * (cmd/memory.c): the kernel gives them on request, glibc's malloc is the
+ * one in use (no sanitizer, no valgrind), and the environment leaves the
+ * tunable alone. */
+static bool expect_huge_pages(void) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    return false;
+#else
+    const char *preload = getenv("LD_PRELOAD"), *tunables = getenv("GLIBC_TUNABLES");
+    if ((preload != NULL && strstr(preload, "vgpreload") != NULL) ||
+        (tunables != NULL && strstr(tunables, "glibc.malloc.hugetlb") != NULL) ||
+        getenv("KGRAPH_HUGE_PAGES") != NULL)
+        return false;
+    char line[128] = "";
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (f == NULL)
+        return false;
+    bool on = fgets(line, sizeof line, f) != NULL && strstr(line, "[madvise]") != NULL;
+    fclose(f);
+    return on;
+#endif
+}
+
+/* Huge pages are taken where the system offers them on request, and only
+ * the speed changes: KGRAPH_HUGE_PAGES=0 gives the same bytes, and
+ * --timings says which it was. */
+START_TEST(test_huge_pages_change_nothing_but_speed) {
+    const char *settings[] = {"KGRAPH_HUGE_PAGES=0", "KGRAPH_HUGE_PAGES=1", ""};
+    for (size_t k = 0; k < 3; k++) {
+        char *dir = kgt_temp_dir("cli-huge");
+        char *cmd =
+            fmt("%s '%s' build -q --timings -o '%s' '%s'", settings[k], KG_CLI, dir, SAMPLES);
+        char *err = NULL;
+        ck_assert_int_eq(kgt_run(cmd, NULL, &err), 0);
+        bool on = k > 0 && expect_huge_pages(); /* anything but "0" leaves them on */
+        ck_assert_msg(strstr(err, on ? "(transparent huge pages: on)\n"
+                                     : "(transparent huge pages: off)\n") != NULL,
+                      "%s: expected huge pages %s in:\n%s", cmd, on ? "on" : "off", err);
+        assert_samples_output(dir, settings[k]);
+        free(err);
+        free(cmd);
+        remove_tree(dir);
+        free(dir);
+    }
+}
+END_TEST
+
 START_TEST(test_files_in_reverse_order_give_identical_bytes) {
     /* the sample files as separate arguments, last one first */
     struct dirent **names = NULL;
@@ -927,6 +974,7 @@ static Suite *cli_suite(void) {
     tcase_add_test(tc, test_two_runs_give_identical_bytes);
     tcase_add_test(tc, test_files_in_reverse_order_give_identical_bytes);
     tcase_add_test(tc, test_unusable_tmpdir_gives_identical_bytes);
+    tcase_add_test(tc, test_huge_pages_change_nothing_but_speed);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("options");
