@@ -59,6 +59,7 @@
 #include "kg_resolve.h"
 #include "kg_model_internal.h"
 
+#include "kg_sort.h"
 #include "kg_spill.h"
 #include "kg_text.h"
 
@@ -1551,7 +1552,7 @@ static kg_status check_contradictions(kg_resolver *resolver, size_t first_group,
     for (size_t g = 0; g < resolver->n_groups; g++)
         for (size_t k = 0; !resolver->groups[g].split && k < resolver->groups[g].n; k++)
             index[n++] = (group_key){resolver->groups[g].keys[k], g};
-    sort_items(index, n, sizeof *index, cmp_group_key);
+    kg_sort(index, n, sizeof *index, cmp_group_key, resolver->threads);
     kg_status st = KG_OK;
     for (size_t s = 0; s < resolver->n_groups && st == KG_OK; s++) {
         const resolve_user_group *sp = &resolver->groups[s];
@@ -1988,7 +1989,7 @@ static kg_status build_nodes(resolve_state *st) {
     }
     for (size_t t = 0; t < n_tuples; t++)
         sorted[t] = &tuples[t];
-    sort_items(sorted, n_tuples, sizeof *sorted, cmp_mention_tuple);
+    kg_sort(sorted, n_tuples, sizeof *sorted, cmp_mention_tuple, st->r->threads);
     for (size_t i = 0; i < n_tuples; i++) {
         mention_tuple *t = sorted[i], *prev = i > 0 ? sorted[i - 1] : NULL;
         bool fresh = prev == NULL || t->type != prev->type ||
@@ -2502,7 +2503,7 @@ static kg_status build_holds(resolve_state *st) {
         st->holds[st->n_holds++] = (node_hold){
             p, o, post->role, post->role != NULL && lex_list_has(&st->lx->head_roles, post->role)};
     }
-    sort_items(st->holds, st->n_holds, sizeof *st->holds, cmp_hold);
+    kg_sort(st->holds, st->n_holds, sizeof *st->holds, cmp_hold, st->r->threads);
     size_t k = 0;
     for (size_t i = 0; i < st->n_holds; i++)
         if (k == 0 || cmp_hold(&st->holds[k - 1], &st->holds[i]) != 0)
@@ -2582,7 +2583,7 @@ static kg_status apply_user_groups(resolve_state *st) {
     for (size_t i = 0; i < st->n_nodes; i++)
         for (size_t f = 0; f < st->nodes[i].n_forms; f++)
             refs[n_refs++] = (form_ref){st->nodes[i].forms[f].key, i, f};
-    sort_items(refs, n_refs, sizeof *refs, cmp_form_ref);
+    kg_sort(refs, n_refs, sizeof *refs, cmp_form_ref, st->r->threads);
 
     for (size_t g = 0; g < r->n_groups; g++) {
         const resolve_user_group *group = &r->groups[g];
@@ -2645,7 +2646,7 @@ static kg_status apply_user_groups(resolve_state *st) {
     }
 
     /* Tags: a node having both forms of a pair is tagged with neither. */
-    sort_items(st->tags, st->n_tags, sizeof *st->tags, cmp_tag);
+    kg_sort(st->tags, st->n_tags, sizeof *st->tags, cmp_tag, st->r->threads);
     size_t k = 0;
     for (size_t i = 0; i < st->n_tags;) {
         size_t j = i;
@@ -2831,7 +2832,7 @@ static void sort_keys(resolve_state *st) {
         s = e;
     }
     st->n_keys = k;
-    sort_items(st->keys, st->n_keys, sizeof *st->keys, cmp_key);
+    kg_sort(st->keys, st->n_keys, sizeof *st->keys, cmp_key, st->r->threads);
 }
 
 /* ---- phase 4 and 5: rules, compatibility, clustering ------------------------------- */
@@ -3108,7 +3109,8 @@ static kg_status push_merge(resolve_state *st, const resolve_merge_rec *rec) {
  * (otherwise only the user's splits are checked). */
 static kg_status run_links(resolve_state *st, size_t from, bool check) {
     if (st->n_links > from)
-        sort_items(st->links + from, st->n_links - from, sizeof *st->links, cmp_link_order);
+        kg_sort(st->links + from, st->n_links - from, sizeof *st->links, cmp_link_order,
+                st->r->threads);
     for (size_t i = from; i < st->n_links; i++) {
         const resolve_link *l = &st->links[i];
         size_t ra = sets_find(st, l->a), rb = sets_find(st, l->b);
@@ -3375,7 +3377,7 @@ static kg_status drop_vague_links(resolve_state *st, size_t from) {
         if (person_is_vague(&st->nodes[l->b]))
             ends[n++] = (vague_end){l->b, l->a, l->score};
     }
-    sort_items(ends, n, sizeof *ends, cmp_vague_end);
+    kg_sort(ends, n, sizeof *ends, cmp_vague_end, st->r->threads);
     for (size_t s = 0; s < n;) {
         size_t e = s + 1;
         while (e < n && ends[e].node == ends[s].node && ends[e].score == ends[s].score)
@@ -3901,11 +3903,11 @@ static uint64_t entity_content_hash(const kg_entity *e) {
  * content.  Each step depends only on content.  On success *order holds the
  * clusters sorted by id. */
 static kg_status assign_unique_ids(resolve_cluster *clusters, size_t n_clusters,
-                                   resolve_id_order *order) {
+                                   resolve_id_order *order, size_t threads) {
     for (size_t round = 0;; round++) {
         for (size_t i = 0; i < n_clusters; i++)
             order[i] = (resolve_id_order){clusters[i].id, i};
-        sort_items(order, n_clusters, sizeof *order, cmp_id_order);
+        kg_sort(order, n_clusters, sizeof *order, cmp_id_order, threads);
         bool collided = false;
         for (size_t i = 0; i < n_clusters;) {
             size_t j = i + 1;
@@ -4203,7 +4205,8 @@ static kg_status resolve_documents(const kg_resolver *resolver, kg_resolved *out
     if (out->documents == NULL)
         return KG_ERR_NOMEM;
     memcpy(out->documents, resolver->docs, resolver->n_docs * sizeof *out->documents);
-    sort_items(out->documents, resolver->n_docs, sizeof *out->documents, cmp_doc_info);
+    kg_sort(out->documents, resolver->n_docs, sizeof *out->documents, cmp_doc_info,
+            resolver->threads);
     for (size_t i = 0; i < resolver->n_docs; i++)
         if (out->n_documents == 0 ||
             strcmp(out->documents[out->n_documents - 1].id, out->documents[i].id) != 0)
@@ -4247,7 +4250,7 @@ static kg_status resolve_merges(resolve_state *st, const size_t *node_entity, kg
         if (m->rule == NULL || (rec->detail != NULL && m->detail == NULL))
             return KG_ERR_NOMEM;
     }
-    sort_items(out->merges, out->n_merges, sizeof *out->merges, cmp_merge);
+    kg_sort(out->merges, out->n_merges, sizeof *out->merges, cmp_merge, st->r->threads);
     size_t k = 0;
     for (size_t i = 0; i < out->n_merges; i++)
         if (k == 0 || cmp_merge(&out->merges[k - 1], &out->merges[i]) != 0)
@@ -4437,7 +4440,7 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     status = build_entities(resolver, cluster_members, clusters, n_clusters, entities);
     if (status != KG_OK)
         goto cleanup;
-    status = assign_unique_ids(clusters, n_clusters, order);
+    status = assign_unique_ids(clusters, n_clusters, order, resolver->threads);
     if (status != KG_OK) {
         if (status == KG_ERR_INTERNAL)
             kg_error_set(err, status, NULL, 0, 0, "could not make entity ids unique");

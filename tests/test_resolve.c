@@ -1,10 +1,12 @@
 /* test_resolve.c — cross-document entity resolution and relation merging. */
 #include "kg_resolve.h"
+#include "kg_sort.h"
 #include "kg_spill.h"
 #include "kg_text.h"
 
 #include <check.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1888,6 +1890,65 @@ START_TEST(test_spill_gives_back_what_was_written_up_to_a_rollback) {
 }
 END_TEST
 
+/* ---- kg_sort ------------------------------------------------------------------ */
+
+typedef struct sort_item {
+    uint32_t key, seq;
+} sort_item;
+
+/* Compares the key only: many distinct items tie. */
+static int cmp_sort_key(const void *a, const void *b) {
+    const sort_item *x = a, *y = b;
+    return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static int cmp_sort_key_seq(const void *a, const void *b) {
+    const sort_item *x = a, *y = b;
+    int c = cmp_sort_key(a, b);
+    return c != 0 ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+/* kg_sort on any number of threads gives the stable order (ties in the
+ * order they came), the one glibc's qsort gives: runs split at every size
+ * around the threshold, uneven last runs, more threads than runs. */
+START_TEST(test_sort_is_stable_and_the_same_on_any_number_of_threads) {
+    const size_t sizes[] = {0,
+                            1,
+                            7,
+                            2 * KG_SORT_MIN_RUN - 1,
+                            2 * KG_SORT_MIN_RUN,
+                            3 * KG_SORT_MIN_RUN + 7,
+                            5 * KG_SORT_MIN_RUN + 3};
+    const size_t threads[] = {1, 2, 3, 4, 8, 0};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        size_t n = sizes[k];
+        sort_item *input = malloc((n + 1) * sizeof *input);
+        sort_item *want = malloc((n + 1) * sizeof *want);
+        sort_item *got = malloc((n + 1) * sizeof *got);
+        ck_assert(input != NULL && want != NULL && got != NULL);
+        uint32_t x = 12345;
+        for (size_t i = 0; i < n; i++) {
+            x = x * 1103515245u + 12345u;
+            input[i] = (sort_item){(x >> 8) % 997, (uint32_t)i};
+        }
+        memcpy(want, input, n * sizeof *input);
+        if (n > 1)
+            qsort(want, n, sizeof *want, cmp_sort_key_seq);
+        for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
+            memcpy(got, input, n * sizeof *input);
+            kg_sort(n > 0 ? got : NULL, n, sizeof *got, cmp_sort_key, threads[t]);
+            for (size_t i = 0; i < n; i++)
+                ck_assert_msg(got[i].key == want[i].key && got[i].seq == want[i].seq,
+                              "n=%zu threads=%zu: item %zu is (%u, %u), not (%u, %u)", n,
+                              threads[t], i, got[i].key, got[i].seq, want[i].key, want[i].seq);
+        }
+        free(input);
+        free(want);
+        free(got);
+    }
+}
+END_TEST
+
 static Suite *resolve_suite(void) {
     Suite *s = suite_create("resolve");
     TCase *tc = tcase_create("entities");
@@ -1949,6 +2010,7 @@ static Suite *resolve_suite(void) {
     tcase_add_test(tc, test_spilled_records_give_the_same_relations_as_records_in_memory);
     tcase_add_test(tc, test_spill_falls_back_to_memory_without_a_usable_temporary_directory);
     tcase_add_test(tc, test_spill_gives_back_what_was_written_up_to_a_rollback);
+    tcase_add_test(tc, test_sort_is_stable_and_the_same_on_any_number_of_threads);
     suite_add_tcase(s, tc);
     return s;
 }
