@@ -54,6 +54,8 @@
 /* readdir's d_type (a BSD extension in glibc's <dirent.h>) spares a stat of
  * every file of a corpus. */
 #define _DEFAULT_SOURCE
+/* preadv2 and RWF_NOWAIT (glibc, Linux 4.14 and later) */
+#define _GNU_SOURCE
 
 #include "kg_extract_internal.h"
 #include "kg_facts.h"
@@ -70,6 +72,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -783,27 +786,109 @@ static kg_status make_plain_doc(kg_reader *reader, const char *raw, size_t raw_l
 /* Reads and cleans the plain-text file at path (at most max bytes: 0 for
  * no limit) into *t; *truncated when it was longer.  Uses no pool, so the
  * read-ahead thread runs it too. */
-static kg_status load_plain_file(const char *path, size_t max, plain_text *t, bool *truncated,
-                                 kg_error *err) {
-    kg_status st = KG_OK;
-    char *raw = NULL;
-    size_t raw_len = 0;
+/* One read into buf (up to cap bytes) at the file's position; while
+ * *nowait, asks only for what the page cache holds (RWF_NOWAIT, which may
+ * give less than the file has left).  When that would wait for the disk
+ * (EAGAIN), sets *disk to 1 and reads as usual from then on; where the
+ * kernel or the file system does not know the flag, sets *disk to -1
+ * (cannot tell) and does the same. */
+static ssize_t read_some(int fd, char *buf, size_t cap, bool *nowait, int *disk) {
+#ifdef RWF_NOWAIT
+    if (*nowait) {
+        struct iovec iov = {buf, cap};
+        ssize_t got = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
+        if (got >= 0 || errno == EINTR)
+            return got;
+        *nowait = false;
+        *disk = errno == EAGAIN ? 1 : -1;
+    }
+#else
+    *nowait = false;
+    *disk = -1;
+#endif
+    return read(fd, buf, cap);
+}
+
+/* Reads the file at path whole (at most max bytes; 0: no limit) into *out,
+ * NUL-terminated, a longer one cut at a character with *truncated set: open,
+ * fstat, one read and close for a regular file whose size fstat tells (a
+ * read that stops at that size is taken for the end of the file, which it
+ * is unless the file grows meanwhile; then reading goes on).  *disk: 1 when
+ * some of it had to come from the disk, 0 when all was in the page cache,
+ * -1 when the kernel cannot tell (no RWF_NOWAIT). */
+static kg_status read_whole_file(const char *path, size_t max, char **out, size_t *out_len,
+                                 bool *truncated, int *disk, kg_error *err) {
     char ebuf[128];
-    memset(t, 0, sizeof *t);
+    *out = NULL;
+    *out_len = 0;
     *truncated = false;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
+    *disk = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         int e = errno;
         return kg_error_set(err, (e == ENOENT || e == ENOTDIR) ? KG_ERR_INPUT : KG_ERR_IO, path, 0,
                             0, "%s", errno_text(e, ebuf, sizeof ebuf));
     }
-    st = read_stream(f, NULL, 0, max, &raw, &raw_len, truncated);
-    if (st == KG_ERR_IO)
-        st = kg_error_set(err, KG_ERR_IO, path, 0, 0, "read error: %s",
-                          errno_text(errno, ebuf, sizeof ebuf));
+    /* one byte more than max tells whether there is more */
+    size_t limit = max > 0 && max < SIZE_MAX ? max + 1 : SIZE_MAX - 1;
+    struct stat sb;
+    bool sized = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= 0 &&
+                 (uintmax_t)sb.st_size < (uintmax_t)limit;
+    size_t size = sized ? (size_t)sb.st_size : 0;
+    size_t cap = sized ? size + 1 : 8192;
+    if (cap > limit)
+        cap = limit;
+    char *buf = malloc(cap + 1);
+    size_t n = 0;
+    bool nowait = true;
+    kg_status st = buf != NULL ? KG_OK : KG_ERR_NOMEM;
+    while (st == KG_OK) {
+        ssize_t got = read_some(fd, buf + n, cap - n, &nowait, disk);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            st = kg_error_set(err, KG_ERR_IO, path, 0, 0, "read error: %s",
+                              errno_text(errno, ebuf, sizeof ebuf));
+            break;
+        }
+        n += (size_t)got;
+        if (got == 0 || n >= limit || (sized && n == size))
+            break;
+        if (n < cap)
+            continue;
+        size_t bigger_cap = cap > (limit - 1) / 2 ? limit : cap * 2;
+        char *bigger = realloc(buf, bigger_cap + 1);
+        if (bigger == NULL) {
+            st = KG_ERR_NOMEM;
+            break;
+        }
+        buf = bigger;
+        cap = bigger_cap;
+    }
+    close(fd);
+    if (st != KG_OK) {
+        free(buf);
+        return st;
+    }
+    if (max > 0 && n > max) {
+        n = cut_at_character(buf, n, max);
+        *truncated = true;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *out_len = n;
+    return KG_OK;
+}
+
+/* Reads and cleans the plain-text file at path (read_whole_file). */
+static kg_status load_plain_file(const char *path, size_t max, plain_text *t, bool *truncated,
+                                 int *disk, kg_error *err) {
+    char *raw = NULL;
+    size_t raw_len = 0;
+    memset(t, 0, sizeof *t);
+    kg_status st = read_whole_file(path, max, &raw, &raw_len, truncated, disk, err);
     if (st == KG_OK)
         st = plain_clean(raw, raw_len, path, t, err);
-    fclose(f);
     free(raw);
     return st;
 }
@@ -823,7 +908,8 @@ static kg_status read_plain_file(kg_reader *reader, const char *path, const char
                                  kg_document *doc, kg_error *err) {
     plain_text t;
     bool truncated;
-    kg_status st = load_plain_file(path, reader->max_doc_bytes, &t, &truncated, err);
+    int disk;
+    kg_status st = load_plain_file(path, reader->max_doc_bytes, &t, &truncated, &disk, err);
     if (st == KG_OK)
         st = finish_plain_file(reader, &t, truncated, path, id, doc, err);
     free(t.clean);
@@ -838,11 +924,14 @@ static kg_status read_plain_file(kg_reader *reader, const char *path, const char
 #define KG_AHEAD_BYTES ((size_t)16 << 20)
 #define KG_AHEAD_HINTS 2048
 #define KG_AHEAD_HINT_BYTES ((off_t)64 << 10)
-/* Hints are only given while loading a file takes longer than this on
- * average (the last 32 or so): a file in the page cache loads in about
- * 10 µs here, one from the disk in hundreds, and a hint costs a file's
- * open and close again. */
-#define KG_AHEAD_SLOW_NS 50000.0
+/* Hints are only given while files come from the disk: while more than
+ * KG_AHEAD_DISK_SHARE of the last 32 or so did, as the kernel tells
+ * (RWF_NOWAIT, read_whole_file).  Where it cannot tell, a file that took
+ * longer than KG_AHEAD_SLOW_NS to load counts as one from the disk (one in
+ * the page cache loads in 10-60 µs, from the disk in hundreds).  In the
+ * page cache a hint is a file's open and close again for nothing. */
+#define KG_AHEAD_DISK_SHARE 0.125
+#define KG_AHEAD_SLOW_NS 100000.0
 
 /* A plain-text file as load_plain_file left it. */
 typedef struct ahead_file {
@@ -877,7 +966,7 @@ typedef struct read_ahead {
     size_t next;                     /* next file to load */
     size_t bytes;                    /* text loaded and not yet taken */
     size_t hinted;                   /* files up to here asked for (the thread's) */
-    double load_ns;                  /* moving average of a file's load time (the thread's) */
+    double disk_share;               /* moving average: files from the disk (the thread's) */
     bool reader_waits, thread_waits, stop;
 } read_ahead;
 
@@ -928,8 +1017,8 @@ static void *read_ahead_main(void *arg) {
         size_t at = a->next;
         pthread_mutex_unlock(&a->mu);
         /* Only while the files come from the disk: in the page cache a
-         * hint is two system calls for nothing. */
-        if (a->load_ns > KG_AHEAD_SLOW_NS)
+         * hint is three system calls for nothing. */
+        if (a->disk_share > KG_AHEAD_DISK_SHARE)
             hint_files(a, at);
         ahead_file f;
         memset(&f, 0, sizeof f);
@@ -938,13 +1027,17 @@ static void *read_ahead_main(void *arg) {
             struct timespec t0, t1;
             clock_gettime(CLOCK_MONOTONIC, &t0);
             char *path = join_path(a->dir, rel);
-            f.status = path != NULL
-                           ? load_plain_file(path, a->max_doc_bytes, &f.text, &f.truncated, &f.err)
-                           : KG_ERR_NOMEM;
+            int disk = 0;
+            f.status = path != NULL ? load_plain_file(path, a->max_doc_bytes, &f.text, &f.truncated,
+                                                      &disk, &f.err)
+                                    : KG_ERR_NOMEM;
             free(path);
-            clock_gettime(CLOCK_MONOTONIC, &t1);
-            double ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
-            a->load_ns += (ns - a->load_ns) / 32.0;
+            if (disk < 0) {
+                clock_gettime(CLOCK_MONOTONIC, &t1);
+                disk = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec) >
+                       KG_AHEAD_SLOW_NS;
+            }
+            a->disk_share += ((double)disk - a->disk_share) / 32.0;
         }
         f.ready = true;
         pthread_mutex_lock(&a->mu);
@@ -971,7 +1064,7 @@ static read_ahead *read_ahead_start(const char *dir, char *const *files, size_t 
     a->files = files;
     a->n_files = n_files;
     a->max_doc_bytes = max_doc_bytes;
-    a->load_ns = 2 * KG_AHEAD_SLOW_NS; /* hint until the files prove to be cached */
+    a->disk_share = 1.0; /* hint until the files prove to be cached */
     pthread_mutex_init(&a->mu, NULL);
     pthread_cond_init(&a->loaded, NULL);
     pthread_cond_init(&a->consumed, NULL);

@@ -5,6 +5,7 @@
 #include "kg_test_util.h"
 
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,6 +299,60 @@ START_TEST(test_reading_ahead_gives_the_same_documents_and_errors) {
     free(plain);
     free(ahead);
     free(bin);
+    free(dir);
+}
+END_TEST
+
+/* Files read from the disk rather than the page cache (their pages dropped
+ * with posix_fadvise after an fsync, where the file system allows), small
+ * and larger than one read's first guess, give the same documents as when
+ * they are cached, read ahead or not: the reader then asks the kernel for
+ * the cached part only, meets EAGAIN and reads as usual. */
+START_TEST(test_files_out_of_the_page_cache_read_the_same) {
+    char *dir = kgt_temp_dir("reader-cold");
+    size_t big = 200000;
+    char *text = malloc(big + 64);
+    ck_assert_ptr_nonnull(text);
+    char name[64];
+    for (int i = 0; i < 150; i++) {
+        size_t len = i % 10 == 0 ? big : (size_t)(20 + 13 * i);
+        for (size_t k = 0; k < len; k++)
+            text[k] = "Article text. "[k % 14];
+        snprintf(text + len, 64, " End %d.", i);
+        snprintf(name, sizeof name, "c%d/%03d.txt", i / 40, i);
+        put(dir, name, text);
+    }
+    char **warm = NULL, **cold = NULL, **cold_ahead = NULL;
+    size_t n_warm = read_all(dir, false, 0, &warm);
+    ck_assert_uint_eq(n_warm, 150);
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < 150; i++) {
+            snprintf(name, sizeof name, "c%d/%03d.txt", i / 40, i);
+            char *path = kgt_path(dir, name);
+            int fd = open(path, O_RDONLY);
+            ck_assert_int_ge(fd, 0);
+            ck_assert_int_eq(fsync(fd), 0);
+            (void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+            close(fd);
+            free(path);
+        }
+        char ***into = pass == 0 ? &cold : &cold_ahead;
+        ck_assert_uint_eq(read_all(dir, pass == 1, 0, into), n_warm);
+    }
+    /* the first file is a big one, whole */
+    ck_assert_msg(strstr(warm[0], "|0|200007|Article text. ") != NULL, "%.80s", warm[0]);
+    for (size_t i = 0; i < n_warm; i++) {
+        ck_assert_str_eq(cold[i], warm[i]);
+        ck_assert_str_eq(cold_ahead[i], warm[i]);
+        ck_assert_msg(strncmp(warm[i], "0|", 2) == 0, "%.80s", warm[i]);
+        free(warm[i]);
+        free(cold[i]);
+        free(cold_ahead[i]);
+    }
+    free(warm);
+    free(cold);
+    free(cold_ahead);
+    free(text);
     free(dir);
 }
 END_TEST
@@ -713,6 +768,7 @@ static Suite *reader_suite(void) {
     tcase_add_test(tc, test_samples_directory_yields_every_article_in_order);
     tcase_add_test(tc, test_detect_lang);
     tcase_add_test(tc, test_reading_ahead_gives_the_same_documents_and_errors);
+    tcase_add_test(tc, test_files_out_of_the_page_cache_read_the_same);
     suite_add_tcase(s, tc);
     return s;
 }
