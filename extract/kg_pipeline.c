@@ -396,7 +396,8 @@ static void *worker_main(void *arg) {
         pthread_mutex_lock(&r->mu);
         s->status = st;
         s->state = SLOT_DONE;
-        if (r->caller_waiting)
+        /* the calling thread waits for the oldest document only */
+        if (r->caller_waiting && s == &r->slots[r->head % r->cap])
             pthread_cond_signal(&r->done);
     }
     pthread_mutex_unlock(&r->mu);

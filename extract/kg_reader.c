@@ -921,6 +921,7 @@ static kg_status read_plain_file(kg_reader *reader, const char *path, const char
 /* Files of a directory input loaded ahead of the reader, at most, and the
  * most text they may hold (unless the next file alone is larger). */
 #define KG_AHEAD_FILES 64
+#define KG_AHEAD_REFILL 16 /* files the thread loads at least once woken */
 #define KG_AHEAD_BYTES ((size_t)16 << 20)
 #define KG_AHEAD_HINTS 2048
 #define KG_AHEAD_HINT_BYTES ((off_t)64 << 10)
@@ -1096,7 +1097,11 @@ static bool read_ahead_take(read_ahead *a, size_t at, ahead_file *out) {
     memset(f, 0, sizeof *f);
     a->bytes -= out->text.len;
     a->taken = at + 1;
-    if (a->thread_waits)
+    /* The thread waits for room: woken when there is room for a batch of
+     * files (or none is left to hand out), not for every file taken. */
+    if (a->thread_waits &&
+        (a->next == a->taken || (a->next + KG_AHEAD_REFILL <= a->taken + KG_AHEAD_FILES &&
+                                 a->bytes <= KG_AHEAD_BYTES / 2)))
         pthread_cond_signal(&a->consumed);
     pthread_mutex_unlock(&a->mu);
     return loads_ahead(a->files[at]);
