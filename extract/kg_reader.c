@@ -588,6 +588,31 @@ static kg_status intern(kg_strpool *pool, const char *s, size_t len, const char 
     return *out != NULL ? KG_OK : KG_ERR_NOMEM;
 }
 
+/* Doubles the read buffer *buf of *cap bytes (plus one for a NUL), at
+ * most to limit; false (the buffer untouched) when out of memory. */
+static bool grow_read_buffer(char **buf, size_t *cap, size_t limit) {
+    size_t bigger_cap = *cap > (limit - 1) / 2 ? limit : *cap * 2;
+    char *bigger = realloc(*buf, bigger_cap + 1);
+    if (bigger == NULL)
+        return false;
+    *buf = bigger;
+    *cap = bigger_cap;
+    return true;
+}
+
+/* Hands the n bytes read into buf out as *out: cut at a character to max
+ * (when max > 0) with *truncated set, NUL-terminated. */
+static void finish_read(char *buf, size_t n, size_t max, char **out, size_t *out_len,
+                        bool *truncated) {
+    if (max > 0 && n > max) {
+        n = cut_at_character(buf, n, max);
+        *truncated = true;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *out_len = n;
+}
+
 /* Reads all of f into a new NUL-terminated buffer (prefix, if any, first),
  * or when max > 0 and f holds more than max bytes, its first max bytes cut
  * at a character (cut_at_character) with *truncated set: memory stays
@@ -609,26 +634,16 @@ static kg_status read_stream(FILE *f, const char *prefix, size_t prefix_len, siz
         n += fread(buf + n, 1, cap - n, f);
         if (n < cap || n >= limit)
             break;
-        size_t bigger_cap = cap > (limit - 1) / 2 ? limit : cap * 2;
-        char *bigger = realloc(buf, bigger_cap + 1);
-        if (bigger == NULL) {
+        if (!grow_read_buffer(&buf, &cap, limit)) {
             free(buf);
             return KG_ERR_NOMEM;
         }
-        buf = bigger;
-        cap = bigger_cap;
     }
     if (ferror(f)) {
         free(buf);
         return KG_ERR_IO;
     }
-    if (max > 0 && n > max) {
-        n = cut_at_character(buf, n, max);
-        *truncated = true;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *out_len = n;
+    finish_read(buf, n, max, out, out_len, truncated);
     return KG_OK;
 }
 
@@ -854,29 +869,15 @@ static kg_status read_whole_file(const char *path, size_t max, char **out, size_
         n += (size_t)got;
         if (got == 0 || n >= limit || (sized && n == size))
             break;
-        if (n < cap)
-            continue;
-        size_t bigger_cap = cap > (limit - 1) / 2 ? limit : cap * 2;
-        char *bigger = realloc(buf, bigger_cap + 1);
-        if (bigger == NULL) {
+        if (n == cap && !grow_read_buffer(&buf, &cap, limit))
             st = KG_ERR_NOMEM;
-            break;
-        }
-        buf = bigger;
-        cap = bigger_cap;
     }
     close(fd);
     if (st != KG_OK) {
         free(buf);
         return st;
     }
-    if (max > 0 && n > max) {
-        n = cut_at_character(buf, n, max);
-        *truncated = true;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *out_len = n;
+    finish_read(buf, n, max, out, out_len, truncated);
     return KG_OK;
 }
 

@@ -230,6 +230,12 @@ static size_t read_all(const char *dir, bool ahead, size_t max_doc_bytes, char *
     return n;
 }
 
+static void free_readings(char **seen, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        free(seen[i]);
+    free(seen);
+}
+
 START_TEST(test_reading_ahead_gives_the_same_documents_and_errors) {
     char *dir = kgt_temp_dir("reader-ahead");
     /* more files than the read-ahead window, with every kind of outcome
@@ -292,12 +298,8 @@ START_TEST(test_reading_ahead_gives_the_same_documents_and_errors) {
     ck_assert_int_eq(meta, 29);
     ck_assert_int_eq(facts, 1);
     ck_assert_int_eq(bad_facts, 1);
-    for (size_t i = 0; i < n_plain; i++) {
-        free(plain[i]);
-        free(ahead[i]);
-    }
-    free(plain);
-    free(ahead);
+    free_readings(plain, n_plain);
+    free_readings(ahead, n_ahead);
     free(bin);
     free(dir);
 }
@@ -345,13 +347,10 @@ START_TEST(test_files_out_of_the_page_cache_read_the_same) {
         ck_assert_str_eq(cold[i], warm[i]);
         ck_assert_str_eq(cold_ahead[i], warm[i]);
         ck_assert_msg(strncmp(warm[i], "0|", 2) == 0, "%.80s", warm[i]);
-        free(warm[i]);
-        free(cold[i]);
-        free(cold_ahead[i]);
     }
-    free(warm);
-    free(cold);
-    free(cold_ahead);
+    free_readings(warm, n_warm);
+    free_readings(cold, n_warm);
+    free_readings(cold_ahead, n_warm);
     free(text);
     free(dir);
 }
