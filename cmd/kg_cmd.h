@@ -236,9 +236,10 @@ kg_status kg_cmd_write_outputs(const kg_graph *graph, unsigned formats,
  * provides malloc.  Returns only when it does not (or the exec failed). */
 void kg_cmd_use_huge_pages(char **argv);
 
-/* 1 when this process's heap gets transparent huge pages (the tunable above
- * is set and takes effect), else 0. */
-int kg_cmd_huge_pages(void);
+/* Whether this process's heap gets transparent huge pages, for --timings:
+ * "on" (the tunable above is set and takes effect), "on (the system's
+ * policy)" (the kernel gives them to all memory) or "off". */
+const char *kg_cmd_huge_pages(void);
 
 /* Returns the memory freed so far to the system (glibc's malloc_trim): for
  * between the steps of a large run. */

@@ -49,15 +49,20 @@
 #define HUGE_TUNABLE "glibc.malloc.hugetlb"
 #define THP_POLICY "/sys/kernel/mm/transparent_hugepage/enabled"
 
-/* The kernel gives huge pages to memory that asks (policy "[madvise]"). */
-static int thp_on_request(void) {
+/* Whether the kernel's policy is this one ("[madvise]": huge pages for
+ * memory that asks; "[always]": for all). */
+static int thp_policy_is(const char *policy) {
     char line[128] = "";
     FILE *f = fopen(THP_POLICY, "r");
     if (f == NULL)
         return 0;
-    int ok = fgets(line, sizeof line, f) != NULL && strstr(line, "[madvise]") != NULL;
+    int ok = fgets(line, sizeof line, f) != NULL && strstr(line, policy) != NULL;
     fclose(f);
     return ok;
+}
+
+static int thp_on_request(void) {
+    return thp_policy_is("[madvise]");
 }
 
 /* glibc 2.35 or later, whose malloc knows the tunable. */
@@ -71,10 +76,12 @@ static int glibc_knows_tunable(void) {
 #endif
 }
 
-int kg_cmd_huge_pages(void) {
+const char *kg_cmd_huge_pages(void) {
     const char *tunables = getenv("GLIBC_TUNABLES");
-    return tunables != NULL && strstr(tunables, HUGE_TUNABLE "=1") != NULL &&
-           glibc_knows_tunable() && thp_on_request();
+    if (tunables != NULL && strstr(tunables, HUGE_TUNABLE "=1") != NULL && glibc_knows_tunable() &&
+        thp_on_request())
+        return "on";
+    return thp_policy_is("[always]") ? "on (the system's policy)" : "off";
 }
 
 void kg_cmd_use_huge_pages(char **argv) {

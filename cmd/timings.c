@@ -75,7 +75,7 @@ void kg_cmd_timings_print(const kg_cmd_timings *t) {
         return;
     double wall = 0, cpu = 0;
     fprintf(stderr, "kgraph: timings (transparent huge pages: %s)\n  %-32s %9s %9s %9s\n",
-            kg_cmd_huge_pages() ? "on" : "off", "step", "wall s", "CPU s", "peak MB");
+            kg_cmd_huge_pages(), "step", "wall s", "CPU s", "peak MB");
     for (size_t i = 0; i < t->n; i++) {
         const kg_cmd_step *s = &t->step[i];
         if (s->sub) /* parts: wall clock only (some run on several threads) */
