@@ -154,6 +154,7 @@ typedef struct consumer {
     void *render_ctx;
     kg_bytes_sink bytes_sink;
     void *bytes_ctx;
+    copy_mode to_slot;   /* how facts go into a slot: all, or the header to render */
     copy_mode to_caller; /* how a worker's facts go into the caller's pool */
 } consumer;
 
@@ -362,7 +363,7 @@ static kg_status work_on(worker *w, slot *s) {
         st = KG_ERR_NOMEM;
     s->extracted = true;
     if (st == KG_OK)
-        st = facts_copy(&s->facts, &w->x.facts, s->strings, c->render ? COPY_HEADER : COPY_ALL);
+        st = facts_copy(&s->facts, &w->x.facts, s->strings, c->to_slot);
     /* nothing outside this worker points into its pool now */
     if (st == KG_OK)
         st = extraction_renew(&w->x, r->opt, &s->err);
@@ -417,9 +418,7 @@ static kg_status slot_fill(slot *s, const kg_document *doc, kg_strpool *pool, co
         kg_status st = KG_OK;
         if (c->render != NULL)
             st = render_bytes(c, doc->facts, &s->bytes, &s->n_bytes, err);
-        return st == KG_OK
-                   ? facts_copy(&s->facts, doc->facts, pool, c->render ? COPY_HEADER : COPY_ALL)
-                   : st;
+        return st == KG_OK ? facts_copy(&s->facts, doc->facts, pool, c->to_slot) : st;
     }
     if (doc->len + 1 > s->buf_cap) {
         size_t cap = doc->len + 1 > 2 * s->buf_cap ? doc->len + 1 : 2 * s->buf_cap;
@@ -613,7 +612,10 @@ kg_status kg_extract_parallel(kg_strpool *pool, const kg_parallel_options *optio
                               kg_document_source source, void *source_ctx, kg_facts_sink sink,
                               void *sink_ctx, kg_error *err) {
     bool borrowed = options != NULL && options->borrowed_evidence_text;
-    consumer c = {sink, sink_ctx, NULL, NULL, NULL, NULL, borrowed ? COPY_BUT_EVIDENCE : COPY_ALL};
+    consumer c = {.facts_sink = sink,
+                  .facts_ctx = sink_ctx,
+                  .to_slot = COPY_ALL,
+                  .to_caller = borrowed ? COPY_BUT_EVIDENCE : COPY_ALL};
     if (sink == NULL)
         return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "kg_extract_parallel: NULL sink");
     return run(pool, options, source, source_ctx, &c, err);
@@ -623,7 +625,7 @@ kg_status kg_extract_parallel_render(kg_strpool *pool, const kg_parallel_options
                                      kg_document_source source, void *source_ctx,
                                      kg_facts_render render, void *render_ctx, kg_bytes_sink sink,
                                      void *sink_ctx, kg_error *err) {
-    consumer c = {NULL, NULL, render, render_ctx, sink, sink_ctx, COPY_HEADER};
+    consumer c = {NULL, NULL, render, render_ctx, sink, sink_ctx, COPY_HEADER, COPY_HEADER};
     if (render == NULL || sink == NULL)
         return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0,
                             "kg_extract_parallel_render: NULL render or sink");

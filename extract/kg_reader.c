@@ -798,9 +798,6 @@ static kg_status make_plain_doc(kg_reader *reader, const char *raw, size_t raw_l
     return plain_doc(reader->pool, raw, raw_len, where, id, doc, &reader->text, err);
 }
 
-/* Reads and cleans the plain-text file at path (at most max bytes: 0 for
- * no limit) into *t; *truncated when it was longer.  Uses no pool, so the
- * read-ahead thread runs it too. */
 /* One read into buf (up to cap bytes) at the file's position; while
  * *nowait, asks only for what the page cache holds (RWF_NOWAIT, which may
  * give less than the file has left).  When that would wait for the disk
@@ -881,7 +878,9 @@ static kg_status read_whole_file(const char *path, size_t max, char **out, size_
     return KG_OK;
 }
 
-/* Reads and cleans the plain-text file at path (read_whole_file). */
+/* Reads and cleans the plain-text file at path (at most max bytes: 0 for
+ * no limit) into *t; *truncated when it was longer, *disk as read_whole_file
+ * says.  Uses no pool, so the read-ahead thread runs it too. */
 static kg_status load_plain_file(const char *path, size_t max, plain_text *t, bool *truncated,
                                  int *disk, kg_error *err) {
     char *raw = NULL;

@@ -76,18 +76,20 @@ void kg_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const v
         else
             sort_run_main(&runs[t]);
     }
+    /* merge neighbouring runs until one is left, from src into dst and back */
     char *src = base, *dst = spare;
-    for (; len<n; len = len> n / 2 ? n : 2 * len) {
+    while (len < n) {
         for (size_t lo = 0; lo < n; lo += 2 * len) {
             size_t mid = n - lo > len ? lo + len : n;
             size_t hi = n - mid > len ? mid + len : n;
             merge_runs(src, dst, lo, mid, hi, size, cmp);
-            if (n - lo <= 2 * len)
+            if (hi == n)
                 break;
         }
         char *swap = src;
         src = dst;
         dst = swap;
+        len = len > n / 2 ? n : 2 * len;
     }
     if (src != base)
         memcpy(base, src, n * size);
