@@ -266,6 +266,7 @@ typedef struct estimates_job {
     const igraph_vector_int_t *betweenness_sources; /* &bsources, or NULL: computed exactly */
     const igraph_vector_int_t *distance_sources;    /* &dsources, or NULL: computed exactly */
     size_t threads;                                 /* for betweenness */
+    kg_betweenness *between;                        /* set (atomic) once its work can be joined */
     pthread_t thread;
     bool beside; /* running on thread */
     kg_status betweenness_status, distance_status;
@@ -275,13 +276,15 @@ typedef struct estimates_job {
 static void *run_estimates(void *arg) {
     estimates_job *job = arg;
     kg_graph *g = job->g;
-    size_t n = g->data->n_entities;
     double t = monotonic_seconds();
     if (job->betweenness_sources != NULL) {
-        job->betweenness_status = kg_graph_betweenness_estimates(g->data, job->betweenness_sources,
-                                                                 job->threads, g->centrality);
-        for (size_t i = 0; i < n; i++)
-            g->centrality[i].betweenness = finite_or_zero(g->centrality[i].betweenness);
+        kg_betweenness *b = NULL;
+        if (!kg_paths_supported(g->data->n_entities))
+            job->betweenness_status = KG_ERR_GRAPH;
+        else if ((b = kg_betweenness_new(g->data, job->betweenness_sources)) == NULL)
+            job->betweenness_status = KG_ERR_NOMEM;
+        __atomic_store_n(&job->between, b, __ATOMIC_RELEASE);
+        kg_betweenness_work(b, job->threads); /* estimates_finish finishes it */
     }
     job->betweenness_seconds = monotonic_seconds() - t;
     t += job->betweenness_seconds;
@@ -298,9 +301,20 @@ static void *run_estimates(void *arg) {
 static kg_status estimates_finish(estimates_job *job) {
     if (job == NULL)
         return KG_OK;
-    if (job->beside)
+    if (job->beside) {
+        /* igraph's part is done: this thread helps with the betweenness
+         * (if it is still running), then waits for the rest */
+        kg_betweenness_work(__atomic_load_n(&job->between, __ATOMIC_ACQUIRE), 1);
         pthread_join(job->thread, NULL);
-    kg_analytics_timing *sec = &job->g->analytics.seconds;
+    }
+    kg_graph *g = job->g;
+    if (job->betweenness_sources != NULL && job->betweenness_status == KG_OK) {
+        job->betweenness_status =
+            kg_betweenness_finish(job->between, g->centrality, g->data->n_entities);
+        for (size_t i = 0; i < g->data->n_entities; i++)
+            g->centrality[i].betweenness = finite_or_zero(g->centrality[i].betweenness);
+    }
+    kg_analytics_timing *sec = &g->analytics.seconds;
     sec->betweenness += job->betweenness_seconds;
     sec->distances += job->distance_seconds;
     kg_status st =

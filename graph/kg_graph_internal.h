@@ -59,6 +59,21 @@ kg_status kg_graph_betweenness_estimates(const kg_resolved *data,
                                          const igraph_vector_int_t *sources, size_t threads,
                                          kg_centrality *out);
 
+/* The same estimate in three calls, so that threads may join it while it
+ * runs (the calling thread of kg_graph_build, once igraph's measures are
+ * done).  kg_betweenness_new prepares it (NULL when out of memory or not
+ * kg_paths_supported); kg_betweenness_work takes sources until none is
+ * left, on `threads` threads counting the caller's (0: one per online
+ * CPU), and may be called from any number of threads at once;
+ * kg_betweenness_finish, once every kg_betweenness_work has returned,
+ * writes the betweenness field of out (n entries) and frees b:
+ * KG_ERR_NOMEM when b is NULL or some source was never taken.  The result
+ * is the same bits whichever thread took which source. */
+typedef struct kg_betweenness kg_betweenness;
+kg_betweenness *kg_betweenness_new(const kg_resolved *data, const igraph_vector_int_t *sources);
+void kg_betweenness_work(kg_betweenness *b, size_t threads);
+kg_status kg_betweenness_finish(kg_betweenness *b, kg_centrality *out, size_t n);
+
 /* Closeness and harmonic centrality of every entity of data estimated from
  * breadth-first searches out of `sources` (distinct vertex ids), written
  * into the closeness and harmonic fields of out (n_entities entries): what

@@ -213,28 +213,29 @@ static double fixed_value(const fixed_sum *s) {
     return (double)s->whole + (double)s->fraction * 0x1p-64;
 }
 
-typedef struct brandes_shared {
-    const adjacency *adj;
-    const vid *label; /* vertex → its number in adj */
+/* One thread's share of an estimate: its sum of the dependencies of the
+ * sources it took.  Workers are chained so that threads may join late. */
+typedef struct brandes_worker {
+    fixed_sum *sum; /* n */
+    struct brandes_worker *next;
+} brandes_worker;
+
+struct kg_betweenness {
+    adjacency adj;
+    vid *label; /* vertex → its number in adj */
     const igraph_integer_t *sources;
     size_t k;
     size_t next; /* the next source to take (atomic) */
-} brandes_shared;
-
-typedef struct brandes_worker {
-    brandes_shared *shared;
-    fixed_sum *sum; /* n: Σ over this worker's sources of their dependencies */
-    bool failed;
-    pthread_t thread;
-} brandes_worker;
+    pthread_mutex_t mu;
+    brandes_worker *workers; /* under mu */
+};
 
 /* Brandes' algorithm from each source the worker takes: a breadth-first
  * search counting shortest paths (sigma), then the dependencies (delta)
  * accumulated in reverse order of distance, walking each vertex's
  * neighbours again instead of keeping predecessor lists. */
-static void *brandes_run(void *arg) {
-    brandes_worker *w = arg;
-    const adjacency *a = w->shared->adj;
+static void brandes_run(kg_betweenness *b, brandes_worker *w) {
+    const adjacency *a = &b->adj;
     size_t n = a->n;
     /* the distances are read for every edge, the rest only along shortest
      * paths: a small array of their own, and the two counts side by side */
@@ -243,17 +244,15 @@ static void *brandes_run(void *arg) {
         double sigma, delta;
     } *p = calloc(n + 1, sizeof *p);
     vid *order = malloc((n + 1) * sizeof *order);
-    if (dist == NULL || p == NULL || order == NULL) {
-        w->failed = true;
-        goto done;
-    }
+    if (dist == NULL || p == NULL || order == NULL)
+        goto done; /* no source taken: the other workers take them */
     for (size_t v = 0; v < n; v++)
         dist[v] = -1;
     for (;;) {
-        size_t i = __atomic_fetch_add(&w->shared->next, 1, __ATOMIC_RELAXED);
-        if (i >= w->shared->k)
+        size_t i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED);
+        if (i >= b->k)
             break;
-        vid s = w->shared->label[w->shared->sources[i]];
+        vid s = b->label[b->sources[i]];
         size_t head = 0, tail = 0;
         order[tail++] = s;
         dist[s] = 0;
@@ -293,7 +292,6 @@ done:
     free(dist);
     free(p);
     free(order);
-    return NULL;
 }
 
 /* Numbers for the vertices of data in order of falling degree (ties by
@@ -336,63 +334,101 @@ static vid *hub_labels(const kg_resolved *data) {
     return label;
 }
 
-kg_status kg_graph_betweenness_estimates(const kg_resolved *data,
-                                         const igraph_vector_int_t *sources, size_t threads,
-                                         kg_centrality *out) {
-    size_t n = data->n_entities, k = (size_t)igraph_vector_int_size(sources);
-    adjacency adj;
-    if (!kg_paths_supported(n))
-        return KG_ERR_GRAPH;
-    vid *label = hub_labels(data);
-    if (label == NULL || !adjacency_build(data, label, &adj)) {
-        free(label);
-        return KG_ERR_NOMEM;
+kg_betweenness *kg_betweenness_new(const kg_resolved *data, const igraph_vector_int_t *sources) {
+    if (!kg_paths_supported(data->n_entities))
+        return NULL;
+    kg_betweenness *b = calloc(1, sizeof *b);
+    if (b == NULL)
+        return NULL;
+    if ((b->label = hub_labels(data)) == NULL || !adjacency_build(data, b->label, &b->adj)) {
+        free(b->label);
+        free(b);
+        return NULL;
     }
+    b->sources = VECTOR(*sources);
+    b->k = (size_t)igraph_vector_int_size(sources);
+    pthread_mutex_init(&b->mu, NULL);
+    return b;
+}
+
+static void *brandes_thread(void *arg) {
+    kg_betweenness_work(arg, 1);
+    return NULL;
+}
+
+void kg_betweenness_work(kg_betweenness *b, size_t threads) {
+    if (b == NULL || __atomic_load_n(&b->next, __ATOMIC_RELAXED) >= b->k)
+        return;
     /* each thread holds about 40 bytes a vertex: no more of them than CPUs */
     if (threads == 0 || threads > kg_cpu_count())
         threads = kg_cpu_count();
-    if (threads > k)
-        threads = k > 0 ? k : 1;
-    brandes_shared shared = {&adj, label, VECTOR(*sources), k, 0};
-    brandes_worker *w = calloc(threads, sizeof *w);
-    bool failed = w == NULL;
+    if (threads > b->k)
+        threads = b->k;
+    pthread_t *helper = calloc(threads, sizeof *helper);
     size_t started = 0;
-    for (size_t t = 0; !failed && t < threads; t++) {
-        w[t].shared = &shared;
-        if ((w[t].sum = calloc(n + 1, sizeof *w[t].sum)) == NULL) {
-            failed = true;
+    /* the calling thread is the first of them */
+    for (size_t t = 1; helper != NULL && t < threads; t++) {
+        if (pthread_create(&helper[t], NULL, brandes_thread, b) != 0)
             break;
-        }
-        /* the calling thread runs the first worker itself */
-        if (t > 0 && pthread_create(&w[t].thread, NULL, brandes_run, &w[t]) != 0) {
-            free(w[t].sum);
-            w[t].sum = NULL;
-            break;
-        }
-        started = t + 1;
+        started = t;
     }
-    if (!failed && started > 0)
-        brandes_run(&w[0]);
-    for (size_t t = 1; t < started; t++)
-        pthread_join(w[t].thread, NULL);
-    for (size_t t = 0; t < started; t++)
-        failed |= w[t].failed;
+    brandes_worker *w = calloc(1, sizeof *w);
+    if (w != NULL && (w->sum = calloc(b->adj.n + 1, sizeof *w->sum)) == NULL) {
+        free(w);
+        w = NULL;
+    }
+    if (w != NULL) {
+        pthread_mutex_lock(&b->mu);
+        w->next = b->workers;
+        b->workers = w;
+        pthread_mutex_unlock(&b->mu);
+        brandes_run(b, w);
+    }
+    for (size_t t = 1; t <= started; t++)
+        pthread_join(helper[t], NULL);
+    free(helper);
+}
+
+kg_status kg_betweenness_finish(kg_betweenness *b, kg_centrality *out, size_t n) {
+    if (b == NULL)
+        return KG_ERR_NOMEM;
+    /* a worker short of memory takes no source: the others take them all,
+     * or some were never taken */
+    bool failed = __atomic_load_n(&b->next, __ATOMIC_RELAXED) < b->k;
+    brandes_worker *first = b->workers;
     if (!failed) {
         /* Undirected: each pair's paths are found from both ends, so the
          * sum over all sources counts them twice (halved, as igraph does);
-         * the sample's sum is scaled by n / k to estimate that. */
-        double scale = k > 0 ? 0.5 * (double)n / (double)k : 0.0;
+         * the sample's sum is scaled by n / k to estimate that.  The fixed
+         * point sums add up to the same bits whoever took which source. */
+        double scale = b->k > 0 ? 0.5 * (double)n / (double)b->k : 0.0;
         for (size_t v = 0; v < n; v++) {
-            vid l = label[v];
-            for (size_t t = 1; t < started; t++)
-                fixed_merge(&w[0].sum[l], &w[t].sum[l]);
-            out[v].betweenness = fixed_value(&w[0].sum[l]) * scale;
+            vid l = b->label[v];
+            fixed_sum total = {0, 0};
+            for (const brandes_worker *w = first; w != NULL; w = w->next)
+                fixed_merge(&total, &w->sum[l]);
+            out[v].betweenness = fixed_value(&total) * scale;
         }
     }
-    for (size_t t = 0; w != NULL && t < threads; t++)
-        free(w[t].sum);
-    free(w);
-    free(label);
-    adjacency_free(&adj);
+    while (first != NULL) {
+        brandes_worker *next = first->next;
+        free(first->sum);
+        free(first);
+        first = next;
+    }
+    pthread_mutex_destroy(&b->mu);
+    free(b->label);
+    adjacency_free(&b->adj);
+    free(b);
     return failed ? KG_ERR_NOMEM : KG_OK;
+}
+
+kg_status kg_graph_betweenness_estimates(const kg_resolved *data,
+                                         const igraph_vector_int_t *sources, size_t threads,
+                                         kg_centrality *out) {
+    if (!kg_paths_supported(data->n_entities))
+        return KG_ERR_GRAPH;
+    kg_betweenness *b = kg_betweenness_new(data, sources);
+    kg_betweenness_work(b, threads);
+    return kg_betweenness_finish(b, out, data->n_entities);
 }

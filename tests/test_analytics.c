@@ -9,6 +9,7 @@
 #include <check.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -465,6 +466,54 @@ START_TEST(test_betweenness_estimator_matches_igraph) {
     igraph_vector_int_destroy(&all);
     igraph_vector_int_destroy(&some);
     kg_graph_free(g);
+    fixture_free(&cf);
+}
+END_TEST
+
+static void *join_betweenness(void *arg) {
+    kg_betweenness_work(arg, 1);
+    return NULL;
+}
+
+/* Threads may join an estimate while it runs (kg_graph_build's calling
+ * thread does, once igraph's measures are done): whoever takes which
+ * source, and whenever they come, the bits are those of one thread alone;
+ * a thread that comes after the last source returns at once. */
+START_TEST(test_betweenness_threads_join_late) {
+    fixture cf;
+    ring_with_extras(&cf);
+    size_t n = cf.data.n_entities;
+    igraph_vector_int_t some;
+    igraph_vector_int_init(&some, 0);
+    for (igraph_integer_t v = 0; v < (igraph_integer_t)n; v += 2)
+        igraph_vector_int_push_back(&some, v);
+    kg_centrality *one = calloc(n, sizeof *one), *joined = calloc(n, sizeof *joined);
+    ck_assert(one != NULL && joined != NULL);
+    ck_assert_int_eq(kg_graph_betweenness_estimates(&cf.data, &some, 1, one), KG_OK);
+    for (int round = 0; round < 20; round++) {
+        kg_betweenness *b = kg_betweenness_new(&cf.data, &some);
+        ck_assert_ptr_nonnull(b);
+        pthread_t helper[3];
+        for (int t = 0; t < 3; t++)
+            ck_assert_int_eq(pthread_create(&helper[t], NULL, join_betweenness, b), 0);
+        kg_betweenness_work(b, 2);
+        kg_betweenness_work(b, 1); /* every source taken: nothing to do */
+        for (int t = 0; t < 3; t++)
+            pthread_join(helper[t], NULL);
+        memset(joined, 0xff, n * sizeof *joined);
+        ck_assert_int_eq(kg_betweenness_finish(b, joined, n), KG_OK);
+        for (size_t i = 0; i < n; i++)
+            ck_assert(memcmp(&one[i].betweenness, &joined[i].betweenness, sizeof(double)) == 0);
+    }
+    ck_assert_double_gt(one[0].betweenness, 0.0);
+    /* prepared but never worked on: some sources were never taken */
+    kg_betweenness *idle = kg_betweenness_new(&cf.data, &some);
+    ck_assert_ptr_nonnull(idle);
+    ck_assert_int_eq(kg_betweenness_finish(idle, joined, n), KG_ERR_NOMEM);
+    ck_assert_int_eq(kg_betweenness_finish(NULL, joined, n), KG_ERR_NOMEM);
+    free(one);
+    free(joined);
+    igraph_vector_int_destroy(&some);
     fixture_free(&cf);
 }
 END_TEST
@@ -1152,6 +1201,7 @@ static Suite *analytics_suite(void) {
     tcase_add_test(tc, test_estimates_beside_leiden_change_nothing);
     tcase_add_test(tc, test_betweenness_switches_from_exact_to_sampled);
     tcase_add_test(tc, test_betweenness_estimator_matches_igraph);
+    tcase_add_test(tc, test_betweenness_threads_join_late);
     tcase_add_test(tc, test_betweenness_budget_bounds_the_sources);
     tcase_add_test(tc, test_seed_changes_the_sample);
     tcase_add_test(tc, test_bad_options_are_usage_errors);
