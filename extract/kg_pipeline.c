@@ -9,11 +9,12 @@
  * - a document handed to a worker is a copy (its text in the slot's buffer,
  *   its id, lang, title, date, url and source pointing into the caller's
  *   pool, whose strings never move and are only read by the workers);
- * - the worker copies the facts it found into a small pool of the slot's,
- *   so that nothing the calling thread will read lives in the worker's
- *   pool, which the worker may then renew at will (it grows with every
- *   name and sentence it interns); the calling thread re-interns the facts
- *   into its pool before the sink sees them;
+ * - the worker copies the facts it found into a small scratch pool of the
+ *   slot's (kg_strpool_copy: no look-up), so that nothing the calling
+ *   thread will read lives in the worker's pool, which the worker may then
+ *   renew at will (it grows with every name and sentence it interns); the
+ *   calling thread interns the facts into its pool before the sink sees
+ *   them;
  * - in render mode (kg_extract_parallel_render) the worker writes the facts
  *   out itself and only the bytes, with the document-level fields, go back:
  *   the calling thread then does no more than read and write.
@@ -45,6 +46,7 @@
 
 typedef struct copy_memo {
     kg_strpool *pool;
+    bool scratch; /* copy into pool (kg_strpool_copy) rather than intern */
     const char *from[KG_COPY_MEMO];
     const char *to[KG_COPY_MEMO];
     int failed;
@@ -58,7 +60,8 @@ static const char *reintern(copy_memo *m, const char *s) {
     size_t at = ((uintptr_t)s >> 3) % KG_COPY_MEMO;
     if (m->from[at] == s)
         return m->to[at];
-    const char *p = kg_strpool_cstr(m->pool, s);
+    const char *p =
+        m->scratch ? kg_strpool_copy(m->pool, s, strlen(s)) : kg_strpool_cstr(m->pool, s);
     if (p == NULL) {
         m->failed = 1;
         return NULL;
@@ -76,13 +79,15 @@ typedef enum copy_mode {
 } copy_mode;
 
 /* Makes *dst (initialised) a deep copy of *src with every string interned
- * in pool, as far as mode says.  src is only read.  KG_ERR_NOMEM leaves
+ * in pool (scratch: copied into it), as far as mode says.  src is only
+ * read.  KG_ERR_NOMEM leaves
  * dst cleared. */
 static kg_status facts_copy(kg_doc_facts *dst, const kg_doc_facts *src, kg_strpool *pool,
-                            copy_mode mode) {
+                            copy_mode mode, bool scratch) {
     copy_memo m;
     memset(&m, 0, sizeof m);
     m.pool = pool;
+    m.scratch = scratch;
     kg_doc_facts_clear(dst);
     *dst = *src; /* every scalar field, whatever fields facts gain */
     dst->entities = NULL;
@@ -363,7 +368,7 @@ static kg_status work_on(worker *w, slot *s) {
         st = KG_ERR_NOMEM;
     s->extracted = true;
     if (st == KG_OK)
-        st = facts_copy(&s->facts, &w->x.facts, s->strings, c->to_slot);
+        st = facts_copy(&s->facts, &w->x.facts, s->strings, c->to_slot, true);
     /* nothing outside this worker points into its pool now */
     if (st == KG_OK)
         st = extraction_renew(&w->x, r->opt, &s->err);
@@ -418,7 +423,7 @@ static kg_status slot_fill(slot *s, const kg_document *doc, kg_strpool *pool, co
         kg_status st = KG_OK;
         if (c->render != NULL)
             st = render_bytes(c, doc->facts, &s->bytes, &s->n_bytes, err);
-        return st == KG_OK ? facts_copy(&s->facts, doc->facts, pool, c->to_slot) : st;
+        return st == KG_OK ? facts_copy(&s->facts, doc->facts, pool, c->to_slot, false) : st;
     }
     if (doc->len + 1 > s->buf_cap) {
         size_t cap = doc->len + 1 > 2 * s->buf_cap ? doc->len + 1 : 2 * s->buf_cap;
@@ -444,7 +449,7 @@ static kg_status slot_consume(slot *s, kg_strpool *pool, kg_doc_facts *facts, co
     /* facts a worker made live in the slot's pool: into the caller's */
     const kg_doc_facts *ready = &s->facts;
     if (st == KG_OK && s->extracted) {
-        st = facts_copy(facts, &s->facts, pool, c->to_caller);
+        st = facts_copy(facts, &s->facts, pool, c->to_caller, false);
         ready = facts;
     }
     if (st == KG_OK && c->render != NULL)

@@ -233,6 +233,19 @@ static char *pool_alloc(kg_strpool *pool, size_t n) {
     return p;
 }
 
+/* A copy of s[0..len) and a NUL in the chunks, counted; NULL when out of
+ * memory. */
+static const char *pool_store(kg_strpool *pool, const char *s, size_t len) {
+    char *copy = pool_alloc(pool, len + 1);
+    if (copy == NULL)
+        return NULL;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    pool->count++;
+    pool->bytes += len + 1;
+    return copy;
+}
+
 static bool pool_same(const pool_slot *slot, uint32_t hash, const char *s, size_t len) {
     if (slot->hash != hash || slot->len != pool_len(len))
         return false;
@@ -261,15 +274,14 @@ const char *kg_strpool_intern(kg_strpool *pool, const char *s, size_t len) {
         for (j = h & mask; pool->slots[j].str != NULL; j = (j + 1) & mask)
             ;
     }
-    char *copy = pool_alloc(pool, len + 1);
-    if (copy == NULL)
-        return NULL;
-    memcpy(copy, s, len);
-    copy[len] = '\0';
-    pool->slots[j] = (pool_slot){copy, h, pool_len(len)};
-    pool->count++;
-    pool->bytes += len + 1;
+    const char *copy = pool_store(pool, s, len);
+    if (copy != NULL)
+        pool->slots[j] = (pool_slot){copy, h, pool_len(len)};
     return copy;
+}
+
+const char *kg_strpool_copy(kg_strpool *pool, const char *s, size_t len) {
+    return pool == NULL || s == NULL ? NULL : pool_store(pool, s, len);
 }
 
 const char *kg_strpool_cstr(kg_strpool *pool, const char *s) {

@@ -89,6 +89,13 @@ const char *kg_strpool_intern(kg_strpool *pool, const char *s, size_t len);
 /* Same for a NUL-terminated string; NULL s gives NULL. */
 const char *kg_strpool_cstr(kg_strpool *pool, const char *s);
 
+/* Copies len bytes of s (no NUL among them) into pool, with a NUL, without
+ * looking for or recording a duplicate: for a scratch pool whose strings
+ * are only read back (never kg_strpool_intern into such a pool: it would not
+ * find them).  Cheaper than interning when most strings are new.  NULL when
+ * out of memory. */
+const char *kg_strpool_copy(kg_strpool *pool, const char *s, size_t len);
+
 /* Lets go of the table that finds duplicates (about 20 bytes a string),
  * keeping every string: for when no more strings will be interned for a
  * while (kgraph build, once the entities are resolved).  The next

@@ -614,6 +614,33 @@ START_TEST(test_pool_finds_every_string_after_dropping_its_index) {
 }
 END_TEST
 
+/* A scratch copy: every call a new string (no look-up), counted, lasting
+ * as long as the pool, whatever grows after it. */
+START_TEST(test_pool_copy_does_not_intern) {
+    kg_strpool *pool = kg_strpool_new();
+    ck_assert_ptr_nonnull(pool);
+    const char *a = kg_strpool_copy(pool, "FTUK and more", 4);
+    const char *b = kg_strpool_copy(pool, "FTUK", 4);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_ptr_ne(a, b);
+    ck_assert_str_eq(a, "FTUK");
+    ck_assert_str_eq(b, "FTUK");
+    const char *empty = kg_strpool_copy(pool, "", 0);
+    ck_assert_str_eq(empty, "");
+    ck_assert_uint_eq(kg_strpool_count(pool), 3);
+    ck_assert_uint_eq(kg_strpool_bytes(pool), 5 + 5 + 1);
+    static char big[200000];
+    memset(big, 'x', sizeof big - 1);
+    for (int i = 0; i < 40; i++) /* chunks of their own, and new chunks */
+        ck_assert_ptr_nonnull(kg_strpool_copy(pool, big, i % 2 ? sizeof big - 1 : 5000));
+    ck_assert_str_eq(a, "FTUK");
+    ck_assert_ptr_null(kg_strpool_copy(NULL, "x", 1));
+    ck_assert_ptr_null(kg_strpool_copy(pool, NULL, 0));
+    kg_strpool_free(pool);
+}
+END_TEST
+
 START_TEST(test_pool_free_null_is_a_no_op) {
     kg_strpool_free(NULL);
 }
@@ -923,6 +950,7 @@ static Suite *text_suite(void) {
     tcase_add_test(pool, test_pool_pointers_survive_growth);
     tcase_add_test(pool, test_pool_finds_every_string_after_dropping_its_index);
     tcase_add_test(pool, test_pool_free_null_is_a_no_op);
+    tcase_add_test(pool, test_pool_copy_does_not_intern);
     suite_add_tcase(s, pool);
 
     TCase *model = tcase_create("model");
