@@ -539,11 +539,15 @@ kg_status kg_export_graphml(const kg_graph *graph, FILE *out, kg_error *err) {
     write_keys(&c.w);
     put(&c.w, "  <graph id=\"G\" edgedefault=\"directed\">\n");
     write_graph_data(&c);
-    for (size_t i = 0; i < data->n_entities && c.w.out.errnum == 0; i++)
+    for (size_t i = 0; i < data->n_entities && c.w.out.errnum == 0; i++) {
+        kg_export_prefetch_entity(data, i);
         if (!write_node(&c, i))
             goto nomem;
-    for (size_t j = 0; j < data->n_relations && c.w.out.errnum == 0; j++)
+    }
+    for (size_t j = 0; j < data->n_relations && c.w.out.errnum == 0; j++) {
+        kg_export_prefetch_relation(data, j);
         write_edge(&c, j);
+    }
     put(&c.w, "  </graph>\n</graphml>\n");
     out_flush(&c.w);
     status = c.w.out.errnum != 0 ? kg_export_write_error(err, c.w.out.errnum)

@@ -597,6 +597,10 @@ static void element_array(json_out *w, const kg_graph *graph, kg_json_style styl
     bool cytoscape = style == KG_JSON_CYTOSCAPE;
     open_container(w, '[');
     for (size_t i = 0; i < n && out_ok(w); i++) {
+        if (kind == ELEMENT_NODE)
+            kg_export_prefetch_entity(data, i);
+        else
+            kg_export_prefetch_relation(data, i);
         item(w);
         if (cytoscape) {
             open_container(w, '{');

@@ -163,4 +163,59 @@ bool kg_export_turtle_local_ok(const char *local, size_t len);
  * lexical form and datatype (canonical xsd:integer, xsd:boolean). */
 bool kg_export_turtle_bare_literal(const char *lexical, size_t len, const char *datatype);
 
+/* ---- reading ahead ------------------------------------------------------- */
+
+/* The writers walk the entities and relations in order, but the strings
+ * each one writes (ids, sentences, document ids) lie all over the string
+ * pool: on a large graph every one is a cache miss, which the CPU waits
+ * for.  Called for element i before it is written, these ask for what
+ * element i + KG_EXPORT_AHEAD will need (its strings, read through the
+ * records asked for at i + 2 * KG_EXPORT_AHEAD), so that the misses
+ * overlap the writing.  They change nothing and never fault. */
+#define KG_EXPORT_AHEAD 8
+#define KG_EXPORT_AHEAD_EVIDENCE 4 /* the first evidence records of a relation */
+#define KG_EXPORT_AHEAD_DOCUMENTS 8
+
+static inline void kg_export_prefetch_text(const char *s) {
+    __builtin_prefetch(s);
+    __builtin_prefetch(s + 64); /* a prefetch past the end is harmless */
+}
+
+static inline void kg_export_prefetch_relation(const kg_resolved *data, size_t j) {
+    if (j + 2 * KG_EXPORT_AHEAD < data->n_relations) {
+        const kg_relation *r = &data->relations[j + 2 * KG_EXPORT_AHEAD];
+        __builtin_prefetch(r->evidence);
+        __builtin_prefetch(&data->entities[r->subject]);
+        __builtin_prefetch(&data->entities[r->object]);
+    }
+    if (j + KG_EXPORT_AHEAD < data->n_relations) {
+        const kg_relation *r = &data->relations[j + KG_EXPORT_AHEAD];
+        size_t n =
+            r->n_evidence < KG_EXPORT_AHEAD_EVIDENCE ? r->n_evidence : KG_EXPORT_AHEAD_EVIDENCE;
+        for (size_t k = 0; k < n; k++) {
+            kg_export_prefetch_text(r->evidence[k].text);
+            __builtin_prefetch(r->evidence[k].doc);
+        }
+        __builtin_prefetch(data->entities[r->subject].id);
+        __builtin_prefetch(data->entities[r->object].id);
+    }
+}
+
+static inline void kg_export_prefetch_entity(const kg_resolved *data, size_t i) {
+    if (i + 2 * KG_EXPORT_AHEAD < data->n_entities) {
+        const kg_entity *e = &data->entities[i + 2 * KG_EXPORT_AHEAD];
+        __builtin_prefetch(e->documents);
+        __builtin_prefetch(e->aliases);
+    }
+    if (i + KG_EXPORT_AHEAD < data->n_entities) {
+        const kg_entity *e = &data->entities[i + KG_EXPORT_AHEAD];
+        size_t n =
+            e->n_documents < KG_EXPORT_AHEAD_DOCUMENTS ? e->n_documents : KG_EXPORT_AHEAD_DOCUMENTS;
+        for (size_t k = 0; k < n; k++)
+            __builtin_prefetch(e->documents[k]);
+        __builtin_prefetch(e->id);
+        __builtin_prefetch(e->label);
+    }
+}
+
 #endif /* KG_EXPORT_INTERNAL_H */

@@ -1554,12 +1554,16 @@ static kg_status export_rdf(const kg_graph *graph, rdf_syntax syntax, FILE *out,
         }
         put(&c->w, "\n");
     }
-    for (size_t i = 0; i < data->n_entities && !c->w.nomem && c->w.out.errnum == 0; i++)
+    for (size_t i = 0; i < data->n_entities && !c->w.nomem && c->w.out.errnum == 0; i++) {
+        kg_export_prefetch_entity(data, i);
         write_entity(c, i, &next_direct);
+    }
     for (size_t d = 0; d < data->n_documents && !c->w.nomem && c->w.out.errnum == 0; d++)
         write_document(c, d);
-    for (size_t j = 0; j < data->n_relations && !c->w.nomem && c->w.out.errnum == 0; j++)
+    for (size_t j = 0; j < data->n_relations && !c->w.nomem && c->w.out.errnum == 0; j++) {
+        kg_export_prefetch_relation(data, j);
         write_relation(c, j);
+    }
     for (size_t k = 0; k < data->n_merges && !c->w.nomem && c->w.out.errnum == 0; k++)
         write_merge(c, &data->merges[k]);
     if (data->n_entities > 0 && !c->w.nomem && c->w.out.errnum == 0)
