@@ -490,6 +490,35 @@ END_TEST
 
 /* ---- documents and order independence --------------------------------------- */
 
+/* An entity's documents are listed once each in byte order of their ids,
+ * whatever order the documents came in (their addresses in the pool follow
+ * that order, not the ids'), one document repeated. */
+START_TEST(test_entity_documents_in_id_order) {
+    enum { N = 41 };
+    kg_doc_facts docs[N];
+    kg_resolved out;
+    char id[32];
+    for (int i = 0; i < N; i++) {
+        int k = i == N - 1 ? 5 : (i * 17) % (N - 1); /* a permutation, then doc-05 again */
+        snprintf(id, sizeof id, "doc-%02d%s", k, k % 3 == 0 ? "-ru" : "");
+        doc_begin(&docs[i], id);
+        ent(&docs[i], KG_ENT_ORGANIZATION, "FTUK", 1);
+    }
+    resolve(docs, NULL, N, &out);
+    ck_assert_uint_eq(out.n_entities, 1);
+    const kg_entity *e = &out.entities[0];
+    ck_assert_uint_eq(e->n_documents, N - 1);
+    ck_assert_str_eq(e->documents[0], "doc-00-ru");
+    ck_assert_str_eq(e->documents[1], "doc-01");
+    ck_assert_str_eq(e->documents[N - 2], "doc-39-ru");
+    for (size_t i = 1; i < e->n_documents; i++)
+        ck_assert_int_lt(strcmp(e->documents[i - 1], e->documents[i]), 0);
+    ck_assert_uint_eq(e->mentions, N);
+    kg_resolved_clear(&out);
+    clear_docs(docs, N);
+}
+END_TEST
+
 START_TEST(test_document_added_twice_keeps_smallest_info) {
     kg_doc_facts docs[2];
     kg_resolved out;
@@ -2000,6 +2029,7 @@ static Suite *resolve_suite(void) {
     tc = tcase_create("determinism");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_document_added_twice_keeps_smallest_info);
+    tcase_add_test(tc, test_entity_documents_in_id_order);
     tcase_add_test(tc, test_shuffled_order_gives_identical_output);
     tcase_add_test(tc, test_three_orders_give_identical_resolution_with_merges);
     tcase_add_test(tc, test_any_number_of_threads_gives_identical_resolution);
