@@ -80,8 +80,7 @@ typedef enum copy_mode {
 
 /* Makes *dst (initialised) a deep copy of *src with every string interned
  * in pool (scratch: copied into it), as far as mode says.  src is only
- * read.  KG_ERR_NOMEM leaves
- * dst cleared. */
+ * read.  KG_ERR_NOMEM leaves dst cleared. */
 static kg_status facts_copy(kg_doc_facts *dst, const kg_doc_facts *src, kg_strpool *pool,
                             copy_mode mode, bool scratch) {
     copy_memo m;

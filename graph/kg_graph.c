@@ -309,8 +309,7 @@ static kg_status estimates_finish(estimates_job *job) {
     }
     kg_graph *g = job->g;
     if (job->betweenness_sources != NULL && job->betweenness_status == KG_OK) {
-        job->betweenness_status =
-            kg_betweenness_finish(job->between, g->centrality, g->data->n_entities);
+        job->betweenness_status = kg_betweenness_finish(job->between, g->centrality);
         for (size_t i = 0; i < g->data->n_entities; i++)
             g->centrality[i].betweenness = finite_or_zero(g->centrality[i].betweenness);
     }

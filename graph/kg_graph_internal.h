@@ -66,13 +66,13 @@ kg_status kg_graph_betweenness_estimates(const kg_resolved *data,
  * left, on `threads` threads counting the caller's (0: one per online
  * CPU), and may be called from any number of threads at once;
  * kg_betweenness_finish, once every kg_betweenness_work has returned,
- * writes the betweenness field of out (n entries) and frees b:
+ * writes the betweenness field of out (one per entity) and frees b:
  * KG_ERR_NOMEM when b is NULL or some source was never taken.  The result
  * is the same bits whichever thread took which source. */
 typedef struct kg_betweenness kg_betweenness;
 kg_betweenness *kg_betweenness_new(const kg_resolved *data, const igraph_vector_int_t *sources);
 void kg_betweenness_work(kg_betweenness *b, size_t threads);
-kg_status kg_betweenness_finish(kg_betweenness *b, kg_centrality *out, size_t n);
+kg_status kg_betweenness_finish(kg_betweenness *b, kg_centrality *out);
 
 /* Closeness and harmonic centrality of every entity of data estimated from
  * breadth-first searches out of `sources` (distinct vertex ids), written

@@ -364,7 +364,7 @@ void kg_betweenness_work(kg_betweenness *b, size_t threads) {
         threads = kg_cpu_count();
     if (threads > b->k)
         threads = b->k;
-    pthread_t *helper = calloc(threads, sizeof *helper);
+    pthread_t *helper = threads > 1 ? calloc(threads, sizeof *helper) : NULL;
     size_t started = 0;
     /* the calling thread is the first of them */
     for (size_t t = 1; helper != NULL && t < threads; t++) {
@@ -389,9 +389,10 @@ void kg_betweenness_work(kg_betweenness *b, size_t threads) {
     free(helper);
 }
 
-kg_status kg_betweenness_finish(kg_betweenness *b, kg_centrality *out, size_t n) {
+kg_status kg_betweenness_finish(kg_betweenness *b, kg_centrality *out) {
     if (b == NULL)
         return KG_ERR_NOMEM;
+    size_t n = b->adj.n;
     /* a worker short of memory takes no source: the others take them all,
      * or some were never taken */
     bool failed = __atomic_load_n(&b->next, __ATOMIC_RELAXED) < b->k;
@@ -430,5 +431,5 @@ kg_status kg_graph_betweenness_estimates(const kg_resolved *data,
         return KG_ERR_GRAPH;
     kg_betweenness *b = kg_betweenness_new(data, sources);
     kg_betweenness_work(b, threads);
-    return kg_betweenness_finish(b, out, data->n_entities);
+    return kg_betweenness_finish(b, out);
 }

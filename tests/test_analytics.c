@@ -501,7 +501,7 @@ START_TEST(test_betweenness_threads_join_late) {
         for (int t = 0; t < 3; t++)
             pthread_join(helper[t], NULL);
         memset(joined, 0xff, n * sizeof *joined);
-        ck_assert_int_eq(kg_betweenness_finish(b, joined, n), KG_OK);
+        ck_assert_int_eq(kg_betweenness_finish(b, joined), KG_OK);
         for (size_t i = 0; i < n; i++)
             ck_assert(memcmp(&one[i].betweenness, &joined[i].betweenness, sizeof(double)) == 0);
     }
@@ -509,8 +509,8 @@ START_TEST(test_betweenness_threads_join_late) {
     /* prepared but never worked on: some sources were never taken */
     kg_betweenness *idle = kg_betweenness_new(&cf.data, &some);
     ck_assert_ptr_nonnull(idle);
-    ck_assert_int_eq(kg_betweenness_finish(idle, joined, n), KG_ERR_NOMEM);
-    ck_assert_int_eq(kg_betweenness_finish(NULL, joined, n), KG_ERR_NOMEM);
+    ck_assert_int_eq(kg_betweenness_finish(idle, joined), KG_ERR_NOMEM);
+    ck_assert_int_eq(kg_betweenness_finish(NULL, joined), KG_ERR_NOMEM);
     free(one);
     free(joined);
     igraph_vector_int_destroy(&some);
