@@ -342,6 +342,7 @@ int kg_cmd_build(int argc, char **argv) {
     kg_strpool_drop_index(pool);
     kg_cmd_give_back_memory();
     kg_cmd_timings_mark(&timings, "resolve across documents");
+    kg_cmd_timings_resolve(&timings, resolver);
     opt.analytics.threads = opt.threads; /* the sampled estimators' */
     if ((st = kg_graph_build_with(&graph, &data, opt.base_iri, &opt.analytics, &err)) != KG_OK)
         goto cleanup;

@@ -7,6 +7,7 @@
 #include "kg_extract.h"
 #include "kg_graph.h"
 #include "kg_model.h"
+#include "kg_resolve.h"
 
 #include <stdio.h>
 
@@ -257,7 +258,7 @@ typedef struct kg_cmd_step {
 struct kg_cmd_timings {
     int enabled;
     size_t n;
-    kg_cmd_step step[24];
+    kg_cmd_step step[32];
     double start_wall, start_cpu, mark_wall, mark_cpu;
 };
 
@@ -270,6 +271,9 @@ void kg_cmd_timings_mark(kg_cmd_timings *t, const char *what);
 void kg_cmd_timings_part(kg_cmd_timings *t, const char *what, double seconds);
 /* Records the analytics steps of graph as parts of the last step. */
 void kg_cmd_timings_analytics(kg_cmd_timings *t, const kg_graph *graph);
+/* Records the phases of the resolver's kg_resolver_finish as parts of the
+ * last step. */
+void kg_cmd_timings_resolve(kg_cmd_timings *t, const kg_resolver *resolver);
 /* The table, with the total, on stderr. */
 void kg_cmd_timings_print(const kg_cmd_timings *t);
 

@@ -53,6 +53,19 @@ void kg_cmd_timings_part(kg_cmd_timings *t, const char *what, double seconds) {
     add_step(t, what, seconds, -1.0, 1);
 }
 
+void kg_cmd_timings_resolve(kg_cmd_timings *t, const kg_resolver *resolver) {
+    if (t == NULL || !t->enabled || resolver == NULL)
+        return;
+    kg_resolve_stats stats;
+    kg_resolver_stats(resolver, &stats);
+    add_step(t, "names, features", stats.seconds.nodes, -1.0, 1);
+    add_step(t, "blocking keys", stats.seconds.keys, -1.0, 1);
+    add_step(t, "pairs scored, clusters", stats.seconds.links, -1.0, 1);
+    add_step(t, "entities, ids, merges", stats.seconds.entities, -1.0, 1);
+    add_step(t, "relations, evidence", stats.seconds.relations, -1.0, 1);
+    add_step(t, "documents", stats.seconds.documents, -1.0, 1);
+}
+
 void kg_cmd_timings_analytics(kg_cmd_timings *t, const kg_graph *graph) {
     if (t == NULL || !t->enabled || graph == NULL)
         return;

@@ -4,6 +4,7 @@
  * N-Triples, N-Quads), graphml.c, json.c (node-link and Cytoscape.js) and
  * csv.c. */
 #include "kg_export_internal.h"
+#include "kg_model_internal.h"
 
 #include "kg_outfile.h"
 #include "kg_text.h"
@@ -659,17 +660,11 @@ typedef struct export_pool {
     size_t next; /* the next job to take (atomic) */
 } export_pool;
 
-static double wall_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void run_job(export_job *job) {
-    double t0 = wall_seconds();
+    double t0 = kg_monotonic_seconds();
     kg_error_clear(&job->err);
     job->status = kg_export_dir(job->graph, job->format, job->options, job->dir, &job->err);
-    job->seconds = wall_seconds() - t0;
+    job->seconds = kg_monotonic_seconds() - t0;
 }
 
 /* Takes jobs until none is left.  The writers share nothing but the

@@ -9,6 +9,7 @@
  */
 #include "kg_graph.h"
 #include "kg_graph_internal.h"
+#include "kg_model_internal.h"
 
 #include <dlfcn.h>
 #include <math.h>
@@ -101,12 +102,6 @@ void kg_igraph_setup(void) {
 }
 
 /* ---- building --------------------------------------------------------------- */
-
-static double monotonic_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Fills one field of every kg_centrality from res. */
 static void store(kg_centrality *c, size_t n, size_t offset, const igraph_vector_t *res) {
@@ -276,7 +271,7 @@ typedef struct estimates_job {
 static void *run_estimates(void *arg) {
     estimates_job *job = arg;
     kg_graph *g = job->g;
-    double t = monotonic_seconds();
+    double t = kg_monotonic_seconds();
     if (job->betweenness_sources != NULL) {
         kg_betweenness *b = NULL;
         if (!kg_paths_supported(g->data->n_entities))
@@ -286,12 +281,12 @@ static void *run_estimates(void *arg) {
         __atomic_store_n(&job->between, b, __ATOMIC_RELEASE);
         kg_betweenness_work(b, job->threads); /* estimates_finish finishes it */
     }
-    job->betweenness_seconds = monotonic_seconds() - t;
+    job->betweenness_seconds = kg_monotonic_seconds() - t;
     t += job->betweenness_seconds;
     if (job->distance_sources != NULL)
         job->distance_status =
             kg_graph_distance_estimates(g->data, job->distance_sources, g->centrality);
-    job->distance_seconds = monotonic_seconds() - t;
+    job->distance_seconds = kg_monotonic_seconds() - t;
     return NULL;
 }
 
@@ -713,13 +708,13 @@ static igraph_error_t compute_measures(kg_graph *g, estimates_job **pending) {
         free(job);
         IGRAPH_ERROR("out of memory", e);
     }
-    double t = monotonic_seconds();
+    double t = kg_monotonic_seconds();
     e = prepare_betweenness(&g->igraph, g, &job->bsources, &best);
-    sec->betweenness = monotonic_seconds() - t;
+    sec->betweenness = kg_monotonic_seconds() - t;
     t += sec->betweenness;
     if (e == IGRAPH_SUCCESS)
         e = prepare_distances(g, &job->dsources, &dest);
-    sec->distances = monotonic_seconds() - t;
+    sec->distances = kg_monotonic_seconds() - t;
     job->betweenness_sources = best ? &job->bsources : NULL;
     job->distance_sources = dest ? &job->dsources : NULL;
     /* Beside igraph's work, which keeps one core busy, betweenness takes
@@ -734,9 +729,9 @@ static igraph_error_t compute_measures(kg_graph *g, estimates_job **pending) {
         run_estimates(job);
     }
     if (e == IGRAPH_SUCCESS) {
-        t = monotonic_seconds();
+        t = kg_monotonic_seconds();
         e = compute_projection_measures(g);
-        sec->communities = monotonic_seconds() - t;
+        sec->communities = kg_monotonic_seconds() - t;
     }
     if (e != IGRAPH_SUCCESS) {
         estimates_finish(job);
@@ -754,7 +749,7 @@ static igraph_error_t graph_compute(kg_graph *g, estimates_job **pending) {
     igraph_vector_int_t edges;
     igraph_vector_t weights;
 
-    g->analytics.seconds.network = monotonic_seconds(); /* made a duration below */
+    g->analytics.seconds.network = kg_monotonic_seconds(); /* made a duration below */
     IGRAPH_VECTOR_INT_INIT_FINALLY(&edges, 2 * m);
     for (igraph_integer_t j = 0; j < m; j++) {
         VECTOR(edges)[2 * j] = (igraph_integer_t)data->relations[j].subject;
@@ -775,7 +770,7 @@ static igraph_error_t graph_compute(kg_graph *g, estimates_job **pending) {
     IGRAPH_CHECK(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)g->analytics.options.seed));
     IGRAPH_CHECK(compute_centralities(&g->igraph, &weights, g->centrality, data->n_entities));
     kg_analytics_timing *sec = &g->analytics.seconds;
-    double t = monotonic_seconds();
+    double t = kg_monotonic_seconds();
     sec->network = t - sec->network;
     IGRAPH_CHECK(compute_measures(g, pending));
     igraph_vector_destroy(&weights);
@@ -845,9 +840,9 @@ kg_status kg_graph_build_with(kg_graph **out, const kg_resolved *data, const cha
         goto cleanup;
     }
     /* after graph_compute, with igraph's cleanup stack empty (see above) */
-    double t = monotonic_seconds();
+    double t = kg_monotonic_seconds();
     kg_status spectral = compute_spectral(graph);
-    graph->analytics.seconds.spectral = monotonic_seconds() - t;
+    graph->analytics.seconds.spectral = kg_monotonic_seconds() - t;
     kg_status estimates = estimates_finish(pending); /* they ran beside, if they could */
     if (spectral != KG_OK || estimates != KG_OK) {
         igraph_destroy(&graph->igraph);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 size_t kg_cpu_count(void) {
@@ -346,6 +347,12 @@ int kg_strcmp_null(const char *a, const char *b) {
 
 int kg_cmp_size(size_t a, size_t b) {
     return (a > b) - (a < b);
+}
+
+double kg_monotonic_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int kg_evidence_cmp(const kg_evidence *a, const kg_evidence *b) {

@@ -15,4 +15,7 @@ int kg_strcmp_null(const char *a, const char *b);
 /* -1, 0, 1 as a < b, a == b, a > b. */
 int kg_cmp_size(size_t a, size_t b);
 
+/* Seconds on the monotonic clock: for the timings of a run's steps. */
+double kg_monotonic_seconds(void);
+
 #endif /* KG_MODEL_INTERNAL_H */

@@ -3595,9 +3595,13 @@ static kg_status resolve_clusters(resolve_state *st) {
     st->node_of = malloc((n + 1) * sizeof *st->node_of);
     if (st->order == NULL || st->node_of == NULL)
         return KG_ERR_NOMEM;
+    kg_resolve_timing *sec = &st->r->stats.seconds;
+    double t = kg_monotonic_seconds();
     if ((status = build_nodes(st)) != KG_OK || (status = build_features(st)) != KG_OK ||
         (status = build_holds(st)) != KG_OK)
         return status;
+    sec->nodes = kg_monotonic_seconds() - t;
+    t += sec->nodes;
     size_t nn = st->n_nodes;
     st->parent = malloc((nn + 1) * sizeof *st->parent);
     st->csize = malloc((nn + 1) * sizeof *st->csize);
@@ -3617,6 +3621,8 @@ static kg_status resolve_clusters(resolve_state *st) {
         return status;
     sort_keys(st);
     st->r->stats.keys = st->n_keys;
+    sec->keys = kg_monotonic_seconds() - t;
+    t += sec->keys;
 
     size_t from = st->n_links;
     if ((status = link_blocks(st, false)) != KG_OK || (status = run_links(st, from, true)) != KG_OK)
@@ -3627,9 +3633,11 @@ static kg_status resolve_clusters(resolve_state *st) {
         (status = run_links(st, from, true)) != KG_OK)
         return status;
     from = st->n_links;
-    if ((status = link_context(st)) != KG_OK || (status = run_links(st, from, true)) != KG_OK)
+    if ((status = link_context(st)) != KG_OK || (status = run_links(st, from, true)) != KG_OK ||
+        (status = record_nodes(st)) != KG_OK)
         return status;
-    return record_nodes(st);
+    sec->links = kg_monotonic_seconds() - t;
+    return KG_OK;
 }
 /* ---- phase 6: clusters to entities ------------------------------------------------ */
 
@@ -4343,6 +4351,7 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     char *min_keys = NULL;      /* the clusters' min_key texts */
     size_t n_clusters = 0;
     size_t n = resolver != NULL ? resolver->n_mentions : 0;
+    double t = 0; /* the start of the phase being timed */
 
     memset(&st, 0, sizeof st);
     kg_error_clear(err);
@@ -4364,6 +4373,7 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     status = resolve_clusters(&st);
     if (status != KG_OK)
         goto cleanup;
+    t = kg_monotonic_seconds();
 
     /* Number the clusters in node order (content order). */
     root_cluster = malloc((st.n_nodes + 1) * sizeof *root_cluster);
@@ -4504,6 +4514,8 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     resolver->cap_aliases = resolver->n_posts = resolver->cap_posts = 0;
 
     /* Phases 7 and 8b. */
+    resolver->stats.seconds.entities = kg_monotonic_seconds() - t;
+    t += resolver->stats.seconds.entities;
     if ((status = resolve_relations(resolver, cluster_of, &result)) != KG_OK) {
         if (status == KG_ERR_IO)
             kg_error_set(err, status, NULL, 0, 0,
@@ -4515,8 +4527,11 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
     free(resolver->records);
     resolver->records = NULL;
     resolver->n_records = resolver->cap_records = 0;
+    resolver->stats.seconds.relations = kg_monotonic_seconds() - t;
+    t += resolver->stats.seconds.relations;
     if ((status = resolve_documents(resolver, &result)) != KG_OK)
         goto cleanup;
+    resolver->stats.seconds.documents = kg_monotonic_seconds() - t;
     free(resolver->docs);
     resolver->docs = NULL;
     resolver->n_docs = resolver->cap_docs = 0;

@@ -90,6 +90,17 @@ kg_status kg_resolver_load_aliases(kg_resolver *resolver, const char *path, kg_e
 kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *err);
 
 /* What kg_resolver_finish did, for benchmarks and tuning. */
+/* Wall-clock seconds of each phase of kg_resolver_finish (docs/resolution.md
+ * names the phases); `kgraph build --timings` prints them. */
+typedef struct kg_resolve_timing {
+    double nodes;     /* distinct names, their features and posts */
+    double keys;      /* user groups, blocking keys */
+    double links;     /* candidate pairs scored, links checked, clusters */
+    double entities;  /* labels, aliases, documents, ids, the audit trail */
+    double relations; /* relation records read back, grouped, evidence */
+    double documents; /* the document table */
+} kg_resolve_timing;
+
 typedef struct kg_resolve_stats {
     size_t mentions;        /* document entities added */
     size_t nodes;           /* distinct (type, normalised name) */
@@ -99,6 +110,7 @@ typedef struct kg_resolve_stats {
     size_t merges;          /* clusters joined (the audit trail, "exact" aside) */
     size_t refused;         /* links refused because some pair was incompatible */
     size_t compat_checks;   /* node pairs checked for compatibility */
+    kg_resolve_timing seconds;
 } kg_resolve_stats;
 
 /* Fills *out (zeros before kg_resolver_finish). */

@@ -654,6 +654,9 @@ START_TEST(test_timings_lists_every_step) {
     ck_assert_int_eq(run_cli(args, NULL, &err), 0);
     static const char *const rows[] = {"\n  read, extract, resolve input ",
                                        "\n  resolve across documents ",
+                                       "\n    names, features ",
+                                       "\n    pairs scored, clusters ",
+                                       "\n    relations, evidence ",
                                        "\n  graph and analytics ",
                                        "\n    betweenness (exact) ",
                                        "\n    coreness, Leiden (",

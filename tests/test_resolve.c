@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 /* ---- fixtures: one pool per test, documents built through kg_doc_facts ---- */
 
@@ -1656,7 +1657,8 @@ START_TEST(test_explain_writes_entity_and_its_merges) {
 END_TEST
 
 /* Thousands of people with different surnames, each in an article of its
- * own: blocking proposes a small fraction of the n² pairs. */
+ * own: blocking proposes a small fraction of the n² pairs; the phases of
+ * kg_resolver_finish are timed. */
 START_TEST(test_candidate_pairs_come_from_blocking_keys) {
     enum { N = 3000 };
     static const char *const syl[] = {"ka", "ra", "to",  "bek", "mur", "zan", "sul", "dor",
@@ -1682,9 +1684,24 @@ START_TEST(test_candidate_pairs_come_from_blocking_keys) {
         ck_assert_int_eq(kg_resolver_add(r, &docs[i]), KG_OK);
     kg_resolver_stats(r, &stats);
     ck_assert_uint_eq(stats.candidate_pairs, 0); /* nothing compared before finish */
+    ck_assert(stats.seconds.nodes == 0 && stats.seconds.relations == 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     ck_assert_int_eq(kg_resolver_finish(r, &out, &err), KG_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     kg_resolver_stats(r, &stats);
     ck_assert_uint_eq(stats.mentions, N);
+    /* The phases are parts of the call: each timed, together no longer. */
+    const kg_resolve_timing *sec = &stats.seconds;
+    double phases[] = {sec->nodes,    sec->keys,      sec->links,
+                       sec->entities, sec->relations, sec->documents};
+    double sum = 0;
+    for (size_t k = 0; k < sizeof phases / sizeof *phases; k++) {
+        ck_assert(phases[k] >= 0);
+        sum += phases[k];
+    }
+    ck_assert(sec->nodes > 0 && sec->links > 0 && sec->entities > 0);
+    ck_assert(sum <= (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     ck_assert_uint_gt(stats.candidate_pairs, 0);
     ck_assert_uint_lt(stats.candidate_pairs, (size_t)N * (N - 1) / 2 / 20);
     kg_resolver_free(r);
