@@ -335,7 +335,10 @@ int kg_cmd_build(int argc, char **argv) {
         goto cleanup;
     }
     kg_cmd_give_back_memory(); /* the extraction threads' */
-    if ((st = kg_resolver_finish(resolver, &data, &err)) != KG_OK)
+    kg_cmd_large_blocks_from_heap(1);
+    st = kg_resolver_finish(resolver, &data, &err);
+    kg_cmd_large_blocks_from_heap(0);
+    if (st != KG_OK)
         goto cleanup;
     /* Nothing is interned any more: the pool's index and the resolver's
      * working memory go back before the graph is built. */

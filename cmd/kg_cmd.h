@@ -246,6 +246,12 @@ const char *kg_cmd_huge_pages(void);
  * between the steps of a large run. */
 void kg_cmd_give_back_memory(void);
 
+/* With on, every allocation comes from the heap, however large, and a
+ * freed block's pages serve the next ones (glibc's M_MMAP_MAX 0); with off,
+ * large blocks get pages of their own again (glibc's default).  For a step
+ * that allocates and frees tables of hundreds of megabytes in turn. */
+void kg_cmd_large_blocks_from_heap(int on);
+
 /* ---- --timings: where a run's time went (timings.c) ---- */
 
 typedef struct kg_cmd_step {
