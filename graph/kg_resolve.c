@@ -1896,6 +1896,10 @@ static size_t pointer_slot(const void *p, const void *q, size_t extra, size_t ma
     return (size_t)h & mask;
 }
 
+/* How many mentions ahead build_nodes asks the CPU for the hash table slot
+ * it will probe: the table is far larger than the caches. */
+#define PREFETCH_AHEAD 16
+
 /* Nodes: the runs of equal (type, scope, key) when the mentions are sorted
  * by (type, scope, key, name, mention), so node indices are an order by
  * content.  Names and document ids are interned, so the mentions are first
@@ -1928,6 +1932,12 @@ static kg_status build_nodes(resolve_state *st) {
         const resolve_mention *m = &r->mentions[i];
         const char *scope = type_is_document_scoped(m->type) ? m->doc : "";
         size_t h = pointer_slot(m->name, scope, (size_t)m->type, cap - 1);
+        if (i + PREFETCH_AHEAD < n) { /* the slot a later mention will probe */
+            const resolve_mention *later = &r->mentions[i + PREFETCH_AHEAD];
+            const char *later_scope = type_is_document_scoped(later->type) ? later->doc : "";
+            __builtin_prefetch(
+                &slots[pointer_slot(later->name, later_scope, (size_t)later->type, cap - 1)]);
+        }
         while (slots[h] != 0) {
             const mention_tuple *t = &tuples[slots[h] - 1];
             if (t->name == m->name && t->scope == scope && t->type == m->type)
@@ -4396,11 +4406,13 @@ kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *
         status = KG_ERR_NOMEM;
         goto cleanup;
     }
+    /* The keys are sorted by text: a cluster's first exact key is its
+     * smallest. */
     for (size_t k = 0; k < st.n_keys; k++) {
         if (st.keys[k].kind != KEY_EXACT)
             continue;
         resolve_cluster *c = &clusters[root_cluster[sets_find(&st, st.keys[k].node)]];
-        if (c->min_key == NULL || strcmp(st.keys[k].text, c->min_key) < 0) {
+        if (c->min_key == NULL) {
             c->min_key = st.keys[k].text;
             c->min_key_len = st.keys[k].len;
         }
