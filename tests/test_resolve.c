@@ -1858,6 +1858,64 @@ START_TEST(test_spilled_records_give_the_same_relations_as_records_in_memory) {
 }
 END_TEST
 
+enum { MANY_SENTENCES = 300 };
+
+/* The text of sentence i of document "docA" as given by its `take`-th add. */
+static void sentence_text(char *buf, size_t cap, size_t i, int take) {
+    snprintf(buf, cap, "Sentence %zu of docA, take %d, with some words after it.", i, take);
+}
+
+/* One document giving two relations per sentence, a membership each and
+ * then a meeting each (so a sentence's texts are not one after the other
+ * in the scratch file), then the same document id again with other
+ * texts for the same sentences.  Read back, every evidence has its own
+ * add's text, and a sentence's repeats share the pooled copy. */
+START_TEST(test_spilled_texts_read_back_per_sentence) {
+    kg_resolver *r = NULL;
+    kg_resolved out;
+    kg_error err;
+    char text[128];
+    ck_assert_int_eq(kg_resolver_new(&r, pool), KG_OK);
+    kg_resolver_set_spill(r, true);
+    for (int take = 0; take < 2; take++) {
+        kg_doc_facts f;
+        doc_begin(&f, "docA");
+        size_t p = ent(&f, KG_ENT_PERSON, "Erlan Kasymov", 1);
+        size_t o = ent(&f, KG_ENT_ORGANIZATION, "Union of Miners", 1);
+        size_t q = ent(&f, KG_ENT_PERSON, "Zarina Bekova", 1);
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i < MANY_SENTENCES; i++) {
+                rel(&f, pass == 0 ? KG_REL_MEMBER_OF : KG_REL_MET_WITH, p, pass == 0 ? o : q, NULL,
+                    NULL, i, (size_t)(take * 1000), 0.5);
+                sentence_text(text, sizeof text, i, take);
+                f.relations[f.n_relations - 1].evidence.text = S(text);
+            }
+        ck_assert_int_eq(kg_resolver_add(r, &f), KG_OK);
+        kg_doc_facts_clear(&f);
+    }
+    ck_assert_int_eq(kg_resolver_finish(r, &out, &err), KG_OK);
+    kg_resolver_free(r);
+    ck_assert_uint_eq(out.n_relations, 2);
+    const char *first[2][MANY_SENTENCES] = {{NULL}};
+    size_t checked = 0;
+    for (size_t k = 0; k < out.n_relations; k++)
+        for (size_t j = 0; j < out.relations[k].n_evidence; j++) {
+            const kg_evidence *e = &out.relations[k].evidence[j];
+            int take = e->start >= 1000;
+            ck_assert_uint_lt(e->sentence, MANY_SENTENCES);
+            sentence_text(text, sizeof text, e->sentence, take);
+            ck_assert_str_eq(e->text, text);
+            const char **seen = &first[take][e->sentence];
+            if (*seen == NULL)
+                *seen = e->text;
+            ck_assert_ptr_eq(e->text, *seen);
+            checked++;
+        }
+    ck_assert_uint_eq(checked, 4 * MANY_SENTENCES);
+    kg_resolved_clear(&out);
+}
+END_TEST
+
 /* A scratch file that cannot be created (no such $TMPDIR) or that fills its
  * disk halfway (a 256 KiB file size limit) leaves the records in memory,
  * with the same result. */
@@ -2055,6 +2113,7 @@ static Suite *resolve_suite(void) {
     tcase_add_test(tc, test_empty_resolver_gives_empty_tables);
     tcase_add_test(tc, test_bad_facts_are_rejected_without_effect);
     tcase_add_test(tc, test_spilled_records_give_the_same_relations_as_records_in_memory);
+    tcase_add_test(tc, test_spilled_texts_read_back_per_sentence);
     tcase_add_test(tc, test_spill_falls_back_to_memory_without_a_usable_temporary_directory);
     tcase_add_test(tc, test_spill_gives_back_what_was_written_up_to_a_rollback);
     tcase_add_test(tc, test_sort_is_stable_and_the_same_on_any_number_of_threads);
