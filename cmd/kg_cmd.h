@@ -249,8 +249,10 @@ void kg_cmd_give_back_memory(void);
 /* With on, every allocation comes from the heap, however large, and a
  * freed block's pages serve the next ones (glibc's M_MMAP_MAX 0); with off,
  * large blocks get pages of their own again (glibc's default).  For a step
- * that allocates and frees tables of hundreds of megabytes in turn. */
-void kg_cmd_large_blocks_from_heap(int on);
+ * that allocates and frees tables of hundreds of megabytes in turn.
+ * Returns 1 when glibc's malloc serves the process (so this took effect),
+ * 0 under a sanitizer's or valgrind's. */
+int kg_cmd_large_blocks_from_heap(int on);
 
 /* ---- --timings: where a run's time went (timings.c) ---- */
 

@@ -84,15 +84,23 @@ const char *kg_cmd_huge_pages(void) {
     return thp_policy_is("[always]") ? "on (the system's policy)" : "off";
 }
 
+/* Whether glibc's malloc serves this process: not a sanitizer's, and not
+ * valgrind's (a program valgrind starts runs natively). */
+static int glibc_malloc(void) {
+#if defined(__GLIBC__) && !defined(KG_OWN_ALLOCATOR)
+    const char *preload = getenv("LD_PRELOAD");
+    return preload == NULL || strstr(preload, "vgpreload") == NULL;
+#else
+    return 0;
+#endif
+}
+
 void kg_cmd_use_huge_pages(char **argv) {
 #if defined(__GLIBC__) && !defined(KG_OWN_ALLOCATOR)
     const char *off = getenv("KGRAPH_HUGE_PAGES");
     const char *tunables = getenv("GLIBC_TUNABLES");
-    const char *preload = getenv("LD_PRELOAD");
     if ((off != NULL && strcmp(off, "0") == 0) ||
-        (tunables != NULL && strstr(tunables, HUGE_TUNABLE) != NULL) ||
-        /* under valgrind (its malloc; and a program it starts runs natively) */
-        (preload != NULL && strstr(preload, "vgpreload") != NULL) ||
+        (tunables != NULL && strstr(tunables, HUGE_TUNABLE) != NULL) || !glibc_malloc() ||
         /* set-user-ID: glibc ignores the tunable */
         getauxval(AT_SECURE) != 0 || !glibc_knows_tunable() || !thp_on_request())
         return;
@@ -142,10 +150,12 @@ void kg_cmd_give_back_memory(void) {
 
 #define GLIBC_DEFAULT_MMAP_MAX 65536
 
-void kg_cmd_large_blocks_from_heap(int on) {
-#if defined(__GLIBC__) && !defined(KG_OWN_ALLOCATOR)
+int kg_cmd_large_blocks_from_heap(int on) {
+    if (!glibc_malloc())
+        return 0;
+#ifdef __GLIBC__
     mallopt(M_MMAP_MAX, on ? 0 : GLIBC_DEFAULT_MMAP_MAX);
-#else
-    (void)on;
 #endif
+    (void)on;
+    return 1;
 }

@@ -1900,6 +1900,16 @@ static size_t pointer_slot(const void *p, const void *q, size_t extra, size_t ma
  * it will probe: the table is far larger than the caches. */
 #define PREFETCH_AHEAD 16
 
+/* The scope of a mention's node: its document for the types scoped so. */
+static const char *mention_scope(const resolve_mention *m) {
+    return type_is_document_scoped(m->type) ? m->doc : "";
+}
+
+/* A mention's first slot in build_nodes' table of (name, scope, type). */
+static size_t mention_slot(const resolve_mention *m, size_t mask) {
+    return pointer_slot(m->name, mention_scope(m), (size_t)m->type, mask);
+}
+
 /* Nodes: the runs of equal (type, scope, key) when the mentions are sorted
  * by (type, scope, key, name, mention), so node indices are an order by
  * content.  Names and document ids are interned, so the mentions are first
@@ -1928,15 +1938,16 @@ static kg_status build_nodes(resolve_state *st) {
         status = KG_ERR_NOMEM;
         goto cleanup;
     }
+    size_t ahead[PREFETCH_AHEAD]; /* the first slots of the next mentions, by i % PREFETCH_AHEAD */
+    for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
+        ahead[i] = mention_slot(&r->mentions[i], cap - 1);
     for (size_t i = 0; i < n; i++) {
         const resolve_mention *m = &r->mentions[i];
-        const char *scope = type_is_document_scoped(m->type) ? m->doc : "";
-        size_t h = pointer_slot(m->name, scope, (size_t)m->type, cap - 1);
+        const char *scope = mention_scope(m);
+        size_t h = ahead[i % PREFETCH_AHEAD];
         if (i + PREFETCH_AHEAD < n) { /* the slot a later mention will probe */
-            const resolve_mention *later = &r->mentions[i + PREFETCH_AHEAD];
-            const char *later_scope = type_is_document_scoped(later->type) ? later->doc : "";
-            __builtin_prefetch(
-                &slots[pointer_slot(later->name, later_scope, (size_t)later->type, cap - 1)]);
+            ahead[i % PREFETCH_AHEAD] = mention_slot(&r->mentions[i + PREFETCH_AHEAD], cap - 1);
+            __builtin_prefetch(&slots[ahead[i % PREFETCH_AHEAD]]);
         }
         while (slots[h] != 0) {
             const mention_tuple *t = &tuples[slots[h] - 1];

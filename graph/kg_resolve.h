@@ -89,7 +89,6 @@ kg_status kg_resolver_load_aliases(kg_resolver *resolver, const char *path, kg_e
  * only to pooled strings), keeping only its statistics. */
 kg_status kg_resolver_finish(kg_resolver *resolver, kg_resolved *out, kg_error *err);
 
-/* What kg_resolver_finish did, for benchmarks and tuning. */
 /* Wall-clock seconds of each phase of kg_resolver_finish (docs/resolution.md
  * names the phases); `kgraph build --timings` prints them. */
 typedef struct kg_resolve_timing {
@@ -101,6 +100,7 @@ typedef struct kg_resolve_timing {
     double documents; /* the document table */
 } kg_resolve_timing;
 
+/* What kg_resolver_finish did, for benchmarks and tuning. */
 typedef struct kg_resolve_stats {
     size_t mentions;        /* document entities added */
     size_t nodes;           /* distinct (type, normalised name) */
