@@ -48,6 +48,41 @@ typedef struct key_set {
     bool has_zero;
 } key_set;
 
+/* Linear probing stays short up to three quarters full when the keys are
+ * hashes; a fuller table would need one capacity step less memory only. */
+static bool key_set_fits(size_t count, size_t cap) {
+    return count <= cap / 4 * 3;
+}
+
+/* Moves the keys into cap slots (a power of two). */
+static bool key_set_resize(key_set *set, size_t cap) {
+    uint64_t *slots = calloc(cap, sizeof *slots);
+    if (slots == NULL)
+        return false;
+    for (size_t i = 0; i < set->cap; i++) {
+        uint64_t k = set->slots[i];
+        if (k == 0)
+            continue;
+        size_t at = (size_t)k & (cap - 1);
+        while (slots[at] != 0)
+            at = (at + 1) & (cap - 1);
+        slots[at] = k;
+    }
+    free(set->slots);
+    set->slots = slots;
+    set->cap = cap;
+    return true;
+}
+
+/* Room for n keys at once, so that a set whose size is known does not pass
+ * through every smaller table (each growth holds the old and the new). */
+static bool key_set_reserve(key_set *set, size_t n) {
+    size_t cap = set->cap == 0 ? 64 : set->cap;
+    while (!key_set_fits(n, cap))
+        cap *= 2;
+    return cap == set->cap || key_set_resize(set, cap);
+}
+
 /* 1 when key was added, 0 when it was already there, -1 when out of memory. */
 static int key_set_add(key_set *set, uint64_t key) {
     if (key == 0) {
@@ -55,24 +90,8 @@ static int key_set_add(key_set *set, uint64_t key) {
         set->has_zero = true;
         return added;
     }
-    if ((set->count + 1) * 2 > set->cap) {
-        size_t cap = set->cap == 0 ? 64 : set->cap * 2;
-        uint64_t *slots = calloc(cap, sizeof *slots);
-        if (slots == NULL)
-            return -1;
-        for (size_t i = 0; i < set->cap; i++) {
-            uint64_t k = set->slots[i];
-            if (k == 0)
-                continue;
-            size_t at = (size_t)k & (cap - 1);
-            while (slots[at] != 0)
-                at = (at + 1) & (cap - 1);
-            slots[at] = k;
-        }
-        free(set->slots);
-        set->slots = slots;
-        set->cap = cap;
-    }
+    if (!key_set_fits(set->count + 1, set->cap) && !key_set_reserve(set, set->count + 1))
+        return -1;
     size_t at = (size_t)key & (set->cap - 1);
     while (set->slots[at] != 0) {
         if (set->slots[at] == key)
@@ -1533,6 +1552,14 @@ static kg_status export_rdf(const kg_graph *graph, rdf_syntax syntax, FILE *out,
         }
     }
     if (build_doc_iris(c) != KG_OK || build_direct_triples(c) != KG_OK)
+        goto nomem;
+    /* Every relation and evidence record is distinct or nearly so: size the
+     * sets once. */
+    size_t n_evidence = 0;
+    for (size_t j = 0; j < data->n_relations; j++)
+        n_evidence += data->relations[j].n_evidence;
+    if (!key_set_reserve(&c->relation_seen, data->n_relations) ||
+        !key_set_reserve(&c->evidence_seen, n_evidence))
         goto nomem;
 
     put(&c->w, "# Knowledge graph written by kgraph " KG_VERSION "\n");
