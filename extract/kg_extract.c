@@ -512,6 +512,15 @@ static const char *ru_nominative(doc_state *ds, size_t t0, size_t head, size_t h
                         memcpy(nom + nl - 4, "ий", 4);
                 }
             }
+            if (nom != NULL && gender == 'f') {
+                /* -ей after ж, ч, ш, щ is hard: горнодобывающей → -ая, not -яя. */
+                size_t nl = strlen(nom);
+                if (nl >= 6 && ends_with(nom, "яя")) {
+                    int32_t before = cp_before(nom, nl - 4);
+                    if (before == 0x436 || before == 0x447 || before == 0x448 || before == 0x449)
+                        memcpy(nom + nl - 4, "ая", 4);
+                }
+            }
             ok = recase_add(&buf, &len, &cap, nom != NULL ? nom : t->lower, upper_src, cap_out);
             free(nom);
         } else if (t->kind == TK_WORD) {

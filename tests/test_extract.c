@@ -411,6 +411,26 @@ START_TEST(test_russian_title_org_person_gives_holds_post) {
 }
 END_TEST
 
+/* "корпорация" and "компания" head organisation names as "федерация" does:
+ * the adjective before them is the name's first word, not a person, and
+ * takes the nominative (-ей after ж, ч, ш, щ: -ая). */
+START_TEST(test_russian_company_and_corporation_head_organisations) {
+    const char *s = "Председатель Энергетической корпорации «Нарын» Айдар Осмонов посетил "
+                    "Бишкек. Директор Горнодобывающей компании «Талас» Марат Исаев встретился с "
+                    "ним.";
+    extract(s);
+    size_t corp = entity(KG_ENT_ORGANIZATION, "Энергетическая корпорация «Нарын»");
+    ck_assert(has_alias(corp, "Энергетической корпорации «Нарын»"));
+    size_t company = entity(KG_ENT_ORGANIZATION, "Горнодобывающая компания «Талас»");
+    size_t p = entity(KG_ENT_PERSON, "Айдар Осмонов");
+    size_t q = entity(KG_ENT_PERSON, "Марат Исаев");
+    ck_assert_ptr_nonnull(find_relation(KG_REL_HOLDS_POST, p, corp, "chairman"));
+    ck_assert_ptr_nonnull(find_relation(KG_REL_HOLDS_POST, q, company, "director"));
+    ck_assert_uint_eq(count_called(KG_ENT_PERSON, "Энергетическая"), 0);
+    ck_assert_uint_eq(count_called(KG_ENT_PERSON, "Энергетической"), 0);
+}
+END_TEST
+
 START_TEST(test_russian_meeting_with_instrumental_person_gives_met_with) {
     const char *s = "Председатель Федерации профсоюзов Республики Казахстан Ерлан Касымов "
                     "встретился с Бахтияром Нуриевым.";
@@ -1044,6 +1064,7 @@ static Suite *extract_suite(void) {
     tcase_add_test(tc, test_title_before_org_and_person_gives_holds_post);
     tcase_add_test(tc, test_person_comma_title_of_org_gives_deputy_chairman);
     tcase_add_test(tc, test_russian_title_org_person_gives_holds_post);
+    tcase_add_test(tc, test_russian_company_and_corporation_head_organisations);
     tcase_add_test(tc, test_russian_meeting_with_instrumental_person_gives_met_with);
     tcase_add_test(tc, test_english_met_with_gives_met_with);
     tcase_add_test(tc, test_chairman_is_not_linked_to_org_of_next_sentence);
