@@ -664,6 +664,16 @@ static size_t ru_chain(const doc_state *ds, size_t j, size_t end) {
     return k;
 }
 
+/* The end of a «quoted name» of at most seven tokens starting at r, or r. */
+static size_t quoted_name_end(const doc_state *ds, size_t r, size_t s1) {
+    if (r + 1 >= s1 || ds->toks[r].kind != TK_PUNCT || !is_open_quote(ds->toks[r].cp))
+        return r;
+    size_t q = r + 1;
+    while (q < s1 && !(ds->toks[q].kind == TK_PUNCT && is_close_quote(ds->toks[q].cp)))
+        q++;
+    return q < s1 && q - r <= 8 && free_range(ds, r, q + 1) ? q + 1 : r;
+}
+
 /* "the Federation" after "the Federation of Trade Unions of Kyrgyzstan": a
  * mention of that body, when exactly one body named so far has this head. */
 static kg_status refer_back(doc_state *ds, size_t sent, size_t h, size_t head_len) {
@@ -723,16 +733,13 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
         }
         size_t r = h + head_len;
         if (ru) {
-            /* «Name» after the head belongs to it: профсоюз «Кыргызэнерго» */
-            if (r + 1 < s1 && is_open_quote(ds->toks[r].cp) && ds->toks[r].kind == TK_PUNCT) {
-                size_t q = r + 1;
-                while (q < s1 && !(ds->toks[q].kind == TK_PUNCT && is_close_quote(ds->toks[q].cp)))
-                    q++;
-                if (q < s1 && q - r <= 8 && free_range(ds, r, q + 1))
-                    r = q + 1;
-            } else {
-                r = ru_chain(ds, r, s1);
-            }
+            /* «Name» after the head belongs to it: профсоюз «Кыргызэнерго»;
+             * so it does after the genitive words that describe the body:
+             * Ассоциация работодателей «Нарын» */
+            size_t q = quoted_name_end(ds, r, s1);
+            if (q == r && (q = ru_chain(ds, r, s1)) > r)
+                q = quoted_name_end(ds, q, s1);
+            r = q;
         } else {
             while (r < s1 && is_word(&ds->toks[r]) && ds->owner[r] < 0 &&
                    (phrase(&ds->toks[r], LX_ORG_HEAD) ||

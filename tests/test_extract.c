@@ -431,6 +431,21 @@ START_TEST(test_russian_company_and_corporation_head_organisations) {
 }
 END_TEST
 
+/* A quoted name after the genitive words that describe the body is part of
+ * its name: two associations of employers stay two bodies. */
+START_TEST(test_russian_quoted_name_after_genitive_tail_names_the_body) {
+    const char *s = "Председатель Ассоциации работодателей «Нарын» Айдар Осмонов встретился "
+                    "с руководителем Ассоциации работодателей «Талас» Маратом Исаевым.";
+    extract(s);
+    size_t naryn = entity(KG_ENT_ORGANIZATION, "Ассоциация работодателей «Нарын»");
+    size_t talas = entity(KG_ENT_ORGANIZATION, "Ассоциация работодателей «Талас»");
+    ck_assert_uint_ne(naryn, talas);
+    ck_assert_uint_eq(count_called(KG_ENT_ORGANIZATION, "Ассоциация работодателей"), 0);
+    size_t p = entity(KG_ENT_PERSON, "Айдар Осмонов");
+    ck_assert_ptr_nonnull(find_relation(KG_REL_HOLDS_POST, p, naryn, "chairman"));
+}
+END_TEST
+
 START_TEST(test_russian_meeting_with_instrumental_person_gives_met_with) {
     const char *s = "Председатель Федерации профсоюзов Республики Казахстан Ерлан Касымов "
                     "встретился с Бахтияром Нуриевым.";
@@ -1065,6 +1080,7 @@ static Suite *extract_suite(void) {
     tcase_add_test(tc, test_person_comma_title_of_org_gives_deputy_chairman);
     tcase_add_test(tc, test_russian_title_org_person_gives_holds_post);
     tcase_add_test(tc, test_russian_company_and_corporation_head_organisations);
+    tcase_add_test(tc, test_russian_quoted_name_after_genitive_tail_names_the_body);
     tcase_add_test(tc, test_russian_meeting_with_instrumental_person_gives_met_with);
     tcase_add_test(tc, test_english_met_with_gives_met_with);
     tcase_add_test(tc, test_chairman_is_not_linked_to_org_of_next_sentence);
