@@ -82,40 +82,30 @@ static kg_status check_writable(const kg_doc_facts *facts, kg_error *err) {
     return st;
 }
 
-/* A JSON string; s is valid UTF-8 (checked before writing). */
+/* A JSON string; s is valid UTF-8 (checked before writing).  Runs of
+ * characters that need no escape go out in one call: a character at a time
+ * was a quarter of `kgraph extract`'s time. */
 static void put_string(FILE *out, const char *s) {
-    putc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        switch (*p) {
-        case '"':
-            fputs("\\\"", out);
+    static const char escaped[] = "\"\\\n\r\t\b\f", letter[] = "\"\\nrtbf";
+    putc_unlocked('"', out);
+    const char *run = s;
+    for (const char *p = s;; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        fwrite(run, 1, (size_t)(p - run), out);
+        if (c == '\0')
             break;
-        case '\\':
-            fputs("\\\\", out);
-            break;
-        case '\n':
-            fputs("\\n", out);
-            break;
-        case '\r':
-            fputs("\\r", out);
-            break;
-        case '\t':
-            fputs("\\t", out);
-            break;
-        case '\b':
-            fputs("\\b", out);
-            break;
-        case '\f':
-            fputs("\\f", out);
-            break;
-        default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", (unsigned)*p);
-            else
-                putc(*p, out);
+        const char *known = strchr(escaped, c);
+        if (known != NULL) {
+            putc_unlocked('\\', out);
+            putc_unlocked(letter[known - escaped], out);
+        } else {
+            fprintf(out, "\\u%04x", (unsigned)c);
         }
+        run = p + 1;
     }
-    putc('"', out);
+    putc_unlocked('"', out);
 }
 
 /* ,"key":"value" — nothing for a NULL value. */
@@ -166,6 +156,9 @@ kg_status kg_facts_write_json(const kg_doc_facts *facts, FILE *out, kg_error *er
     if (st != KG_OK)
         return st;
 
+    /* One lock for the line: the calls below take it again cheaply, and
+     * another thread's line cannot come between them. */
+    flockfile(out);
     fprintf(out, "{\"bytes\":%zu", facts->n_bytes);
     put_opt(out, "date", facts->date);
     put_opt(out, "doc", facts->doc_id);
@@ -175,19 +168,19 @@ kg_status kg_facts_write_json(const kg_doc_facts *facts, FILE *out, kg_error *er
         fputs(i > 0 ? ",{\"aliases\":[" : "{\"aliases\":[", out);
         for (size_t k = 0; k < e->n_aliases; k++) {
             if (k > 0)
-                putc(',', out);
+                putc_unlocked(',', out);
             put_string(out, e->aliases[k]);
         }
-        putc(']', out);
+        putc_unlocked(']', out);
         put_opt(out, "date", e->date);
         fprintf(out, ",\"id\":\"e%zu\"", i + 1);
         put_opt(out, "lang", e->lang);
         fprintf(out, ",\"mentions\":%zu", e->mentions);
         put_opt(out, "name", e->name);
         put_opt(out, "type", kg_entity_type_name(e->type));
-        putc('}', out);
+        putc_unlocked('}', out);
     }
-    putc(']', out);
+    putc_unlocked(']', out);
     put_opt(out, "lang", facts->lang);
     fputs(",\"relations\":[", out);
     for (size_t i = 0; i < facts->n_relations; i++) {
@@ -205,12 +198,13 @@ kg_status kg_facts_write_json(const kg_doc_facts *facts, FILE *out, kg_error *er
         put_opt(out, "role_text", r->role_text);
         fprintf(out, ",\"subject\":\"e%zu\"", r->subject + 1);
         put_opt(out, "type", kg_relation_type_name(r->type));
-        putc('}', out);
+        putc_unlocked('}', out);
     }
     fprintf(out, "],\"sentences\":%zu", facts->n_sentences);
     put_opt(out, "title", facts->title);
     put_opt(out, "url", facts->url);
     fputs("}\n", out);
+    funlockfile(out);
     if (ferror(out))
         return kg_error_set(err, KG_ERR_IO, NULL, 0, 0, "write failed: %s",
                             strerror(errno != 0 ? errno : EIO));

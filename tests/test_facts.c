@@ -178,6 +178,9 @@ static void make_awkward_facts(kg_doc_facts *f) {
 START_TEST(test_round_trip_keeps_every_field) {
     make_awkward_facts(&facts);
     char *line = write_line(&facts);
+    /* JSON's short escapes where it has one, \u00XX for other controls */
+    ck_assert_ptr_nonnull(strstr(line, "\"\\\"quoted\\\" \\\\ back\\tslash\""));
+    ck_assert_ptr_nonnull(strstr(line, "сказал: \\\"да\\\"\\r\\n\\t\\u0001 конец\""));
     kg_error err;
     kg_status st = read_line(line, &back, &err);
     ck_assert_msg(st == KG_OK, "%s", err.message);
