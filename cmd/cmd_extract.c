@@ -37,7 +37,8 @@ static void extract_usage(FILE *out) {
             "*.facts.jsonl files.  INPUT is read as by `kgraph build`.\n"
             "\n"
             "options:\n"
-            "  -o, --output FILE    write FILE (atomically) instead of standard output;\n"
+            "  -o, --output FILE    write FILE (atomically) instead of standard output\n"
+            "                       (\"-\" is standard output);\n"
             "                       name it *.facts.jsonl for `kgraph build` to read it\n"
             "      --lang auto|en|ru  language of plain-text inputs (default auto, per document)\n"
             "      --rules FILE     add extraction rules (JSON, docs/rules.md); repeatable\n"
@@ -71,7 +72,7 @@ static int parse_options(int argc, char **argv, extract_options *opt, int *first
     while ((c = getopt_long(argc, argv, ":o:hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
-            opt->output = optarg;
+            opt->output = strcmp(optarg, "-") == 0 ? NULL : optarg; /* "-": standard output */
             break;
         case 'l':
             if (kg_cmd_parse_lang(optarg, &opt->lang) != KG_EXIT_OK)

@@ -159,6 +159,13 @@ START_TEST(test_extract_writes_one_line_per_document) {
     ck_assert_int_eq(run_cli(args, &again, NULL), 0);
     ck_assert_str_eq(out, again);
     free(again);
+    /* "-o -" is standard output, not a file called "-" */
+    char *dash = fmt("extract -o - %s", files);
+    ck_assert_int_eq(run_cli(dash, &again, NULL), 0);
+    ck_assert_str_eq(out, again);
+    ck_assert_int_ne(access("-", F_OK), 0);
+    free(dash);
+    free(again);
     free(out);
     free(err);
     free(args);
