@@ -66,6 +66,7 @@ typedef struct doc_state {
     kg_span *sents;
     size_t n_sents;
     long *owner;    /* token → mention index or -1 */
+    uint8_t *quote; /* token → QUOTE_OPENS, QUOTE_CLOSES or 0 (pair_quotes) */
     kx_unit *units; /* room for a sentence's units (run_rules) */
     mention *ms;
     size_t n_ms, cap_ms;
@@ -106,6 +107,45 @@ static bool is_open_quote(int32_t cp) {
 
 static bool is_close_quote(int32_t cp) {
     return cp == 0x00BB || cp == 0x201D || cp == '"' || cp == 0x201C;
+}
+
+enum { QUOTE_OPENS = 1, QUOTE_CLOSES = 2 };
+#define QUOTE_DEPTH 8
+
+/* Which quote marks of the sentence open and which close a quotation, read
+ * left to right: «, „ always open and », ” always close; a straight " or a
+ * “ closes the innermost quotation that one of them or „ opened, and
+ * otherwise opens one.  Without this the closing mark of «"Naryn" Aidar Osmonov met
+ * the head of "Talas"» would open a quotation running to the next. */
+static void pair_quotes(doc_state *ds, size_t s0, size_t s1) {
+    int32_t open[QUOTE_DEPTH]; /* the innermost openers' marks */
+    size_t depth = 0;
+    for (size_t i = s0; i < s1; i++) {
+        const kx_token *t = &ds->toks[i];
+        ds->quote[i] = 0;
+        if (t->kind != TK_PUNCT || !(is_open_quote(t->cp) || is_close_quote(t->cp)))
+            continue;
+        bool ambiguous = is_open_quote(t->cp) && is_close_quote(t->cp);
+        bool closes = !is_open_quote(t->cp) ||
+                      (ambiguous && depth > 0 &&
+                       (is_close_quote(open[depth - 1]) || open[depth - 1] == 0x201E));
+        if (closes) {
+            ds->quote[i] = QUOTE_CLOSES;
+            depth -= depth > 0;
+        } else {
+            ds->quote[i] = QUOTE_OPENS;
+            if (depth < QUOTE_DEPTH)
+                open[depth++] = t->cp;
+        }
+    }
+}
+
+static bool opens_quote(const doc_state *ds, size_t i) {
+    return ds->quote[i] == QUOTE_OPENS;
+}
+
+static bool closes_quote(const doc_state *ds, size_t i) {
+    return ds->quote[i] == QUOTE_CLOSES;
 }
 
 /* Whether s, of n bytes, ends with suffix. */
@@ -666,10 +706,10 @@ static size_t ru_chain(const doc_state *ds, size_t j, size_t end) {
 
 /* The end of a «quoted name» of at most seven tokens starting at r, or r. */
 static size_t quoted_name_end(const doc_state *ds, size_t r, size_t s1) {
-    if (r + 1 >= s1 || ds->toks[r].kind != TK_PUNCT || !is_open_quote(ds->toks[r].cp))
+    if (r + 1 >= s1 || !opens_quote(ds, r))
         return r;
     size_t q = r + 1;
-    while (q < s1 && !(ds->toks[q].kind == TK_PUNCT && is_close_quote(ds->toks[q].cp)))
+    while (q < s1 && !closes_quote(ds, q))
         q++;
     return q < s1 && q - r <= 8 && free_range(ds, r, q + 1) ? q + 1 : r;
 }
@@ -754,6 +794,11 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
                     break;
                 r = c;
             }
+            /* the Trade Union "Kyrgyzenergo", as translations from Russian
+             * put it: a capitalised quoted name after the head or its
+             * complement */
+            if (r + 1 < s1 && opens_quote(ds, r) && ds->toks[r + 1].cap)
+                r = quoted_name_end(ds, r, s1);
         }
         /* Capitalisation that makes it a name: a modifier before the head
          * (not the sentence's first word), the head noun itself, or a word of
@@ -855,29 +900,36 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
  * handled above; a whole quoted name that contains a head noun is one body. */
 static kg_status find_quoted_orgs(doc_state *ds, size_t sent, size_t s0, size_t s1) {
     for (size_t i = s0; i + 2 < s1; i++) {
-        if (ds->toks[i].kind != TK_PUNCT || !is_open_quote(ds->toks[i].cp))
+        if (!opens_quote(ds, i))
             continue;
-        if (i > s0 && phrase(&ds->toks[i - 1], LX_EVENT | LX_AGREEMENT))
+        size_t open = i, q = i + 1;
+        while (q < s1 && !closes_quote(ds, q))
+            q++;
+        if (q >= s1)
+            continue;
+        /* The closing quote opens nothing: with straight quotes, «"Naryn"
+         * Aidar Osmonov met ... "Talas"» holds two names, not a third
+         * between them. */
+        i = q;
+        if (open > s0 && phrase(&ds->toks[open - 1], LX_EVENT | LX_AGREEMENT))
             continue; /* the title of an event or agreement */
-        size_t q = i + 1;
+        /* «Федерация Тверских профсоюзов»: the head leads or is capitalised;
+         * «No federation can solve ...» is a quotation */
         bool head = false;
-        while (q < s1 && !(ds->toks[q].kind == TK_PUNCT && is_close_quote(ds->toks[q].cp))) {
-            /* «Федерация Тверских профсоюзов»: the head leads or is capitalised;
-             * «No federation can solve ...» is a quotation */
-            if (phrase(&ds->toks[q], LX_ORG_HEAD) && (q == i + 1 || ds->toks[q].cap))
+        for (size_t k = open + 1; k < q; k++) {
+            if (has(&ds->toks[k], LX_AUX) || ds->toks[k].kind == TK_PUNCT) {
+                head = false;
+                break;
+            }
+            if (phrase(&ds->toks[k], LX_ORG_HEAD) && (k == open + 1 || ds->toks[k].cap))
                 head = true;
-            if (has(&ds->toks[q], LX_AUX) || ds->toks[q].kind == TK_PUNCT)
-                head = false, q = s1;
-            else
-                q++;
         }
-        if (q >= s1 || q - i > 10 || !head || !ds->toks[i + 1].cap || !free_range(ds, i + 1, q))
+        if (q - open > 10 || !head || !ds->toks[open + 1].cap || !free_range(ds, open + 1, q))
             continue;
         mention *m;
-        kg_status st = add_mention(ds, KG_ENT_ORGANIZATION, i + 1, q, sent, NULL, &m);
+        kg_status st = add_mention(ds, KG_ENT_ORGANIZATION, open + 1, q, sent, NULL, &m);
         if (st != KG_OK)
             return st;
-        i = q;
     }
     return KG_OK;
 }
@@ -1050,10 +1102,9 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
             }
         }
         /* International Conference «Trade Unions and Labour Migration» */
-        if (r + 1 < s1 && ds->toks[r].kind == TK_PUNCT && is_open_quote(ds->toks[r].cp)) {
+        if (r + 1 < s1 && opens_quote(ds, r)) {
             size_t q = r + 1;
-            while (q < s1 && q - r <= 12 &&
-                   !(ds->toks[q].kind == TK_PUNCT && is_close_quote(ds->toks[q].cp)))
+            while (q < s1 && q - r <= 12 && !closes_quote(ds, q))
                 q++;
             if (q < s1 && q - r <= 12 && free_range(ds, r, q + 1))
                 r = q + 1;
@@ -1268,7 +1319,7 @@ static kg_status find_people(doc_state *ds, size_t sent, size_t s0, size_t s1) {
         if (words == 0)
             continue;
         /* «Decent Work in Central Asia»: a title in quotes, not a person */
-        if (p0 > s0 && ds->toks[p0 - 1].kind == TK_PUNCT && is_open_quote(ds->toks[p0 - 1].cp)) {
+        if (p0 > s0 && opens_quote(ds, p0 - 1)) {
             i = k > i ? k - 1 : i;
             continue;
         }
@@ -2259,8 +2310,9 @@ kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, k
         ds.limits_hit |= KG_LIMIT_SENTENCE_TOKENS;
     out->n_sentences = ds.n_sents;
     ds.owner = malloc((ds.n_toks + 1) * sizeof *ds.owner);
+    ds.quote = malloc(ds.n_toks + 1);
     ds.units = malloc((ds.n_toks + 1) * sizeof *ds.units);
-    if (ds.owner == NULL || ds.units == NULL) {
+    if (ds.owner == NULL || ds.quote == NULL || ds.units == NULL) {
         st = KG_ERR_NOMEM;
         goto cleanup;
     }
@@ -2278,6 +2330,7 @@ kg_status kg_extract_document(kg_extractor *extractor, const kg_document *doc, k
             }
         }
         ds.caps = words >= 3 && uppers * 10 >= words * 8;
+        pair_quotes(&ds, s0, s1);
         if ((st = find_quoted_orgs(&ds, s, s0, s1)) != KG_OK ||
             (st = find_orgs_with_heads(&ds, s, s0, s1)) != KG_OK ||
             (st = find_known(&ds, s, s0, s1)) != KG_OK ||
@@ -2301,6 +2354,7 @@ cleanup:
     free(ds.toks);
     free(ds.sents);
     free(ds.owner);
+    free(ds.quote);
     free(ds.units);
     free(ds.ms);
     free(ds.rels);

@@ -446,6 +446,52 @@ START_TEST(test_russian_quoted_name_after_genitive_tail_names_the_body) {
 }
 END_TEST
 
+/* Straight quotes pair left to right: the mark closing "Naryn" opens no
+ * quotation running to "Talas", which would swallow the person between. */
+START_TEST(test_straight_quotes_pair_left_to_right) {
+    const char *s = "The Chairman of the Association of Employers \"Naryn\" Aidar Osmonov met the "
+                    "head of the Employers Association \"Talas\" Marat Isaev in Bishkek.";
+    extract(s);
+    size_t naryn = entity(KG_ENT_ORGANIZATION, "Association of Employers \"Naryn\"");
+    size_t talas = entity(KG_ENT_ORGANIZATION, "Employers Association \"Talas\"");
+    size_t p = entity(KG_ENT_PERSON, "Aidar Osmonov");
+    size_t q = entity(KG_ENT_PERSON, "Marat Isaev");
+    ck_assert_ptr_nonnull(find_relation(KG_REL_HOLDS_POST, p, naryn, "chairman"));
+    ck_assert_ptr_nonnull(find_relation(KG_REL_HOLDS_POST, q, talas, "head"));
+    ck_assert_uint_eq(count_called(KG_ENT_PLACE, "Naryn"), 0);
+    ck_assert_uint_eq(count_called(KG_ENT_PLACE, "Talas"), 0);
+}
+END_TEST
+
+/* A person right after a closing quote is not inside a quoted title; „…“
+ * closes with “ as Russian and German print it. */
+START_TEST(test_person_after_closing_quote_is_found) {
+    extract("The Chairman of the Trade Union \"Kyrgyzenergo\" Aidar Osmonov visited Bishkek.");
+    size_t org = entity(KG_ENT_ORGANIZATION, "Trade Union \"Kyrgyzenergo\"");
+    size_t p = entity(KG_ENT_PERSON, "Aidar Osmonov");
+    ck_assert_ptr_nonnull(find_relation(KG_REL_HOLDS_POST, p, org, "chairman"));
+    ck_assert_ptr_nonnull(find_relation(KG_REL_VISITED, p, entity(KG_ENT_PLACE, "Bishkek"), NULL));
+
+    extract("Председатель профсоюза „Кыргызэнерго“ Айдар Осмонов посетил Бишкек.");
+    size_t ru = entity(KG_ENT_ORGANIZATION, "профсоюз „Кыргызэнерго“");
+    size_t q = entity(KG_ENT_PERSON, "Айдар Осмонов");
+    ck_assert_ptr_nonnull(find_relation(KG_REL_HOLDS_POST, q, ru, "chairman"));
+}
+END_TEST
+
+/* "met the Chairman of X Y": the person met is the one after the post. */
+START_TEST(test_met_the_holder_of_a_post_gives_met_with) {
+    extract("Aidar Osmonov met the Chairman of the Federation of Trade Unions of Kyrgyzstan "
+            "Marat Isaev.");
+    size_t p = entity(KG_ENT_PERSON, "Aidar Osmonov");
+    size_t q = entity(KG_ENT_PERSON, "Marat Isaev");
+    ck_assert_ptr_nonnull(find_relation(KG_REL_MET_WITH, p, q, NULL));
+    size_t org = entity(KG_ENT_ORGANIZATION, "Federation of Trade Unions of Kyrgyzstan");
+    ck_assert_ptr_nonnull(find_relation(KG_REL_HOLDS_POST, q, org, "chairman"));
+    ck_assert_ptr_null(find_relation(KG_REL_HOLDS_POST, p, org, NULL));
+}
+END_TEST
+
 START_TEST(test_russian_meeting_with_instrumental_person_gives_met_with) {
     const char *s = "Председатель Федерации профсоюзов Республики Казахстан Ерлан Касымов "
                     "встретился с Бахтияром Нуриевым.";
@@ -1081,6 +1127,9 @@ static Suite *extract_suite(void) {
     tcase_add_test(tc, test_russian_title_org_person_gives_holds_post);
     tcase_add_test(tc, test_russian_company_and_corporation_head_organisations);
     tcase_add_test(tc, test_russian_quoted_name_after_genitive_tail_names_the_body);
+    tcase_add_test(tc, test_straight_quotes_pair_left_to_right);
+    tcase_add_test(tc, test_person_after_closing_quote_is_found);
+    tcase_add_test(tc, test_met_the_holder_of_a_post_gives_met_with);
     tcase_add_test(tc, test_russian_meeting_with_instrumental_person_gives_met_with);
     tcase_add_test(tc, test_english_met_with_gives_met_with);
     tcase_add_test(tc, test_chairman_is_not_linked_to_org_of_next_sentence);
