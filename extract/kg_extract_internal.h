@@ -194,6 +194,10 @@ bool kx_lexicon_pair(const kx_lexicon *lex, const char *first, const char *secon
 
 /* Number (1–12) of the month this pooled lower-case word names, else 0. */
 int kx_lexicon_month(const kx_lexicon *lex, const char *lower);
+/* Whether lower (pooled) is a written or generated case form of a one-word
+ * Cyrillic place or well-known body: Snowball gives "Бакыт" (a first name)
+ * the stem of "Баку", so a stem alone does not make a Cyrillic word one. */
+bool kx_lexicon_proper_form(const kx_lexicon *lex, const char *lower);
 
 /* Morphology rules (ru_morph.json). */
 const kx_morph_rule *kx_lexicon_rules(const kx_lexicon *lex, const char *kind, size_t *n);

@@ -54,6 +54,10 @@ typedef struct pair_slot {
 struct kx_lexicon {
     first_slot *firsts;
     size_t n_firsts, used_firsts;
+    /* pooled lower-case forms of one Cyrillic word that name a place or a
+     * well-known body, with their generated case forms: kx_lexicon_proper_form */
+    first_slot *proper;
+    size_t n_proper, used_proper;
     pair_slot *pairs;
     size_t n_pairs, used_pairs;
     phrase_slot *slots;
@@ -160,20 +164,39 @@ static size_t first_hash(const void *slot) {
     return kx_ptr_hash(((const first_slot *)slot)->stem);
 }
 
-static kg_status firsts_add(kx_lexicon *lex, const char *stem, size_t len) {
-    if ((lex->used_firsts + 1) * 2 > lex->n_firsts &&
-        kx_table_grow((void **)&lex->firsts, &lex->n_firsts, sizeof *lex->firsts, 1024, first_key,
-                      first_hash) != KG_OK)
-        return KG_ERR_NOMEM;
-    size_t j = kx_ptr_hash(stem) & (lex->n_firsts - 1);
-    while (lex->firsts[j].stem != NULL && lex->firsts[j].stem != stem)
-        j = (j + 1) & (lex->n_firsts - 1);
-    if (lex->firsts[j].stem == NULL) {
-        lex->firsts[j].stem = stem;
-        lex->used_firsts++;
+/* The slot of pooled string p in a table of first_slot keyed by pointer,
+ * added if missing; NULL when out of memory. */
+static first_slot *ptr_slot_add(first_slot **slots, size_t *n_slots, size_t *used, const char *p) {
+    if ((*used + 1) * 2 > *n_slots && kx_table_grow((void **)slots, n_slots, sizeof **slots, 1024,
+                                                    first_key, first_hash) != KG_OK)
+        return NULL;
+    size_t j = kx_ptr_hash(p) & (*n_slots - 1);
+    while ((*slots)[j].stem != NULL && (*slots)[j].stem != p)
+        j = (j + 1) & (*n_slots - 1);
+    if ((*slots)[j].stem == NULL) {
+        (*slots)[j].stem = p;
+        (*used)++;
     }
-    if (len > lex->firsts[j].max_len)
-        lex->firsts[j].max_len = len;
+    return &(*slots)[j];
+}
+
+/* The slot of pooled string p, or NULL. */
+static const first_slot *ptr_slot_find(const first_slot *slots, size_t n_slots, const char *p) {
+    if (n_slots == 0)
+        return NULL;
+    for (size_t j = kx_ptr_hash(p) & (n_slots - 1); slots[j].stem != NULL;
+         j = (j + 1) & (n_slots - 1))
+        if (slots[j].stem == p)
+            return &slots[j];
+    return NULL;
+}
+
+static kg_status firsts_add(kx_lexicon *lex, const char *stem, size_t len) {
+    first_slot *f = ptr_slot_add(&lex->firsts, &lex->n_firsts, &lex->used_firsts, stem);
+    if (f == NULL)
+        return KG_ERR_NOMEM;
+    if (len > f->max_len)
+        f->max_len = len;
     return KG_OK;
 }
 
@@ -224,15 +247,12 @@ uint64_t kx_lexicon_generation(const kx_lexicon *lex) {
 }
 
 size_t kx_lexicon_first(const kx_lexicon *lex, const char *stem) {
-    if (lex->n_firsts == 0)
-        return 0;
-    size_t j = kx_ptr_hash(stem) & (lex->n_firsts - 1);
-    while (lex->firsts[j].stem != NULL) {
-        if (lex->firsts[j].stem == stem)
-            return lex->firsts[j].max_len;
-        j = (j + 1) & (lex->n_firsts - 1);
-    }
-    return 0;
+    const first_slot *f = ptr_slot_find(lex->firsts, lex->n_firsts, stem);
+    return f != NULL ? f->max_len : 0;
+}
+
+bool kx_lexicon_proper_form(const kx_lexicon *lex, const char *lower) {
+    return ptr_slot_find(lex->proper, lex->n_proper, lower) != NULL;
 }
 
 const kx_entry *const *kx_lexicon_lookup(const kx_lexicon *lex, const char *key, size_t len,
@@ -285,9 +305,16 @@ static kg_status add_phrase(kx_lexicon *lex, kg_extractor *ex, const char *form,
         len += sl;
     }
     const char *first = n > 0 ? toks[0].stem : NULL, *second = n > 1 ? toks[1].stem : NULL;
+    const char *proper =
+        n == 1 && toks[0].script == SC_CYRILLIC && (entry->cls & (LX_PLACE | LX_KNOWN_ORG))
+            ? toks[0].lower
+            : NULL;
     free(toks);
     if (len == 0 || n > KX_MAX_PHRASE)
         return KG_OK;
+    if (proper != NULL &&
+        ptr_slot_add(&lex->proper, &lex->n_proper, &lex->used_proper, proper) == NULL)
+        return KG_ERR_NOMEM;
     lex->generation++;
     if ((st = firsts_add(lex, first, n)) != KG_OK ||
         (words >= 2 && (st = pairs_add(lex, first, second)) != KG_OK))
@@ -774,6 +801,7 @@ void kx_lexicon_free(kx_lexicon *lex) {
     if (lex == NULL)
         return;
     free(lex->firsts);
+    free(lex->proper);
     free(lex->pairs);
     for (size_t i = 0; i < lex->n_slots; i++)
         free(lex->slots[i].entries);

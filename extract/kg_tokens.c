@@ -178,9 +178,10 @@ static bool verb_form(const char *const *ends, size_t n, const char *lower) {
  * the union of their classes and records the first entry of each kind in
  * into (where still NULL).  Entries that cannot stand at t are left out.
  * ends[0..n_ends): the verb endings when t alone is the phrase and is a
- * Russian verb form, else n_ends is 0. */
+ * Russian verb form, else n_ends is 0.  proper: places and well-known
+ * bodies may stand at t (kx_lexicon_proper_form). */
 static uint64_t take_entries(kx_token *into, const kx_token *t, const kx_entry *const *es,
-                             size_t ne, const char *const *ends, size_t n_ends) {
+                             size_t ne, const char *const *ends, size_t n_ends, bool proper) {
     uint64_t cls = 0;
     for (size_t k = 0; k < ne; k++) {
         uint64_t c = es[k]->cls;
@@ -192,7 +193,7 @@ static uint64_t take_entries(kx_token *into, const kx_token *t, const kx_entry *
             continue;
         /* Names of places and bodies are proper nouns: a lower-case "turkey"
          * or "chad" is not a country. */
-        if ((c & (LX_PLACE | LX_KNOWN_ORG)) && !t->cap)
+        if ((c & (LX_PLACE | LX_KNOWN_ORG)) && (!t->cap || !proper))
             continue;
         cls |= c;
         if ((c & LX_TITLE) && into->lx_title == NULL)
@@ -224,7 +225,9 @@ static void tag_word(const kx_lexicon *lex, kx_token *t) {
     const char *const *ends = kx_lexicon_list(lex, "verb_endings", &n_ends);
     if (t->script != SC_CYRILLIC || !verb_form(ends, n_ends, t->lower))
         n_ends = 0;
-    uint64_t cls = take_entries(t, t, es, ne, ends, n_ends);
+    /* one Cyrillic word names a place or body only in one of its forms */
+    bool proper = t->script != SC_CYRILLIC || kx_lexicon_proper_form(lex, t->lower);
+    uint64_t cls = take_entries(t, t, es, ne, ends, n_ends, proper);
     if (cls != 0) {
         t->word_cls = cls;
         t->lx_len = 1;
@@ -261,7 +264,7 @@ static void tag_phrases(const kx_lexicon *lex, kx_token *toks, size_t n) {
         for (size_t L = max; L >= 2; L--) {
             size_t ne = 0;
             const kx_entry *const *es = kx_lexicon_lookup(lex, key, lens[L], &ne);
-            uint64_t cls = take_entries(&found, &toks[i], es, ne, NULL, 0);
+            uint64_t cls = take_entries(&found, &toks[i], es, ne, NULL, 0, true);
             if (cls != 0 && found.lx_len == 0) {
                 found.lx_len = (uint8_t)L;
                 found.lx_cls = cls;

@@ -492,6 +492,33 @@ START_TEST(test_met_the_holder_of_a_post_gives_met_with) {
 }
 END_TEST
 
+/* Snowball gives the first name "Бакыт" the stem of "Баку": one Cyrillic
+ * word is a place only in the place's own forms and generated case forms. */
+START_TEST(test_cyrillic_place_needs_one_of_its_forms) {
+    extract("Генеральный директор компании «Кыргызалтын» Бакыт Абдиев посетил Бишкек.");
+    size_t p = entity(KG_ENT_PERSON, "Бакыт Абдиев");
+    ck_assert_uint_eq(count_called(KG_ENT_PLACE, "Баку"), 0);
+    size_t org = entity(KG_ENT_ORGANIZATION, "компания «Кыргызалтын»");
+    ck_assert_ptr_nonnull(find_relation(KG_REL_HOLDS_POST, p, org, NULL));
+    ck_assert_ptr_nonnull(find_relation(KG_REL_VISITED, p, entity(KG_ENT_PLACE, "Бишкек"), NULL));
+
+    extract("Делегация побывала в Ереване, Астане, Баку, Москве, Беларуси и России.");
+    const char *places[] = {"Ереван", "Астана", "Баку", "Москва", "Беларусь", "Россия"};
+    for (size_t i = 0; i < sizeof places / sizeof *places; i++)
+        entity(KG_ENT_PLACE, places[i]);
+}
+END_TEST
+
+/* JSC "Kyrgyzaltyn": a legal form heads the quoted name of a company. */
+START_TEST(test_legal_form_and_quoted_name_make_a_company) {
+    extract("Bakyt Abdiev, head of JSC \"Kyrgyzaltyn\", took part in the forum.");
+    size_t org = entity(KG_ENT_ORGANIZATION, "JSC \"Kyrgyzaltyn\"");
+    size_t p = entity(KG_ENT_PERSON, "Bakyt Abdiev");
+    ck_assert_ptr_nonnull(find_relation(KG_REL_HOLDS_POST, p, org, "head"));
+    ck_assert_uint_eq(count_called(KG_ENT_ORGANIZATION, "JSC"), 0);
+}
+END_TEST
+
 START_TEST(test_russian_meeting_with_instrumental_person_gives_met_with) {
     const char *s = "Председатель Федерации профсоюзов Республики Казахстан Ерлан Касымов "
                     "встретился с Бахтияром Нуриевым.";
@@ -1130,6 +1157,8 @@ static Suite *extract_suite(void) {
     tcase_add_test(tc, test_straight_quotes_pair_left_to_right);
     tcase_add_test(tc, test_person_after_closing_quote_is_found);
     tcase_add_test(tc, test_met_the_holder_of_a_post_gives_met_with);
+    tcase_add_test(tc, test_cyrillic_place_needs_one_of_its_forms);
+    tcase_add_test(tc, test_legal_form_and_quoted_name_make_a_company);
     tcase_add_test(tc, test_russian_meeting_with_instrumental_person_gives_met_with);
     tcase_add_test(tc, test_english_met_with_gives_met_with);
     tcase_add_test(tc, test_chairman_is_not_linked_to_org_of_next_sentence);
