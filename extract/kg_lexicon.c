@@ -360,10 +360,11 @@ static bool ends_in_consonant(const char *s) {
 }
 
 /* The case forms of a one-word Russian form of four letters or more, by
- * the rules of decl (ru_morph.json "declension"), added as phrases of e. */
+ * the rules of decl (ru_morph.json "declension"), added as phrases of e.  A
+ * hyphenated name is one word whose last part declines: Улан-Баторе. */
 static kg_status add_declined(kx_lexicon *lex, kg_extractor *ex, const json_t *decl, const char *ru,
                               const kx_entry *e) {
-    if (decl == NULL || strpbrk(ru, " -") != NULL || utf8_letters(ru) < 4 || !has_cyrillic(ru))
+    if (decl == NULL || strchr(ru, ' ') != NULL || utf8_letters(ru) < 4 || !has_cyrillic(ru))
         return KG_OK;
     size_t len = strlen(ru), i;
     json_t *rule;

@@ -502,8 +502,10 @@ START_TEST(test_cyrillic_place_needs_one_of_its_forms) {
     ck_assert_ptr_nonnull(find_relation(KG_REL_HOLDS_POST, p, org, NULL));
     ck_assert_ptr_nonnull(find_relation(KG_REL_VISITED, p, entity(KG_ENT_PLACE, "Бишкек"), NULL));
 
-    extract("Делегация побывала в Ереване, Астане, Баку, Москве, Беларуси и России.");
-    const char *places[] = {"Ереван", "Астана", "Баку", "Москва", "Беларусь", "Россия"};
+    extract("Делегация побывала в Ереване, Астане, Баку, Москве, Беларуси, России, "
+            "Улан-Баторе и Санкт-Петербурге.");
+    const char *places[] = {"Ереван",   "Астана", "Баку",       "Москва",
+                            "Беларусь", "Россия", "Улан-Батор", "Санкт-Петербург"};
     for (size_t i = 0; i < sizeof places / sizeof *places; i++)
         entity(KG_ENT_PLACE, places[i]);
 }
