@@ -534,7 +534,9 @@ static const char *ru_nominative(doc_state *ds, size_t t0, size_t head, size_t h
                                   (i > t0 && phrase(&ds->toks[i - 1], LX_PLACE)));
         if (ds->caps && t->upper && t->n_cp <= 3)
             upper_src = true;
-        if (i == head && entry != NULL && entry->lemma != NULL && head_len == 1) {
+        if (i == head && entry != NULL && entry->exact && head_len == 1) {
+            ok = buf_add(&buf, &len, &cap, entry->lemma, strlen(entry->lemma)); /* ОсОО */
+        } else if (i == head && entry != NULL && entry->lemma != NULL && head_len == 1) {
             ok = recase_add(&buf, &len, &cap, entry->lemma, upper_src, cap_out);
         } else if (i < head && t->script == SC_CYRILLIC && adjective_like(t->lower)) {
             bool failed = false;

@@ -109,6 +109,7 @@ typedef struct kx_entry {
     char gender;         /* Russian organisation heads: 'm', 'f', 'n' */
     bool head_role;      /* title heads its organisation */
     bool cyrillic;       /* the form is Cyrillic */
+    bool exact;          /* written with capitals (ОАО): a word is it only in this form */
 } kx_entry;
 
 typedef struct kx_morph_rule {
@@ -195,8 +196,9 @@ bool kx_lexicon_pair(const kx_lexicon *lex, const char *first, const char *secon
 /* Number (1–12) of the month this pooled lower-case word names, else 0. */
 int kx_lexicon_month(const kx_lexicon *lex, const char *lower);
 /* Whether lower (pooled) is a written or generated case form of a one-word
- * Cyrillic place or well-known body: Snowball gives "Бакыт" (a first name)
- * the stem of "Баку", so a stem alone does not make a Cyrillic word one. */
+ * Cyrillic place, well-known body or exact entry: Snowball gives "Бакыт" (a
+ * first name) the stem of "Баку", and "а" that of "АО", so a stem alone does
+ * not make a Cyrillic word one. */
 bool kx_lexicon_proper_form(const kx_lexicon *lex, const char *lower);
 
 /* Morphology rules (ru_morph.json). */

@@ -305,10 +305,10 @@ static kg_status add_phrase(kx_lexicon *lex, kg_extractor *ex, const char *form,
         len += sl;
     }
     const char *first = n > 0 ? toks[0].stem : NULL, *second = n > 1 ? toks[1].stem : NULL;
-    const char *proper =
-        n == 1 && toks[0].script == SC_CYRILLIC && (entry->cls & (LX_PLACE | LX_KNOWN_ORG))
-            ? toks[0].lower
-            : NULL;
+    const char *proper = n == 1 && toks[0].script == SC_CYRILLIC &&
+                                 ((entry->cls & (LX_PLACE | LX_KNOWN_ORG)) || entry->exact)
+                             ? toks[0].lower
+                             : NULL;
     free(toks);
     if (len == 0 || n > KX_MAX_PHRASE)
         return KG_OK;
@@ -329,6 +329,15 @@ static bool has_cyrillic(const char *s) {
         if (kg_cp_is_cyrillic(cp))
             return true;
     }
+    return false;
+}
+
+/* Whether s has an upper-case letter. */
+static bool has_capital(const char *s) {
+    size_t pos = 0, len = strlen(s);
+    while (pos < len)
+        if (kg_cp_is_upper(kg_utf8_next(s, len, &pos)))
+            return true;
     return false;
 }
 
@@ -460,6 +469,7 @@ static kg_status add_form_entries(kx_lexicon *lex, kg_extractor *ex, json_t *ent
             e->gender = gender != NULL ? gender[0] : 0;
             e->head_role = json_is_true(json_object_get(item, "head"));
             e->cyrillic = has_cyrillic(f);
+            e->exact = has_capital(f);
             kg_status st = add_form(lex, ex, f, e);
             if (st != KG_OK)
                 return st;

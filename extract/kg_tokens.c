@@ -193,7 +193,7 @@ static uint64_t take_entries(kx_token *into, const kx_token *t, const kx_entry *
             continue;
         /* Names of places and bodies are proper nouns: a lower-case "turkey"
          * or "chad" is not a country. */
-        if ((c & (LX_PLACE | LX_KNOWN_ORG)) && (!t->cap || !proper))
+        if (((c & (LX_PLACE | LX_KNOWN_ORG)) && (!t->cap || !proper)) || (es[k]->exact && !proper))
             continue;
         cls |= c;
         if ((c & LX_TITLE) && into->lx_title == NULL)

@@ -517,6 +517,14 @@ START_TEST(test_legal_form_and_quoted_name_make_a_company) {
     extract("Bakyt Abdiev, head of JSC \"Kyrgyzaltyn\", took part in the forum.");
     assert_holds("Bakyt Abdiev", "JSC \"Kyrgyzaltyn\"", "head");
     ck_assert_uint_eq(count_called(KG_ENT_ORGANIZATION, "JSC"), 0);
+
+    /* Russian abbreviations head names only as written: "АО" has the stem
+     * of "а", the conjunction and an initial */
+    extract("Директор АО «Казахмыс» Марат Исаев встретился, а ОсОО «Алтын» подписало договор.");
+    assert_holds("Марат Исаев", "АО «Казахмыс»", "director");
+    entity(KG_ENT_ORGANIZATION, "ОсОО «Алтын»");
+    extract("ВСТРЕЧА С ПРЕДСЕДАТЕЛЕМ ФЕДЕРАЦИИ ПРОФСОЮЗОВ КЫРГЫЗСТАНА А.ТОКТОГУЛОВЫМ");
+    assert_holds("А.Токтогулов", "Федерация профсоюзов Кыргызстана", "chairman");
 }
 END_TEST
 
