@@ -706,14 +706,21 @@ static size_t ru_chain(const doc_state *ds, size_t j, size_t end) {
     return k;
 }
 
-/* The end of a «quoted name» of at most seven tokens starting at r, or r. */
-static size_t quoted_name_end(const doc_state *ds, size_t r, size_t s1) {
-    if (r + 1 >= s1 || !opens_quote(ds, r))
-        return r;
-    size_t q = r + 1;
+/* The quote mark that closes the quotation opened at open, or s1. */
+static size_t closing_quote(const doc_state *ds, size_t open, size_t s1) {
+    size_t q = open + 1;
     while (q < s1 && !closes_quote(ds, q))
         q++;
-    return q < s1 && q - r <= 8 && free_range(ds, r, q + 1) ? q + 1 : r;
+    return q;
+}
+
+/* The end of a quoted name of at most max - 1 tokens opening at r (past its
+ * closing mark), or r when none opens there, it is longer or taken. */
+static size_t quoted_name_end(const doc_state *ds, size_t r, size_t s1, size_t max) {
+    if (r + 1 >= s1 || !opens_quote(ds, r))
+        return r;
+    size_t q = closing_quote(ds, r, s1);
+    return q < s1 && q - r <= max && free_range(ds, r, q + 1) ? q + 1 : r;
 }
 
 /* "the Federation" after "the Federation of Trade Unions of Kyrgyzstan": a
@@ -778,9 +785,9 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
             /* «Name» after the head belongs to it: профсоюз «Кыргызэнерго»;
              * so it does after the genitive words that describe the body:
              * Ассоциация работодателей «Нарын» */
-            size_t q = quoted_name_end(ds, r, s1);
+            size_t q = quoted_name_end(ds, r, s1, 8);
             if (q == r && (q = ru_chain(ds, r, s1)) > r)
-                q = quoted_name_end(ds, q, s1);
+                q = quoted_name_end(ds, q, s1, 8);
             r = q;
         } else {
             while (r < s1 && is_word(&ds->toks[r]) && ds->owner[r] < 0 &&
@@ -800,7 +807,7 @@ static kg_status find_orgs_with_heads(doc_state *ds, size_t sent, size_t s0, siz
              * put it: a capitalised quoted name after the head or its
              * complement */
             if (r + 1 < s1 && opens_quote(ds, r) && ds->toks[r + 1].cap)
-                r = quoted_name_end(ds, r, s1);
+                r = quoted_name_end(ds, r, s1, 8);
         }
         /* Capitalisation that makes it a name: a modifier before the head
          * (not the sentence's first word), the head noun itself, or a word of
@@ -904,9 +911,7 @@ static kg_status find_quoted_orgs(doc_state *ds, size_t sent, size_t s0, size_t 
     for (size_t i = s0; i + 2 < s1; i++) {
         if (!opens_quote(ds, i))
             continue;
-        size_t open = i, q = i + 1;
-        while (q < s1 && !closes_quote(ds, q))
-            q++;
+        size_t open = i, q = closing_quote(ds, open, s1);
         if (q >= s1)
             continue;
         /* The closing quote opens nothing: with straight quotes, «"Naryn"
@@ -1104,13 +1109,7 @@ static kg_status find_agreements_events(doc_state *ds, size_t sent, size_t s0, s
             }
         }
         /* International Conference «Trade Unions and Labour Migration» */
-        if (r + 1 < s1 && opens_quote(ds, r)) {
-            size_t q = r + 1;
-            while (q < s1 && q - r <= 12 && !closes_quote(ds, q))
-                q++;
-            if (q < s1 && q - r <= 12 && free_range(ds, r, q + 1))
-                r = q + 1;
-        }
+        r = quoted_name_end(ds, r, s1, 12);
         bool bare = r - l == head_len;
         bool capital = false;
         for (size_t i = l; i < r; i++)

@@ -178,8 +178,9 @@ static bool verb_form(const char *const *ends, size_t n, const char *lower) {
  * the union of their classes and records the first entry of each kind in
  * into (where still NULL).  Entries that cannot stand at t are left out.
  * ends[0..n_ends): the verb endings when t alone is the phrase and is a
- * Russian verb form, else n_ends is 0.  proper: places and well-known
- * bodies may stand at t (kx_lexicon_proper_form). */
+ * Russian verb form, else n_ends is 0.  proper: places, well-known bodies
+ * and abbreviations written with capitals (exact) may stand at t
+ * (kx_lexicon_proper_form). */
 static uint64_t take_entries(kx_token *into, const kx_token *t, const kx_entry *const *es,
                              size_t ne, const char *const *ends, size_t n_ends, bool proper) {
     uint64_t cls = 0;
