@@ -104,6 +104,62 @@ START_TEST(test_finish_then_abort_or_commit) {
 }
 END_TEST
 
+/* The byte at i of the pattern the large-file tests write. */
+static char pattern_byte(size_t i) {
+    return (char)('a' + (i * 7 + i / 4099) % 26);
+}
+
+/* Writes the first n bytes of the pattern in pieces of 1 to 70 000 bytes,
+ * some with putc, some with fwrite. */
+static void write_pattern(FILE *out, size_t n) {
+    static char piece[70000];
+    size_t at = 0, k = 0;
+    while (at < n) {
+        size_t len = (k * 7919) % sizeof piece + 1;
+        if (len > n - at)
+            len = n - at;
+        for (size_t i = 0; i < len; i++)
+            piece[i] = pattern_byte(at + i);
+        if (k % 3 == 0)
+            for (size_t i = 0; i < len; i++)
+                putc(piece[i], out);
+        else
+            fwrite(piece, 1, len, out);
+        at += len;
+        k++;
+    }
+}
+
+/* Files of several 4 MiB blocks go out through the writing thread, with
+ * O_DIRECT where the file system allows: every byte arrives, in order,
+ * whatever the size of the last block. */
+START_TEST(test_large_files_arrive_whole) {
+    char *dir = kgt_temp_dir("outfile-large");
+    char *path = kgt_path(dir, "big.ttl");
+    static const size_t sizes[] = {(size_t)4 << 20, ((size_t)9 << 20) + 4096,
+                                   ((size_t)13 << 20) + 4097, 4095};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        kg_outfile *f = NULL;
+        kg_error err;
+        ck_assert_int_eq(kg_outfile_open(&f, path, &err), KG_OK);
+        write_pattern(kg_outfile_stream(f), sizes[s]);
+        ck_assert_int_eq(kg_outfile_commit(f, &err), KG_OK);
+        size_t len = 0;
+        char *now = kgt_read_file(path, &len);
+        ck_assert_ptr_nonnull(now);
+        ck_assert_uint_eq(len, sizes[s]);
+        size_t bad = 0;
+        while (bad < len && now[bad] == pattern_byte(bad))
+            bad++;
+        ck_assert_uint_eq(bad, len);
+        free(now);
+        ck_assert_uint_eq(count_entries(dir), 1);
+    }
+    free(path);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_bad_paths_are_reported) {
     kg_outfile *f = NULL;
     kg_error err;
@@ -157,6 +213,38 @@ START_TEST(test_a_write_error_fails_the_commit) {
 }
 END_TEST
 
+/* The same when the failing write is one of the writing thread's. */
+START_TEST(test_a_failed_block_write_fails_the_commit) {
+    char *dir = kgt_temp_dir("outfile-werr-big");
+    char *path = kgt_path(dir, "w.json");
+    ck_assert_int_eq(kgt_write_file(path, "before", 6), 0);
+    kg_outfile *f = NULL;
+    kg_error err;
+    ck_assert_int_eq(kg_outfile_open(&f, path, &err), KG_OK);
+    struct rlimit old, small;
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    small = old;
+    small.rlim_cur = (rlim_t)6 << 20;
+    void (*previous)(int) = signal(SIGXFSZ, SIG_IGN);
+    int limited = setrlimit(RLIMIT_FSIZE, &small); /* no ck_assert until restored */
+    write_pattern(kg_outfile_stream(f), (size_t)20 << 20);
+    kg_status st = kg_outfile_commit(f, &err);
+    int restored = setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, previous);
+    ck_assert_int_eq(limited, 0);
+    ck_assert_int_eq(restored, 0);
+    ck_assert_int_eq(st, KG_ERR_IO);
+    ck_assert_str_eq(err.where, path);
+    ck_assert_ptr_nonnull(strstr(err.message, "write failed"));
+    char *now = kgt_read_file(path, NULL);
+    ck_assert_str_eq(now, "before");
+    free(now);
+    ck_assert_uint_eq(count_entries(dir), 1);
+    free(path);
+    free(dir);
+}
+END_TEST
+
 static Suite *outfile_suite(void) {
     Suite *s = suite_create("outfile");
     TCase *tc = tcase_create("outfile");
@@ -165,6 +253,8 @@ static Suite *outfile_suite(void) {
     tcase_add_test(tc, test_finish_then_abort_or_commit);
     tcase_add_test(tc, test_bad_paths_are_reported);
     tcase_add_test(tc, test_a_write_error_fails_the_commit);
+    tcase_add_test(tc, test_large_files_arrive_whole);
+    tcase_add_test(tc, test_a_failed_block_write_fails_the_commit);
     suite_add_tcase(s, tc);
     return s;
 }
