@@ -10,7 +10,8 @@
  * system that refuses O_DIRECT (tmpfs before Linux 6.6, some network file
  * systems) or its alignment gets plain writes, with the same bytes.  The
  * last, partial block, and every file smaller than a block, are plain
- * writes too. */
+ * writes too, and all of them when the environment sets KGRAPH_DIRECT_IO=0
+ * (outputs read right after, from the page cache). */
 #define _GNU_SOURCE /* O_DIRECT, fopencookie */
 
 #include "kg_outfile.h"
@@ -164,8 +165,8 @@ static int post_block(kg_outfile *file) {
     if (!file->thread_started) {
         if (pthread_create(&file->thread, NULL, writer_main, file) == 0)
             file->thread_started = true;
-        else if ((file->error = write_at(file, file->block[file->cur], file->fill,
-                                         file->offset)) != 0)
+        else if ((file->error = write_at(file, file->block[file->cur], file->fill, file->offset)) !=
+                 0)
             return file->error;
     }
     if (file->thread_started) {
@@ -295,7 +296,10 @@ kg_status kg_outfile_open(kg_outfile **out, const char *path, kg_error *err) {
         st = io_error(err, path, "cannot set the permissions of the temporary file", errno);
         goto cleanup;
     }
-    set_direct(file, true); /* where the file system takes it */
+    /* where the file system takes it, unless KGRAPH_DIRECT_IO=0 */
+    const char *direct = getenv("KGRAPH_DIRECT_IO");
+    if (direct == NULL || strcmp(direct, "0") != 0)
+        set_direct(file, true);
     cookie_io_functions_t io = {.write = write_cookie, .close = close_cookie};
     file->stream = fopencookie(file, "wb", io);
     if (file->stream == NULL) {
