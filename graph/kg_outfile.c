@@ -56,7 +56,8 @@ struct kg_outfile {
     size_t job_len;
     off_t job_offset;
     bool quit;
-    int error; /* errno of the first failed write, 0 if none */
+    bool closing; /* the stream is being closed: what stdio still holds is dropped */
+    int error;    /* errno of the first failed write, 0 if none */
 };
 
 static kg_status io_error(kg_error *err, const char *path, const char *what, int errnum) {
@@ -185,6 +186,8 @@ static int post_block(kg_outfile *file) {
 
 static ssize_t write_cookie(void *cookie, const char *buf, size_t size) {
     kg_outfile *file = cookie;
+    if (file->closing)
+        return (ssize_t)size; /* an abort, or a finish that has written all */
     size_t done = 0;
     while (done < size) {
         size_t n = size - done;
@@ -231,6 +234,7 @@ static int write_tail(kg_outfile *file) {
 /* Ends the writer, the stream and fd; the temporary file stays. */
 static void outfile_close(kg_outfile *file) {
     stop_writer(file);
+    file->closing = true; /* no block, and no thread, after this */
     if (file->stream != NULL)
         fclose(file->stream);
     file->stream = NULL;
@@ -360,6 +364,7 @@ kg_status kg_outfile_finish(kg_outfile *file, kg_error *err) {
     else if (fsync(file->fd) != 0)
         st = io_error(err, file->path, "cannot sync to disk", errno);
     stop_writer(file);
+    file->closing = true;
     fclose(file->stream);
     file->stream = NULL;
     if (close(file->fd) != 0 && st == KG_OK)

@@ -164,6 +164,28 @@ START_TEST(test_large_files_arrive_whole) {
 }
 END_TEST
 
+/* Aborted when stdio still holds the bytes that complete a block: they are
+ * dropped (no block write, no thread left behind), the previous file stays
+ * and the temporary file goes. */
+START_TEST(test_abort_with_a_block_pending) {
+    char *dir = kgt_temp_dir("outfile-abort-big");
+    char *path = kgt_path(dir, "big.json");
+    ck_assert_int_eq(kgt_write_file(path, "previous", 8), 0);
+    kg_outfile *f = NULL;
+    ck_assert_int_eq(kg_outfile_open(&f, path, NULL), KG_OK);
+    FILE *out = kg_outfile_stream(f);
+    for (size_t i = 0; i < ((size_t)8 << 20); i++)
+        putc(pattern_byte(i), out);
+    kg_outfile_abort(f);
+    char *now = kgt_read_file(path, NULL);
+    ck_assert_str_eq(now, "previous");
+    free(now);
+    ck_assert_uint_eq(count_entries(dir), 1);
+    free(path);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_bad_paths_are_reported) {
     kg_outfile *f = NULL;
     kg_error err;
@@ -226,6 +248,7 @@ static Suite *outfile_suite(void) {
     tcase_add_test(tc, test_commit_replaces_the_file_and_keeps_its_mode);
     tcase_add_test(tc, test_abort_leaves_the_previous_file);
     tcase_add_test(tc, test_finish_then_abort_or_commit);
+    tcase_add_test(tc, test_abort_with_a_block_pending);
     tcase_add_test(tc, test_bad_paths_are_reported);
     tcase_add_loop_test(tc, test_a_write_error_fails_the_commit, 0, 2);
     tcase_add_loop_test(tc, test_large_files_arrive_whole, 0, 2);
