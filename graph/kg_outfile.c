@@ -231,16 +231,17 @@ static int write_tail(kg_outfile *file) {
     return e;
 }
 
-/* Ends the writer, the stream and fd; the temporary file stays. */
-static void outfile_close(kg_outfile *file) {
+/* Ends the writer, the stream and fd; the temporary file stays.  0, or
+ * the errno of a failed close. */
+static int outfile_close(kg_outfile *file) {
     stop_writer(file);
-    file->closing = true; /* no block, and no thread, after this */
+    file->closing = true; /* what stdio still holds is dropped: no block, no thread */
     if (file->stream != NULL)
         fclose(file->stream);
     file->stream = NULL;
-    if (file->fd >= 0)
-        close(file->fd);
+    int e = file->fd >= 0 && close(file->fd) != 0 ? errno : 0;
     file->fd = -1;
+    return e;
 }
 
 static void outfile_free(kg_outfile *file) {
@@ -353,23 +354,16 @@ kg_status kg_outfile_finish(kg_outfile *file, kg_error *err) {
     if (file == NULL || file->stream == NULL)
         return kg_error_set(err, KG_ERR_USAGE, NULL, 0, 0, "kg_outfile_finish: no open file");
     kg_status st = KG_OK;
-    int e = 0;
-    if (fflush(file->stream) != 0 || ferror(file->stream))
-        e = errno != 0 ? errno : EIO;
-    wait_idle(file);
-    if (e == 0 || file->error != 0)
-        e = file->error != 0 ? file->error : write_tail(file);
+    /* a failed block write fails the flush with its errno */
+    int e = fflush(file->stream) != 0 || ferror(file->stream) ? (errno != 0 ? errno : EIO)
+                                                              : write_tail(file);
     if (e != 0)
         st = io_error(err, file->path, "write failed", e);
     else if (fsync(file->fd) != 0)
         st = io_error(err, file->path, "cannot sync to disk", errno);
-    stop_writer(file);
-    file->closing = true;
-    fclose(file->stream);
-    file->stream = NULL;
-    if (close(file->fd) != 0 && st == KG_OK)
-        st = io_error(err, file->path, "write failed", errno);
-    file->fd = -1;
+    e = outfile_close(file);
+    if (e != 0 && st == KG_OK)
+        st = io_error(err, file->path, "write failed", e);
     return st;
 }
 
